@@ -1,0 +1,92 @@
+import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateApiKey, hashApiKey } from '../lib/domain/api-key.js';
+import { createApiKeyRepository } from '../lib/store/api-keys.js';
+import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../local/dynamo.js';
+import { run } from './authorize.js';
+
+let dynamo: LocalDynamo;
+let keys: ReturnType<typeof createApiKeyRepository>;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  const table = await createLocalTable(dynamo.endpoint, 'authorize-test');
+  keys = createApiKeyRepository(table);
+});
+afterAll(() => dynamo.close());
+
+async function newKey(role: 'basket' | 'admin', organisations: string[]) {
+  const key = generateApiKey();
+  await keys.put({
+    hash: hashApiKey(key),
+    clientName: `client-${role}`,
+    role,
+    organisations,
+    createdAt: new Date().toISOString(),
+  });
+  return key;
+}
+
+describe('authorize', () => {
+  it('resolves a stored key to its client, role and organisations', async () => {
+    const key = await newKey('basket', ['ORG1', 'ORG2']);
+    await expect(run(key, { keys })).resolves.toEqual({
+      keyId: hashApiKey(key).slice(0, 12),
+      clientName: 'client-basket',
+      role: 'basket',
+      organisations: ['ORG1', 'ORG2'],
+    });
+  });
+
+  it('finds no principal for a missing or unknown key', async () => {
+    await expect(run(undefined, { keys })).resolves.toBeUndefined();
+    await expect(run('utk_not-a-key', { keys })).resolves.toBeUndefined();
+  });
+
+  it('stores only the hash of a key, never the key', async () => {
+    const key = await newKey('admin', ['ORG1']);
+    await expect(keys.findPrincipal(key)).resolves.toBeUndefined();
+    await expect(keys.findPrincipal(hashApiKey(key))).resolves.toMatchObject({ role: 'admin' });
+  });
+
+  it('refuses to store the same key twice', async () => {
+    const record = {
+      hash: hashApiKey('same'),
+      clientName: 'x',
+      role: 'basket' as const,
+      organisations: [],
+      createdAt: 'now',
+    };
+    await keys.put(record);
+    await expect(keys.put(record)).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('reads a key once per cache lifetime in a warm container', async () => {
+    const key = await newKey('basket', ['ORG1']);
+    const spy = vi.spyOn(keys, 'findPrincipal');
+    let now = 1_000;
+    const deps = { keys, cache: new Map(), now: () => now };
+    await run(key, deps);
+    await run(key, deps);
+    expect(spy).toHaveBeenCalledTimes(1);
+    now += 31_000;
+    await run(key, deps);
+    expect(spy).toHaveBeenCalledTimes(2);
+  });
+
+  it('passes a request without a key through with an empty context, so the route answers 401', async () => {
+    process.env.TABLE_NAME = 'authorize-test';
+    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    const { handler } = await import('./authorize.js');
+    const event = { headers: {}, routeKey: 'GET /v1/x' } as unknown as APIGatewayRequestAuthorizerEventV2;
+    await expect(handler(event)).resolves.toEqual({ isAuthorized: true, context: {} });
+    const key = await newKey('admin', ['ORG9']);
+    const withKey = {
+      headers: { 'x-api-key': key },
+      routeKey: 'GET /v1/x',
+    } as unknown as APIGatewayRequestAuthorizerEventV2;
+    await expect(handler(withKey)).resolves.toMatchObject({
+      context: { role: 'admin', organisations: 'ORG9' },
+    });
+  });
+});
