@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ADMIN, apiEvent, BASKET, lambdaContext } from '../../local/api-event.js';
 import { AppError, UpstreamProblem, UpstreamUnavailable } from '../domain/errors.js';
-import { httpHandler, ok } from './handler.js';
+import { httpHandler, httpRouter, noContent, ok, route } from './handler.js';
 
 const echo = httpHandler(
   {
@@ -147,5 +147,42 @@ describe('the HTTP stack', () => {
     expect(response.statusCode).toBe(503);
     expect(response.headers?.['Retry-After']).toBe('5');
     expect(parse(response.body).endUserMessage.nl).toMatch(/^UiTPAS is tijdelijk niet bereikbaar/);
+  });
+});
+
+describe('the router', () => {
+  const router = httpRouter({
+    'GET /v1/things/{id}': route(
+      { auth: { roles: ['admin'] }, path: z.object({ id: z.string() }) },
+      async ({ path }) => ok({ got: path.id }),
+    ),
+    'DELETE /v1/things/{id}': route({ auth: { roles: ['admin'] } }, async () => noContent()),
+  });
+
+  it('serves each route by its route key', async () => {
+    const got = await router(
+      apiEvent({ method: 'GET', route: '/v1/things/{id}', pathParameters: { id: 't1' }, principal: ADMIN }),
+      lambdaContext(),
+    );
+    expect(parse(got.body)).toEqual({ got: 't1' });
+    const deleted = await router(
+      apiEvent({
+        method: 'DELETE',
+        route: '/v1/things/{id}',
+        pathParameters: { id: 't1' },
+        principal: ADMIN,
+      }),
+      lambdaContext(),
+    );
+    expect(deleted.statusCode).toBe(204);
+  });
+
+  it('answers an unknown route with a 404 problem', async () => {
+    const response = await router(
+      apiEvent({ method: 'PATCH', route: '/v1/things/{id}', principal: ADMIN }),
+      lambdaContext(),
+    );
+    expect(response.statusCode).toBe(404);
+    expect(parse(response.body).type).toBe('urn:uitpas-ticketing:problem:route-not-found');
   });
 });

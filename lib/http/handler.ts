@@ -147,17 +147,31 @@ type Handler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export function httpHandler<
+export interface RouteSpec<A extends AuthRule, B, Q, P> {
+  /** Every route says who may call it; there is no default, so a route cannot be left open by accident. */
+  auth: A;
+  body?: B;
+  query?: Q;
+  path?: P;
+  maxBodyBytes?: number;
+}
+
+/** A route: its declaration and its core, ready to be served alone (httpHandler) or with others (httpRouter). */
+export type Route = (
+  event: APIGatewayProxyEventV2,
+  correlationId: string,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export function route<
   A extends AuthRule,
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
 >(
-  spec: { auth: A; body?: B; query?: Q; path?: P; maxBodyBytes?: number },
+  spec: RouteSpec<A, B, Q, P>,
   run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<HttpResult>,
-) {
-  const core: Handler = async (event) => {
-    const correlationId = (event as { correlationId?: string }).correlationId ?? randomUUID();
+): Route {
+  return async (event, correlationId) => {
     const principal = authorise(spec.auth, event);
     const body = parseWith<B>(
       spec.body as B,
@@ -176,8 +190,47 @@ export function httpHandler<
     });
     return toResponse(result, correlationId);
   };
+}
 
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core)
+/** `PUT /v1/events/{eventId}` matches method PUT and path /v1/events/anything-without-a-slash. */
+function matches(routeKey: string, event: APIGatewayProxyEventV2): boolean {
+  if (event.routeKey === routeKey) return true;
+  const [method, template = ''] = routeKey.split(' ');
+  if (method !== event.requestContext?.http?.method) return false;
+  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+');
+  return new RegExp(`^${pattern}$`).test(event.rawPath ?? '');
+}
+
+/** One function serving several routes, chosen by API Gateway's route key. */
+export function httpRouter(routes: Record<string, Route>) {
+  return withStack(async (event, correlationId) => {
+    const entry = Object.entries(routes).find(([routeKey]) => matches(routeKey, event));
+    if (!entry) {
+      throw new AppError('route-not-found', 404, 'No such route', {
+        detail: `${event.requestContext?.http?.method} ${event.rawPath} is not a route of this API.`,
+      });
+    }
+    return entry[1](event, correlationId);
+  });
+}
+
+export function httpHandler<
+  A extends AuthRule,
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(
+  spec: RouteSpec<A, B, Q, P>,
+  run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<HttpResult>,
+) {
+  return withStack(route(spec, run));
+}
+
+function withStack(core: Route) {
+  const handler: Handler = async (event) =>
+    core(event, (event as { correlationId?: string }).correlationId ?? randomUUID());
+
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler)
     .use(httpSecurityHeaders())
     .use(
       httpCors({ origins: corsOrigins(), headers: 'content-type,x-api-key,x-correlation-id', maxAge: 600 }),
