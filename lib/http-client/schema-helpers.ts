@@ -1,0 +1,24 @@
+/**
+ * Small zod helpers shared by the publiq response schemas. Responses are validated for the fields we use; unknown
+ * fields pass through (loose objects) and enums stay open, because publiq adds values over time and a new value in
+ * a field we do not branch on must not take the integration down.
+ */
+import { z } from 'zod';
+
+/**
+ * A string enum that also accepts values added upstream later. The type keeps the known values for completion and
+ * exhaustive handling, with `(string & {})` forcing a default branch.
+ */
+export function openEnum<const T extends readonly string[]>(_known: T) {
+  return z.custom<T[number] | (string & {})>((value) => typeof value === 'string', {
+    message: 'expected a string',
+  });
+}
+
+/** `{nl*, fr, de, en}` as publiq's end-user messages and labels. */
+export const endUserMessageSchema = z.looseObject({
+  nl: z.string(),
+  fr: z.string().optional(),
+  de: z.string().optional(),
+  en: z.string().optional(),
+});
