@@ -1,0 +1,86 @@
+/**
+ * Which UiTdatabank organizer an event belongs to (product rule 4): the promotor's UiTdatabank id when the event has
+ * a promotor that has one; otherwise the id of the organisation that owns the event; otherwise none, with the reason
+ * and what to fix. The sync sends this organizer to UiTdatabank and the readiness check compares it with the
+ * UiTdatabank event's organizer.
+ */
+import type { Organisation, Promotor, TicketingEvent } from './mappings.js';
+
+export type OrganizerSource = 'promotor' | 'organisation';
+
+export type UnresolvedOrganizerCode =
+  | 'organisation-unknown'
+  | 'promotor-unknown'
+  | 'organisation-without-uitdatabank-id'
+  | 'promotor-and-organisation-without-uitdatabank-id';
+
+export interface UnresolvedOrganizer {
+  code: UnresolvedOrganizerCode;
+  /** What an administrator should do, for the readiness report (Dutch and English). */
+  fix: { nl: string; en: string };
+  organisationId: string;
+  promotorId?: string;
+}
+
+export type OrganizerResolution =
+  | { ok: true; organizerId: string; source: OrganizerSource }
+  | { ok: false; reason: UnresolvedOrganizer };
+
+/**
+ * `organisation` and `promotor` are the stored records for `event.organisationId` and `event.promotorId` (undefined
+ * when not found). A promotor the event names but we do not know is an error, not a fall back to the organisation:
+ * the event was meant to be organised by someone else, and guessing would send it to UiTdatabank under the wrong name.
+ */
+export function resolveOrganizer(
+  event: Pick<TicketingEvent, 'organisationId' | 'promotorId'>,
+  organisation: Pick<Organisation, 'organisationId' | 'uitdatabankOrganizerId'> | undefined,
+  promotor: Pick<Promotor, 'promotorId' | 'uitdatabankOrganizerId'> | undefined,
+): OrganizerResolution {
+  const organisationId = event.organisationId;
+  const promotorId = event.promotorId;
+
+  if (promotorId !== undefined) {
+    if (!promotor) {
+      return unresolved('promotor-unknown', organisationId, promotorId, {
+        nl: `Promotor ${promotorId} is niet gekend. Sla de promotor op met zijn UiTdatabank-organisator-id, of haal de promotor weg bij het evenement.`,
+        en: `Promotor ${promotorId} is unknown. Save the promotor with its UiTdatabank organizer id, or remove the promotor from the event.`,
+      });
+    }
+    if (promotor.uitdatabankOrganizerId) {
+      return { ok: true, organizerId: promotor.uitdatabankOrganizerId, source: 'promotor' };
+    }
+  }
+
+  if (!organisation) {
+    return unresolved('organisation-unknown', organisationId, promotorId, {
+      nl: `Organisatie ${organisationId} is niet gekend. Sla de organisatie op met haar UiTdatabank-organisator-id.`,
+      en: `Organisation ${organisationId} is unknown. Save the organisation with its UiTdatabank organizer id.`,
+    });
+  }
+  if (organisation.uitdatabankOrganizerId) {
+    return { ok: true, organizerId: organisation.uitdatabankOrganizerId, source: 'organisation' };
+  }
+
+  if (promotorId !== undefined) {
+    return unresolved('promotor-and-organisation-without-uitdatabank-id', organisationId, promotorId, {
+      nl: `Noch promotor ${promotorId} noch organisatie ${organisationId} heeft een UiTdatabank-organisator-id. Vul dat in bij de promotor (die gaat voor) of bij de organisatie.`,
+      en: `Neither promotor ${promotorId} nor organisation ${organisationId} has an UiTdatabank organizer id. Enter it on the promotor (which takes precedence) or on the organisation.`,
+    });
+  }
+  return unresolved('organisation-without-uitdatabank-id', organisationId, undefined, {
+    nl: `Organisatie ${organisationId} heeft geen UiTdatabank-organisator-id. Vul het in bij de organisatie.`,
+    en: `Organisation ${organisationId} has no UiTdatabank organizer id. Enter it on the organisation.`,
+  });
+}
+
+function unresolved(
+  code: UnresolvedOrganizerCode,
+  organisationId: string,
+  promotorId: string | undefined,
+  fix: { nl: string; en: string },
+): OrganizerResolution {
+  return {
+    ok: false,
+    reason: { code, fix, organisationId, ...(promotorId === undefined ? {} : { promotorId }) },
+  };
+}

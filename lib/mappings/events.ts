@@ -1,0 +1,250 @@
+/**
+ * Ticketing events and their UiTdatabank mapping, as administrators manage them. A key only sees events of the
+ * organisations it may act for; any other event is "not found", so a key cannot learn what exists elsewhere.
+ */
+import { mayActFor, type Principal } from '../domain/access.js';
+import {
+  changedFields,
+  invalidField,
+  invalidReference,
+  MAPPING_LABELS,
+  type MappingLabel,
+  notFound,
+  organisationNotAllowed,
+  type TicketingEvent,
+  type UitdatabankIdSource,
+} from '../domain/mappings.js';
+import type { Page, SyncedIdResult } from '../store/mappings.js';
+import { SYNC_ACTOR } from '../store/mappings.js';
+import {
+  actorOf,
+  checkExpectedVersion,
+  type MappingDeps,
+  organisationsInScope,
+  recordChange,
+  retryLostRaces,
+  type SaveResult,
+} from './deps.js';
+import type { EventBody, EventListQueryInput } from './schemas.js';
+
+export interface SaveEventInput {
+  eventId: string;
+  body: EventBody;
+  /** From `If-Match` or the body's `version`; undefined: last writer wins. */
+  expectedVersion?: number | undefined;
+  principal: Principal;
+}
+
+/** The event the key may see, or undefined: missing and not-yours look the same. */
+async function visibleEvent(
+  deps: MappingDeps,
+  eventId: string,
+  principal: Principal,
+  consistent: boolean,
+): Promise<TicketingEvent | undefined> {
+  const event = await deps.mappings.getEvent(eventId, { consistent });
+  return event && mayActFor(principal, event.organisationId) ? event : undefined;
+}
+
+/**
+ * PUT: create the event, or replace it. `uitdatabankId` absent keeps what is stored (an id the sync set stays); a
+ * string is a manual mapping and must exist in UiTdatabank; null removes a manual mapping.
+ */
+export async function saveEvent(
+  input: SaveEventInput,
+  deps: MappingDeps,
+): Promise<SaveResult<TicketingEvent>> {
+  const { eventId, body, principal } = input;
+  if (body.eventId !== undefined && body.eventId !== eventId) {
+    throw invalidField('/eventId', `must be the id in the path (${eventId}), or be left out`);
+  }
+  const checkedIds = new Set<string>();
+
+  return retryLostRaces(input.expectedVersion !== undefined, async () => {
+    const existing = await deps.mappings.getEvent(eventId, { consistent: true });
+    if (existing && !mayActFor(principal, existing.organisationId)) throw notFound('event', eventId);
+    if (!mayActFor(principal, body.organisationId)) throw organisationNotAllowed(body.organisationId);
+    checkExpectedVersion('event', eventId, existing, input.expectedVersion);
+
+    const organisation = await deps.mappings.getOrganisation(body.organisationId);
+    if (!organisation) {
+      throw invalidReference(
+        'unknown-organisation',
+        'Unknown organisation',
+        '/organisationId',
+        `There is no organisation ${body.organisationId}. Save it first with PUT /v1/organisations/${body.organisationId}.`,
+      );
+    }
+    if (body.promotorId) {
+      const promotor = await deps.mappings.getPromotor(body.promotorId);
+      if (!promotor || !mayActFor(principal, promotor.organisationId)) {
+        throw invalidReference(
+          'unknown-promotor',
+          'Unknown promotor',
+          '/promotorId',
+          `There is no promotor ${body.promotorId}. Save it first with PUT /v1/promotors/${body.promotorId}.`,
+        );
+      }
+    }
+
+    const mapping = await mappingFor(body.uitdatabankId, existing, deps, checkedIds);
+    const now = (deps.now?.() ?? new Date()).toISOString();
+    const next: TicketingEvent = {
+      eventId,
+      organisationId: body.organisationId,
+      ...(body.promotorId ? { promotorId: body.promotorId } : {}),
+      name: body.name,
+      startDate: body.startDate,
+      ...(body.endDate ? { endDate: body.endDate } : {}),
+      labels: [...new Set(body.labels)],
+      ...(body.placeId ? { placeId: body.placeId } : {}),
+      ...(body.eventTypeId ? { eventTypeId: body.eventTypeId } : {}),
+      ticketTypes: body.ticketTypes,
+      ...(body.hint ? { hint: body.hint } : {}),
+      ...mapping,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+      updatedBy: principal.clientName,
+      version: (existing?.version ?? 0) + 1,
+    };
+    if (existing && Object.keys(changedFields(existing, next)).length === 0)
+      return { item: existing, created: false };
+
+    await deps.mappings.putEvent(next, existing?.version);
+    await recordChange(deps, {
+      entity: 'event',
+      entityId: eventId,
+      action: existing ? 'update' : 'create',
+      at: now,
+      version: next.version,
+      actor: actorOf(principal),
+      before: existing,
+      after: next,
+    });
+    return { item: next, created: !existing };
+  });
+}
+
+type Mapping = { uitdatabankId?: string; uitdatabankIdSource?: UitdatabankIdSource };
+
+async function mappingFor(
+  requested: string | null | undefined,
+  existing: TicketingEvent | undefined,
+  deps: MappingDeps,
+  checkedIds: Set<string>,
+): Promise<Mapping> {
+  const stored: Mapping =
+    existing?.uitdatabankId !== undefined
+      ? {
+          uitdatabankId: existing.uitdatabankId,
+          uitdatabankIdSource: existing.uitdatabankIdSource ?? 'manual',
+        }
+      : {};
+  if (requested === undefined) return stored;
+  if (requested === null) {
+    // Dropping an id the sync stored would make the sync create the event in UiTdatabank a second time.
+    if (stored.uitdatabankIdSource === 'sync') {
+      throw invalidReference(
+        'uitdatabank-id-from-sync',
+        'This UiTdatabank id was set by the sync',
+        '/uitdatabankId',
+        `The UiTdatabank sync created or found ${stored.uitdatabankId} for this event; removing it would create the event again. Enter another id to map it by hand instead.`,
+      );
+    }
+    return {};
+  }
+  // Sending back the id that is stored (GET, edit, PUT) is not a new mapping: keep its source.
+  if (requested === stored.uitdatabankId) return stored;
+  if (!checkedIds.has(requested)) {
+    if (!(await deps.uitdatabankEvents.exists(requested))) {
+      throw invalidReference(
+        'uitdatabank-event-not-found',
+        'No such event in UiTdatabank',
+        '/uitdatabankId',
+        `UiTdatabank has no event ${requested} (or it was deleted). Copy the id from the event's page in UiTdatabank.`,
+      );
+    }
+    checkedIds.add(requested);
+  }
+  return { uitdatabankId: requested, uitdatabankIdSource: 'manual' };
+}
+
+export async function getEvent(
+  input: { eventId: string; principal: Principal },
+  deps: MappingDeps,
+): Promise<TicketingEvent> {
+  const event = await visibleEvent(deps, input.eventId, input.principal, false);
+  if (!event) throw notFound('event', input.eventId);
+  return event;
+}
+
+/** Deleting a missing event is a 404, like reading it: the key cannot tell missing from not-its-own. */
+export async function deleteEvent(
+  input: { eventId: string; expectedVersion?: number | undefined; principal: Principal },
+  deps: MappingDeps,
+): Promise<void> {
+  const { eventId, principal } = input;
+  await retryLostRaces(input.expectedVersion !== undefined, async () => {
+    const existing = await visibleEvent(deps, eventId, principal, true);
+    if (!existing) throw notFound('event', eventId);
+    checkExpectedVersion('event', eventId, existing, input.expectedVersion);
+    await deps.mappings.deleteEvent(eventId, existing.version);
+    await recordChange(deps, {
+      entity: 'event',
+      entityId: eventId,
+      action: 'delete',
+      at: (deps.now?.() ?? new Date()).toISOString(),
+      version: existing.version,
+      actor: actorOf(principal),
+      before: existing,
+      after: undefined,
+    });
+  });
+}
+
+/** The external-mapping list (product rule 6): events labelled UiTPAS and/or uitDB of the caller's organisations. */
+export async function listMappingEvents(
+  input: EventListQueryInput & { principal: Principal },
+  deps: MappingDeps,
+): Promise<Page<TicketingEvent>> {
+  const organisationIds = await organisationsInScope(input.principal, deps.mappings, input.organisationId);
+  const labels = new Set(input.label ?? MAPPING_LABELS);
+  const label: MappingLabel | undefined =
+    labels.size === 1 ? (labels.values().next().value as MappingLabel) : undefined;
+  return deps.mappings.listMappingEvents({
+    organisationIds,
+    mapped: input.mapped,
+    label,
+    limit: input.limit,
+    cursor: input.cursor,
+  });
+}
+
+/**
+ * For the UiTdatabank sync: store the id it created or found, unless a person mapped the event by hand, and record
+ * the change like any other.
+ */
+export async function recordSyncedUitdatabankId(
+  input: { eventId: string; uitdatabankId: string; expectedVersion: number },
+  deps: Pick<MappingDeps, 'mappings' | 'audit' | 'now'>,
+): Promise<SyncedIdResult> {
+  const result = await deps.mappings.setSyncedUitdatabankId(
+    input.eventId,
+    input.uitdatabankId,
+    input.expectedVersion,
+    deps.now?.() ?? new Date(),
+  );
+  if (result.outcome === 'stored') {
+    await recordChange(deps, {
+      entity: 'event',
+      entityId: input.eventId,
+      action: 'update',
+      at: result.event.updatedAt,
+      version: result.event.version,
+      actor: { clientName: SYNC_ACTOR, keyId: SYNC_ACTOR },
+      before: result.previous,
+      after: result.event,
+    });
+  }
+  return result;
+}
