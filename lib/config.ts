@@ -4,6 +4,7 @@
  * start with an error that names the key.
  */
 import { z } from 'zod';
+import { once } from './once.js';
 
 export type PubliqEnv = 'sandbox' | 'test' | 'production';
 
@@ -105,7 +106,8 @@ export function parsePubliqConfig(env: NodeJS.ProcessEnv): PubliqConfig {
       `Invalid configuration: UITPAS_CLIENT_ID is required when PUBLIQ_ENV=${raw.PUBLIQ_ENV}`,
     );
   let clientSecret = raw.UITPAS_CLIENT_SECRET;
-  if (!clientSecret && !raw.UITPAS_CLIENT_SECRET_PARAMETER) {
+  // The sandbox never reads a secret from SSM: its credentials are public and fixed.
+  if (!clientSecret && (isSandbox || !raw.UITPAS_CLIENT_SECRET_PARAMETER)) {
     if (!isSandbox) {
       throw new ConfigError(
         `Invalid configuration: UITPAS_CLIENT_SECRET or UITPAS_CLIENT_SECRET_PARAMETER is required when PUBLIQ_ENV=${raw.PUBLIQ_ENV}`,
@@ -141,14 +143,6 @@ export function parseTableConfig(env: NodeJS.ProcessEnv): TableConfig {
 export function parseTicketingConfig(env: NodeJS.ProcessEnv): TicketingConfig {
   const raw = parse(ticketingSchema, env);
   return Object.freeze({ uitpasTicketTypeId: raw.UITPAS_TICKET_TYPE_ID });
-}
-
-function once<T>(read: () => T): () => T {
-  let value: T | undefined;
-  return () => {
-    value ??= read();
-    return value;
-  };
 }
 
 /** Read at first use (module scope of a handler = cold start) and kept for the container's life. */

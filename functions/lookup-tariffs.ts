@@ -1,0 +1,30 @@
+/**
+ * lookupTariffs: `POST /v1/tariffs` (role basket).
+ * Input: `{ eventId, uitpasNumber, regularPrice? }`. Output: the tariffs UiTPAS offers this passholder for the
+ * event's standard ticket type, the shared UiTPAS ticket type to switch to, and UiTPAS's message for the buyer.
+ * Side effects: none; one DynamoDB read (the event) and one call to UiTPAS `GET /tariffs`.
+ */
+import { z } from 'zod';
+import { type LookupTariffsDeps, lookupTariffs } from '../lib/basket/lookup-tariffs.js';
+import { ticketingConfig } from '../lib/config.js';
+import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../lib/domain/mappings.js';
+import { httpHandler, ok } from '../lib/http/handler.js';
+import { basketEvents, uitpas } from '../lib/wiring.js';
+
+export const lookupTariffsBody = z.object({
+  eventId: z.string().refine(isTicketingId, TICKETING_ID_RULE),
+  uitpasNumber: z.string().min(1).max(32),
+  regularPrice: z.number().refine(isValidPrice, 'a price in EUR, >= 0, with at most 2 decimals').optional(),
+});
+
+export function createHandler(deps: () => LookupTariffsDeps) {
+  return httpHandler({ auth: { roles: ['basket'] }, body: lookupTariffsBody }, async ({ body, principal }) =>
+    ok(await lookupTariffs(body, principal, deps())),
+  );
+}
+
+export const handler = createHandler(() => ({
+  events: basketEvents(),
+  uitpas: uitpas(),
+  uitpasTicketTypeId: ticketingConfig().uitpasTicketTypeId,
+}));

@@ -1,0 +1,20 @@
+/**
+ * validatePass: `GET /v1/passes/{identifier}` (role basket).
+ * Input: an UiTPAS number or a card's chip number. Output: the pass as the till needs it (type, first name, card
+ * system, social tariff status as UiTPAS gives it, points, UiTPAS's messages), or a problem for a pass that cannot be
+ * used. Side effects: none; one call to UiTPAS `GET /passes`.
+ */
+import { z } from 'zod';
+import { type ValidatePassDeps, validatePass } from '../lib/basket/validate-pass.js';
+import { httpHandler, ok } from '../lib/http/handler.js';
+import { uitpas } from '../lib/wiring.js';
+
+const path = z.object({ identifier: z.string().min(1).max(64) });
+
+export function createHandler(deps: () => ValidatePassDeps) {
+  return httpHandler({ auth: { roles: ['basket'] }, path }, async ({ path }) =>
+    ok(await validatePass(path.identifier, deps())),
+  );
+}
+
+export const handler = createHandler(() => ({ uitpas: uitpas() }));

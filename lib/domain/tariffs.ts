@@ -1,0 +1,166 @@
+/**
+ * The basket rules (product rules 1-3): when may we ask UiTPAS for a tariff for this event, with which price, and
+ * what does the till get back. The discount itself always comes from UiTPAS; nothing here computes one.
+ */
+import { mayActFor, type Principal } from './access.js';
+import { AppError, type EndUserMessage } from './errors.js';
+import {
+  standardTicketTypes,
+  type TicketingEvent,
+  type TicketType,
+  toCents,
+  UITPAS_LABEL,
+} from './mappings.js';
+
+/** What the last readiness check found out about the event's organizer, kept on the event (see the readiness check). */
+export interface OrganizerPermissionSnapshot {
+  organizerId: string;
+  /** False when `GET /permissions` lacks TARIFFS_READ or TICKETSALES_REGISTER for this organizer. */
+  permitted: boolean;
+  checkedAt: string;
+}
+
+export interface TariffPlan {
+  eventId: string;
+  uitdatabankId: string;
+  standardTicketType: TicketType;
+  regularPrice: number;
+}
+
+function refuse(
+  slug: string,
+  title: string,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): AppError {
+  return new AppError(slug, 422, title, { detail, extensions });
+}
+
+/**
+ * Checks, before any call to UiTPAS, that the event may be sold with an UiTPAS tariff and at which regular price.
+ * Each refusal names what to fix. An event of an organisation the caller may not act for is as unknown as a missing
+ * one: a key must not learn what exists elsewhere.
+ */
+export function planTariffRequest(
+  eventId: string,
+  event: TicketingEvent | undefined,
+  principal: Principal,
+  options: {
+    regularPrice?: number | undefined;
+    organizerPermission?: OrganizerPermissionSnapshot | undefined;
+  } = {},
+): TariffPlan {
+  if (!event || !mayActFor(principal, event.organisationId)) {
+    throw new AppError('event-not-found', 404, 'Unknown event', {
+      detail: `There is no event ${eventId} among the organisations this API key may act for. An administrator maps it with PUT /v1/events/${eventId}.`,
+    });
+  }
+  if (!event.labels.includes(UITPAS_LABEL)) {
+    throw refuse(
+      'event-not-uitpas',
+      'The event is not an UiTPAS event',
+      `Event ${eventId} does not carry the label ${UITPAS_LABEL}. Add the label in the ticketing system if the social tariff applies to it.`,
+    );
+  }
+  if (!event.uitdatabankId) {
+    throw refuse(
+      'event-not-mapped',
+      'The event has no UiTdatabank id',
+      `Event ${eventId} is not linked to an UiTdatabank event. Label it uitDB so the sync creates it, or set its UiTdatabank id by hand (external mapping).`,
+    );
+  }
+  const standard = standardTicketTypes(event);
+  const [only] = standard;
+  if (!only || standard.length > 1) {
+    throw refuse(
+      standard.length === 0 ? 'standard-ticket-type-missing' : 'standard-ticket-type-ambiguous',
+      standard.length === 0
+        ? 'The event has no standard ticket type'
+        : 'The event has several standard ticket types',
+      `Event ${eventId} has ${standard.length} ticket types marked standard; exactly one must be, with the base price. Mark one ticket type as standard.`,
+      { standardTicketTypes: standard.map((ticketType) => ticketType.id) },
+    );
+  }
+  if (only.price <= 0) {
+    throw refuse(
+      'standard-price-missing',
+      'The standard ticket type has no price',
+      `The standard ticket type ${only.id} of event ${eventId} costs 0 EUR; UiTPAS discounts need a base price above 0.`,
+    );
+  }
+  const { regularPrice } = options;
+  if (regularPrice !== undefined && toCents(regularPrice) !== toCents(only.price)) {
+    throw refuse(
+      'regular-price-mismatch',
+      'The price is not the standard ticket price',
+      `UiTPAS tariffs apply to the standard ticket type ${only.id} at ${only.price.toFixed(2)} EUR, not to ${regularPrice.toFixed(2)} EUR. Let the buyer pick the standard ticket first.`,
+      { standardPrice: only.price },
+    );
+  }
+  const permission = options.organizerPermission;
+  if (permission && !permission.permitted) {
+    throw refuse(
+      'organizer-not-permitted',
+      'No UiTPAS permission for this organizer',
+      `Our UiTPAS client has no permission to sell for organizer ${permission.organizerId} (checked ${permission.checkedAt}). Ask the servicedesk to add this organisation to the UiTPAS integration.`,
+    );
+  }
+  return { eventId, uitdatabankId: event.uitdatabankId, standardTicketType: only, regularPrice: only.price };
+}
+
+export interface OfferedTariff {
+  id: string;
+  name: string | null;
+  price: number;
+  type: string | null;
+  /** How many tickets this pass may still buy at this tariff: 1 for a person, more for a group pass. */
+  remaining: number;
+}
+
+export interface TariffAnswer {
+  eventId: string;
+  uitdatabankId: string;
+  regularPrice: number;
+  standardTicketType: TicketType;
+  /** The shared "UiTPAS kansentarief" ticket type the basket line switches to (product rule 3). */
+  uitpasTicketTypeId: string;
+  tariffs: OfferedTariff[];
+  /** UiTPAS's explanation, also on success (e.g. why no social tariff is offered): show it to the buyer. */
+  endUserMessage: EndUserMessage | null;
+}
+
+export interface UitpasTariffs {
+  available: {
+    id: string;
+    name?: string | undefined;
+    price?: number | undefined;
+    type?: string | undefined;
+    remaining: number;
+  }[];
+  endUserMessage?: EndUserMessage | undefined;
+}
+
+export function toTariffAnswer(
+  plan: TariffPlan,
+  uitpas: UitpasTariffs,
+  uitpasTicketTypeId: string,
+): TariffAnswer {
+  return {
+    eventId: plan.eventId,
+    uitdatabankId: plan.uitdatabankId,
+    regularPrice: plan.regularPrice,
+    standardTicketType: plan.standardTicketType,
+    uitpasTicketTypeId,
+    // A tariff without a price cannot be charged; a tariff with none left cannot be sold.
+    tariffs: uitpas.available
+      .filter((tariff) => tariff.price !== undefined && tariff.remaining > 0)
+      .map((tariff) => ({
+        id: tariff.id,
+        name: tariff.name ?? null,
+        price: tariff.price as number,
+        type: tariff.type ?? null,
+        remaining: tariff.remaining,
+      })),
+    endUserMessage: uitpas.endUserMessage ?? null,
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The publiq clients of this container, built once from the configuration so a warm container reuses its token and
+ * connections. Every function that talks to UiTPAS or UiTdatabank takes its clients from here.
+ */
+
+import type { BasketEvent } from './basket/lookup-tariffs.js';
+import { publiqConfig, tableConfig } from './config.js';
+import { once } from './once.js';
+import { createMappingRepository } from './store/mappings.js';
+import { createTable, type Table } from './store/table.js';
+import {
+  type EntryClient,
+  entryClientFromConfig,
+  type SearchClient,
+  searchClientFromConfig,
+} from './uitdatabank/client.js';
+import { type UitpasClient, uitpasClientFromConfig } from './uitpas/client.js';
+import { type TokenProvider, tokenProviderFromConfig } from './uitpas/token.js';
+
+export const tokens = once<TokenProvider>(() => tokenProviderFromConfig(publiqConfig()));
+export const uitpas = once<UitpasClient>(() => uitpasClientFromConfig(publiqConfig(), tokens()));
+export const entry = once<EntryClient>(() => entryClientFromConfig(publiqConfig(), tokens()));
+export const search = once<SearchClient>(() => searchClientFromConfig(publiqConfig()));
+export const table = once<Table>(() => createTable(tableConfig()));
+export const mappings = once(() => createMappingRepository(table()));
+
+/** The basket's view of an event: one GetItem. */
+export const basketEvents = once(() => ({
+  async getForBasket(eventId: string): Promise<BasketEvent | undefined> {
+    const event = await mappings().getEvent(eventId);
+    return event && { event };
+  },
+}));
