@@ -1,27 +1,52 @@
 /**
- * One IAM role per function, least privilege: each function gets its own log group, X-Ray, and only the table
- * actions (and other resources) listed here. serverless.yml loads this file; keep the list next to the functions.
+ * One IAM role per function, least privilege: each function may write its own log group and X-Ray traces, and gets
+ * only the table actions and other resources listed here. Readers get GetItem/Query only; only writers get writes.
+ * serverless.yml loads this file; keep the list in step with the functions.
  */
 'use strict';
 
 const TABLE = { 'Fn::GetAtt': ['Table', 'Arn'] };
-const TABLE_INDEXES = { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Table', 'Arn'] }, '/index/*']] };
+const index = (name) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Table', 'Arn'] }, `/index/${name}`]] });
 
-/** Function name -> extra statements. Readers get GetItem/Query only; only writers get writes. */
-const POLICIES = {
-  authorize: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE }],
-  health: [],
-};
-
-function roleName(fn) {
-  return `${fn.charAt(0).toUpperCase()}${fn.slice(1)}Role`;
+function policies({ service, stage }) {
+  // The UiTPAS client secret, read once per container by the functions that talk to publiq. A SecureString under the
+  // default aws/ssm key needs no kms:Decrypt grant.
+  const clientSecret = {
+    Effect: 'Allow',
+    Action: ['ssm:GetParameter'],
+    Resource: {
+      'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${service}/${stage}/uitpas-client-secret`,
+    },
+  };
+  return {
+    authorize: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE }],
+    health: [],
+    validatePass: [clientSecret],
+    lookupTariffs: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE }, clientSecret],
+    manageMappings: [
+      {
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+        ],
+        Resource: [TABLE, index('gsi1')],
+      },
+      clientSecret,
+    ],
+  };
 }
+
+const roleName = (fn) => `${fn.charAt(0).toUpperCase()}${fn.slice(1)}Role`;
 
 module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
   const Resources = {};
-  for (const [fn, statements] of Object.entries(POLICIES)) {
+  for (const [fn, statements] of Object.entries(policies({ service, stage }))) {
     const logGroup = {
       'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${service}-${stage}-${fn}:*`,
     };
@@ -60,6 +85,3 @@ module.exports = async ({ resolveVariable }) => {
   }
   return Resources;
 };
-
-module.exports.TABLE = TABLE;
-module.exports.TABLE_INDEXES = TABLE_INDEXES;

@@ -226,6 +226,12 @@ export function httpHandler<
   return withStack(route(spec, run));
 }
 
+/** API Gateway's request id; serverless-offline gives every request the same placeholder, so make one there. */
+function requestIdOf(event: APIGatewayProxyEventV2): string {
+  const id = event.requestContext?.requestId;
+  return id && !id.startsWith('offlineContext') ? id : randomUUID();
+}
+
 function withStack(core: Route) {
   const handler: Handler = async (event) =>
     core(event, (event as { correlationId?: string }).correlationId ?? randomUUID());
@@ -233,7 +239,12 @@ function withStack(core: Route) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler)
     .use(httpSecurityHeaders())
     .use(
-      httpCors({ origins: corsOrigins(), headers: 'content-type,x-api-key,x-correlation-id', maxAge: 600 }),
+      httpCors({
+        origins: corsOrigins(),
+        headers: 'content-type,x-api-key,x-correlation-id,if-match',
+        exposeHeaders: 'etag,x-correlation-id,retry-after',
+        maxAge: 600,
+      }),
     )
     .use({
       before: (request) => {
@@ -241,9 +252,7 @@ function withStack(core: Route) {
         const incoming = header(event, 'x-correlation-id');
         // Accept the caller's id only when it looks like one, so it cannot smuggle data into our logs.
         const correlationId =
-          incoming && /^[A-Za-z0-9._-]{8,128}$/.test(incoming)
-            ? incoming
-            : (event.requestContext?.requestId ?? randomUUID());
+          incoming && /^[A-Za-z0-9._-]{8,128}$/.test(incoming) ? incoming : requestIdOf(event);
         event.correlationId = correlationId;
         logger.addContext(request.context);
         logger.appendKeys({ correlationId, route: event.routeKey });

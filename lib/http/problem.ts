@@ -33,15 +33,17 @@ export function toAppError(error: unknown): AppError | undefined {
 }
 
 export function problemBody(error: AppError, correlationId?: string): ProblemBody {
-  return {
-    ...error.extensions,
+  const body: ProblemBody = {
     type: error.type,
     title: error.title,
     status: error.status,
     ...(error.detail ? { detail: error.detail } : {}),
     ...(error.endUserMessage ? { endUserMessage: error.endUserMessage } : {}),
-    ...(correlationId ? { correlationId } : {}),
   };
+  // Extensions follow the standard members and can never replace them.
+  for (const [key, value] of Object.entries(error.extensions)) if (!(key in body)) body[key] = value;
+  if (correlationId) body.correlationId = correlationId;
+  return body;
 }
 
 export function problemResponse(error: unknown, correlationId?: string): ProblemResponse {
