@@ -2,10 +2,11 @@
  * lookupTariffs: `POST /v1/tariffs` (role basket).
  * Input: `{ eventId, uitpasNumber, regularPrice? }`. Output: the tariffs UiTPAS offers this passholder for the
  * event's standard ticket type, the shared UiTPAS ticket type to switch to, and UiTPAS's message for the buyer.
- * Side effects: none; one DynamoDB read (the event) and one call to UiTPAS `GET /tariffs`.
+ * Side effects: none; one DynamoDB read (the event) and one call to UiTPAS `GET /tariffs`, overlapped when the
+ * container has seen the event before (see lib/basket/lookup-tariffs.ts).
  */
 import { z } from 'zod';
-import { type LookupTariffsDeps, lookupTariffs } from '../lib/basket/lookup-tariffs.js';
+import { type LookupTariffsDeps, lookupTariffs, SeenEvents } from '../lib/basket/lookup-tariffs.js';
 import { ticketingConfig } from '../lib/config.js';
 import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../lib/domain/mappings.js';
 import { httpHandler, ok } from '../lib/http/handler.js';
@@ -23,8 +24,11 @@ export function createHandler(deps: () => LookupTariffsDeps) {
   );
 }
 
+const seen = new SeenEvents();
+
 export const handler = createHandler(() => ({
   events: basketEvents(),
+  seen,
   uitpas: uitpas(),
   uitpasTicketTypeId: ticketingConfig().uitpasTicketTypeId,
 }));

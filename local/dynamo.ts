@@ -1,7 +1,9 @@
 /**
  * The embedded DynamoDB: dynalite, in memory, on a loopback port. Used by `npm start` and by the integration tests.
  */
+import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import dynalite from 'dynalite';
 import type { TableConfig } from '../lib/config.js';
 import { createDynamoClient, createTable, ensureTable, type Table } from '../lib/store/table.js';
@@ -33,4 +35,37 @@ export async function createLocalTable(
   const client = createDynamoClient(config);
   await ensureTable(client, tableName);
   return { ...createTable(config, client), config };
+}
+
+/**
+ * dynalite in a child process: a DynamoDB that does not share this process's event loop, as the real one would not.
+ * The benchmarks use it so that time spent waiting on DynamoDB is not counted as our own CPU time.
+ */
+export async function startDynamoProcess(): Promise<LocalDynamo> {
+  const cli = fileURLToPath(new URL('../node_modules/dynalite/cli.js', import.meta.url));
+  const probe = await startLocalDynamo();
+  const port = Number(new URL(probe.endpoint).port);
+  await probe.close();
+  const child = spawn(
+    process.execPath,
+    [cli, '--host', '127.0.0.1', '--port', String(port), '--createTableMs', '0'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    try {
+      await fetch(endpoint, { method: 'POST' });
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return {
+    endpoint,
+    close: async () => {
+      child.kill();
+    },
+  };
 }

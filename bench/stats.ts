@@ -1,0 +1,47 @@
+/** Small helpers for the benchmarks: percentiles, timing, and counting DynamoDB commands. */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+export async function timeEach(count: number, run: (i: number) => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const started = performance.now();
+    await run(i);
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+export function summary(samples: number[]): { p50: number; p99: number } {
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+export const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+/** Counts every command the client sends, by name (GetItemCommand, QueryCommand, ...). */
+export function countCommands(client: DynamoDBClient): {
+  counts: Map<string, number>;
+  total(prefixes?: string[]): number;
+  reset(): void;
+} {
+  const counts = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCommandCounter' },
+  );
+  return {
+    counts,
+    total: (names) =>
+      [...counts].filter(([name]) => !names || names.includes(name)).reduce((sum, [, n]) => sum + n, 0),
+    reset: () => counts.clear(),
+  };
+}
