@@ -23,6 +23,12 @@ function policies({ service, stage }) {
     health: [],
     validatePass: [clientSecret],
     lookupTariffs: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE }, clientSecret],
+    checkReadiness: [
+      // GetItem: event, organisation, promotor, permissions cache. UpdateItem: the snapshot and the cache item.
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: TABLE },
+      { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
+      clientSecret,
+    ],
     manageMappings: [
       {
         Effect: 'Allow',

@@ -26,8 +26,7 @@ beforeAll(async () => {
     events: {
       async getForBasket(eventId) {
         eventReads += 1;
-        const event = await stack.mappings.getEvent(eventId);
-        return event && { event };
+        return stack.mappings.getEventForBasket(eventId);
       },
     },
     uitpas: stack.uitpas,

@@ -7,6 +7,7 @@ import type { BasketEvent } from './basket/lookup-tariffs.js';
 import { publiqConfig, tableConfig } from './config.js';
 import { once } from './once.js';
 import { createMappingRepository } from './store/mappings.js';
+import { createPermissionsCache } from './store/permissions.js';
 import { createTable, type Table } from './store/table.js';
 import {
   type EntryClient,
@@ -24,10 +25,10 @@ export const search = once<SearchClient>(() => searchClientFromConfig(publiqConf
 export const table = once<Table>(() => createTable(tableConfig()));
 export const mappings = once(() => createMappingRepository(table()));
 
-/** The basket's view of an event: one GetItem. */
+/** The basket's view of an event: one GetItem, with the organizer permission of its last readiness check. */
 export const basketEvents = once(() => ({
-  async getForBasket(eventId: string): Promise<BasketEvent | undefined> {
-    const event = await mappings().getEvent(eventId);
-    return event && { event };
-  },
+  getForBasket: (eventId: string): Promise<BasketEvent | undefined> => mappings().getEventForBasket(eventId),
 }));
+
+/** `GET /permissions`, cached in memory and in the table. */
+export const permissions = once(() => createPermissionsCache({ table: table(), uitpas: uitpas() }));

@@ -39,6 +39,7 @@ import {
   type TicketingEvent,
   versionConflict,
 } from '../domain/mappings.js';
+import type { OrganizerPermissionSnapshot } from '../domain/tariffs.js';
 import { GSI1, type Table } from './table.js';
 
 export interface Page<T> {
@@ -69,7 +70,7 @@ export type SyncedIdResult =
 /** Who the sync writes as, in `updatedBy`. */
 export const SYNC_ACTOR = 'uitdatabank-sync';
 
-const EVENT = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+export const EVENT_KEY = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
 const ORGANISATION = (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'ORG' });
 const PROMOTOR = (promotorId: string) => ({ pk: `PROMOTOR#${promotorId}`, sk: 'PROMOTOR' });
 const EXTMAP = (organisationId: string) => `ORG#${organisationId}#EXTMAP`;
@@ -316,7 +317,40 @@ export function createMappingRepository(table: Table) {
   return {
     /** One GetItem. `consistent` for a read that a conditional write will follow. */
     getEvent(eventId: string, options: { consistent?: boolean } = {}): Promise<TicketingEvent | undefined> {
-      return get<TicketingEvent>(EVENT(eventId), EVENT_FIELDS, options.consistent ?? false);
+      return get<TicketingEvent>(EVENT_KEY(eventId), EVENT_FIELDS, options.consistent ?? false);
+    },
+
+    /**
+     * The basket's read: one GetItem for the event and the readiness snapshot kept on it (lib/store/readiness.ts).
+     * The snapshot's organizer permission is only trusted while it was computed for this version of the event: after
+     * an admin change it is stale, and a stale snapshot must not refuse a sale.
+     */
+    /** The basket's one read: the event, and what its last readiness check found about the organizer if that check saw this version. */
+    async getEventForBasket(
+      eventId: string,
+    ): Promise<{ event: TicketingEvent; organizerPermission?: OrganizerPermissionSnapshot } | undefined> {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: EVENT_KEY(eventId) }));
+      if (!Item) return undefined;
+      const event = pick<TicketingEvent>(Item, EVENT_FIELDS);
+      const snapshot = Item.readiness as
+        | { eventVersion?: unknown; organizerPermission?: Record<string, unknown> }
+        | undefined;
+      const permission = snapshot?.eventVersion === event.version ? snapshot.organizerPermission : undefined;
+      if (
+        !permission ||
+        typeof permission.organizerId !== 'string' ||
+        typeof permission.permitted !== 'boolean' ||
+        typeof permission.checkedAt !== 'string'
+      )
+        return { event };
+      return {
+        event,
+        organizerPermission: {
+          organizerId: permission.organizerId,
+          permitted: permission.permitted,
+          checkedAt: permission.checkedAt,
+        },
+      };
     },
 
     /** Create (`previousVersion` undefined) or replace the version read; a lost race throws a 409 AppError. */
@@ -324,7 +358,7 @@ export function createMappingRepository(table: Table) {
       return write(
         'event',
         event.eventId,
-        EVENT(event.eventId),
+        EVENT_KEY(event.eventId),
         eventAttributes(event),
         EVENT_FIELDS,
         previousVersion,
@@ -332,7 +366,7 @@ export function createMappingRepository(table: Table) {
     },
 
     deleteEvent(eventId: string, version: number): Promise<void> {
-      return remove('event', eventId, EVENT(eventId), version);
+      return remove('event', eventId, EVENT_KEY(eventId), version);
     },
 
     /**
@@ -346,7 +380,7 @@ export function createMappingRepository(table: Table) {
       now: Date = new Date(),
     ): Promise<SyncedIdResult> {
       if (!isUitdatabankId(uitdatabankId)) throw new RangeError('not an UiTdatabank id');
-      const current = await get<TicketingEvent>(EVENT(eventId), EVENT_FIELDS, true);
+      const current = await get<TicketingEvent>(EVENT_KEY(eventId), EVENT_FIELDS, true);
       if (!current) return { outcome: 'not-found' };
       if (current.uitdatabankIdSource === 'manual') return { outcome: 'manual-mapping-kept', event: current };
       if (current.version !== expectedVersion)
@@ -365,7 +399,7 @@ export function createMappingRepository(table: Table) {
         await doc.send(
           new UpdateCommand({
             TableName,
-            Key: EVENT(eventId),
+            Key: EVENT_KEY(eventId),
             // Only the mapping and its metadata: whatever else is on the item (the sync's own state) stays.
             UpdateExpression:
               'SET uitdatabankId = :id, #source = :sync, updatedAt = :at, updatedBy = :by, #version = :next' +
@@ -387,7 +421,7 @@ export function createMappingRepository(table: Table) {
         );
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        const stored = await get<TicketingEvent>(EVENT(eventId), EVENT_FIELDS, true);
+        const stored = await get<TicketingEvent>(EVENT_KEY(eventId), EVENT_FIELDS, true);
         if (!stored) return { outcome: 'not-found' };
         if (stored.uitdatabankIdSource === 'manual') return { outcome: 'manual-mapping-kept', event: stored };
         return { outcome: 'version-conflict', currentVersion: stored.version };
@@ -411,7 +445,7 @@ export function createMappingRepository(table: Table) {
       if (index < 0) index = organisations.length;
       let start: Record<string, unknown> | undefined =
         cursor?.s !== undefined && cursor.e !== undefined && organisations[index] === cursor.o
-          ? { gsi1pk: EXTMAP(cursor.o), gsi1sk: cursor.s, ...EVENT(cursor.e) }
+          ? { gsi1pk: EXTMAP(cursor.o), gsi1sk: cursor.s, ...EVENT_KEY(cursor.e) }
           : undefined;
 
       const items: TicketingEvent[] = [];
