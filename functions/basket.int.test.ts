@@ -6,6 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SeenEvents } from '../lib/basket/lookup-tariffs.js';
 import type { Principal } from '../lib/domain/access.js';
+import { assessEvent } from '../lib/readiness/assess.js';
+import { createPermissionsCache } from '../lib/store/permissions.js';
+import { createReadinessRepository } from '../lib/store/readiness.js';
 import { apiEvent, BASKET, lambdaContext } from '../local/api-event.js';
 import { CHIPS, NOT_IN_UITPAS_EVENT_ID, PASSES } from '../local/sandbox/index.js';
 import { DEMO_EVENTS, DEMO_ORGANISATION_ID } from '../local/seed.js';
@@ -466,5 +469,27 @@ describe('lookupTariffs in a warm container', () => {
     const current = await stack.mappings.getEvent('ev-warm', { consistent: true });
     await stack.mappings.deleteEvent('ev-warm', current?.version ?? 0);
     expect((await lookup({ eventId: 'ev-warm', uitpasNumber: PASSES.socialTariff })).status).toBe(404);
+  });
+});
+
+describe('lookupTariffs after a readiness check', () => {
+  it('refuses an organizer without UiTPAS permission from the event’s snapshot, without asking UiTPAS', async () => {
+    const { eventId } = DEMO_EVENTS.noPermission;
+    const event = await stack.mappings.getEvent(eventId, { consistent: true });
+    if (!event) throw new Error('demo event missing');
+    const report = await assessEvent(event, {
+      mappings: stack.mappings,
+      snapshots: createReadinessRepository(stack.table),
+      uitdatabank: stack.entry,
+      uitpas: stack.uitpas,
+      permissions: createPermissionsCache({ table: stack.table, uitpas: stack.uitpas }),
+    });
+    expect(report.ready).toBe(false);
+    stack.sandbox.requests.reset();
+    const { status, body } = await tariffs({ eventId, uitpasNumber: PASSES.socialTariff });
+    expect(status).toBe(422);
+    expect(body.type).toBe(problem('organizer-not-permitted'));
+    expect(body.detail).toMatch(/servicedesk/);
+    expect(stack.sandbox.requests.count(TARIFFS_ROUTE)).toBe(0);
   });
 });
