@@ -4,7 +4,6 @@
  */
 import { mayActFor, type Principal } from '../domain/access.js';
 import {
-  changedFields,
   invalidField,
   invalidReference,
   MAPPING_LABELS,
@@ -17,7 +16,6 @@ import {
 import type { Page, SyncedIdResult } from '../store/mappings.js';
 import { SYNC_ACTOR } from '../store/mappings.js';
 import {
-  actorOf,
   checkExpectedVersion,
   type MappingDeps,
   organisationsInScope,
@@ -25,6 +23,8 @@ import {
   retryLostRaces,
   type SaveResult,
 } from './deps.js';
+import { deleteItem, saveItem, visibleOrNotFound } from './entity.js';
+import { checkOrganisationExists } from './organisations.js';
 import type { EventBody, EventListQueryInput } from './schemas.js';
 
 export interface SaveEventInput {
@@ -35,15 +35,18 @@ export interface SaveEventInput {
   principal: Principal;
 }
 
-/** The event the key may see, or undefined: missing and not-yours look the same. */
 async function visibleEvent(
   deps: MappingDeps,
   eventId: string,
   principal: Principal,
   consistent: boolean,
-): Promise<TicketingEvent | undefined> {
-  const event = await deps.mappings.getEvent(eventId, { consistent });
-  return event && mayActFor(principal, event.organisationId) ? event : undefined;
+): Promise<TicketingEvent> {
+  return visibleOrNotFound(
+    'event',
+    eventId,
+    principal,
+    await deps.mappings.getEvent(eventId, { consistent }),
+  );
 }
 
 /**
@@ -66,15 +69,7 @@ export async function saveEvent(
     if (!mayActFor(principal, body.organisationId)) throw organisationNotAllowed(body.organisationId);
     checkExpectedVersion('event', eventId, existing, input.expectedVersion);
 
-    const organisation = await deps.mappings.getOrganisation(body.organisationId);
-    if (!organisation) {
-      throw invalidReference(
-        'unknown-organisation',
-        'Unknown organisation',
-        '/organisationId',
-        `There is no organisation ${body.organisationId}. Save it first with PUT /v1/organisations/${body.organisationId}.`,
-      );
-    }
+    await checkOrganisationExists(deps, body.organisationId);
     if (body.promotorId) {
       const promotor = await deps.mappings.getPromotor(body.promotorId);
       if (!promotor || !mayActFor(principal, promotor.organisationId)) {
@@ -88,40 +83,27 @@ export async function saveEvent(
     }
 
     const mapping = await mappingFor(body.uitdatabankId, existing, deps, checkedIds);
-    const now = (deps.now?.() ?? new Date()).toISOString();
-    const next: TicketingEvent = {
-      eventId,
-      organisationId: body.organisationId,
-      ...(body.promotorId ? { promotorId: body.promotorId } : {}),
-      name: body.name,
-      startDate: body.startDate,
-      ...(body.endDate ? { endDate: body.endDate } : {}),
-      labels: [...new Set(body.labels)],
-      ...(body.placeId ? { placeId: body.placeId } : {}),
-      ...(body.eventTypeId ? { eventTypeId: body.eventTypeId } : {}),
-      ticketTypes: body.ticketTypes,
-      ...(body.hint ? { hint: body.hint } : {}),
-      ...mapping,
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-      updatedBy: principal.clientName,
-      version: (existing?.version ?? 0) + 1,
-    };
-    if (existing && Object.keys(changedFields(existing, next)).length === 0)
-      return { item: existing, created: false };
-
-    await deps.mappings.putEvent(next, existing?.version);
-    await recordChange(deps, {
+    return saveItem(deps, {
       entity: 'event',
       entityId: eventId,
-      action: existing ? 'update' : 'create',
-      at: now,
-      version: next.version,
-      actor: actorOf(principal),
-      before: existing,
-      after: next,
+      principal,
+      existing,
+      fields: {
+        eventId,
+        organisationId: body.organisationId,
+        ...(body.promotorId ? { promotorId: body.promotorId } : {}),
+        name: body.name,
+        startDate: body.startDate,
+        ...(body.endDate ? { endDate: body.endDate } : {}),
+        labels: [...new Set(body.labels)],
+        ...(body.placeId ? { placeId: body.placeId } : {}),
+        ...(body.eventTypeId ? { eventTypeId: body.eventTypeId } : {}),
+        ticketTypes: body.ticketTypes,
+        ...(body.hint ? { hint: body.hint } : {}),
+        ...mapping,
+      },
+      put: (next, previousVersion) => deps.mappings.putEvent(next, previousVersion),
     });
-    return { item: next, created: !existing };
   });
 }
 
@@ -169,36 +151,25 @@ async function mappingFor(
   return { uitdatabankId: requested, uitdatabankIdSource: 'manual' };
 }
 
-export async function getEvent(
+export function getEvent(
   input: { eventId: string; principal: Principal },
   deps: MappingDeps,
 ): Promise<TicketingEvent> {
-  const event = await visibleEvent(deps, input.eventId, input.principal, false);
-  if (!event) throw notFound('event', input.eventId);
-  return event;
+  return visibleEvent(deps, input.eventId, input.principal, false);
 }
 
-/** Deleting a missing event is a 404, like reading it: the key cannot tell missing from not-its-own. */
-export async function deleteEvent(
+export function deleteEvent(
   input: { eventId: string; expectedVersion?: number | undefined; principal: Principal },
   deps: MappingDeps,
 ): Promise<void> {
   const { eventId, principal } = input;
-  await retryLostRaces(input.expectedVersion !== undefined, async () => {
-    const existing = await visibleEvent(deps, eventId, principal, true);
-    if (!existing) throw notFound('event', eventId);
-    checkExpectedVersion('event', eventId, existing, input.expectedVersion);
-    await deps.mappings.deleteEvent(eventId, existing.version);
-    await recordChange(deps, {
-      entity: 'event',
-      entityId: eventId,
-      action: 'delete',
-      at: (deps.now?.() ?? new Date()).toISOString(),
-      version: existing.version,
-      actor: actorOf(principal),
-      before: existing,
-      after: undefined,
-    });
+  return deleteItem(deps, {
+    entity: 'event',
+    entityId: eventId,
+    expectedVersion: input.expectedVersion,
+    principal,
+    read: () => visibleEvent(deps, eventId, principal, true),
+    remove: (version) => deps.mappings.deleteEvent(eventId, version),
   });
 }
 

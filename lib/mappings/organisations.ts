@@ -5,22 +5,29 @@
 import { ALL_ORGANISATIONS, mayActFor, type Principal } from '../domain/access.js';
 import { AppError } from '../domain/errors.js';
 import {
-  changedFields,
   invalidField,
   invalidReference,
   notFound,
   type Organisation,
   organisationNotAllowed,
 } from '../domain/mappings.js';
-import {
-  actorOf,
-  checkExpectedVersion,
-  type MappingDeps,
-  recordChange,
-  retryLostRaces,
-  type SaveResult,
-} from './deps.js';
+import { checkExpectedVersion, type MappingDeps, retryLostRaces, type SaveResult } from './deps.js';
+import { deleteItem, saveItem } from './entity.js';
 import type { OrganisationBody } from './schemas.js';
+
+/** An event or promotor belongs to a stored organisation. */
+export async function checkOrganisationExists(
+  deps: Pick<MappingDeps, 'mappings'>,
+  organisationId: string,
+): Promise<void> {
+  if (await deps.mappings.getOrganisation(organisationId)) return;
+  throw invalidReference(
+    'unknown-organisation',
+    'Unknown organisation',
+    '/organisationId',
+    `There is no organisation ${organisationId}. Save it first with PUT /v1/organisations/${organisationId}.`,
+  );
+}
 
 /** An organizer id must exist in UiTdatabank, when we can ask (a new or changed id only). */
 export async function checkOrganizerExists(
@@ -67,32 +74,19 @@ export async function saveOrganisation(
       );
       checked = true;
     }
-    const now = (deps.now?.() ?? new Date()).toISOString();
-    const next: Organisation = {
-      organisationId,
-      name: body.name,
-      ...(body.uitdatabankOrganizerId ? { uitdatabankOrganizerId: body.uitdatabankOrganizerId } : {}),
-      ...(body.defaultPlaceId ? { defaultPlaceId: body.defaultPlaceId } : {}),
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-      updatedBy: principal.clientName,
-      version: (existing?.version ?? 0) + 1,
-    };
-    if (existing && Object.keys(changedFields(existing, next)).length === 0)
-      return { item: existing, created: false };
-
-    await deps.mappings.putOrganisation(next, existing?.version);
-    await recordChange(deps, {
+    return saveItem(deps, {
       entity: 'organisation',
       entityId: organisationId,
-      action: existing ? 'update' : 'create',
-      at: now,
-      version: next.version,
-      actor: actorOf(principal),
-      before: existing,
-      after: next,
+      principal,
+      existing,
+      fields: {
+        organisationId,
+        name: body.name,
+        ...(body.uitdatabankOrganizerId ? { uitdatabankOrganizerId: body.uitdatabankOrganizerId } : {}),
+        ...(body.defaultPlaceId ? { defaultPlaceId: body.defaultPlaceId } : {}),
+      },
+      put: (next, previousVersion) => deps.mappings.putOrganisation(next, previousVersion),
     });
-    return { item: next, created: !existing };
   });
 }
 
@@ -121,34 +115,29 @@ export function getOrganisation(
  * nothing. Events without the UiTPAS or uitDB label are not indexed per organisation and are not checked; they are
  * no UiTPAS events, and saving one again needs the organisation to exist.
  */
-export async function deleteOrganisation(
+export function deleteOrganisation(
   input: { organisationId: string; expectedVersion?: number | undefined; principal: Principal },
   deps: MappingDeps,
 ): Promise<void> {
   const { organisationId, principal } = input;
-  await retryLostRaces(input.expectedVersion !== undefined, async () => {
-    const existing = await visibleOrganisation(deps, organisationId, principal, true);
-    checkExpectedVersion('organisation', organisationId, existing, input.expectedVersion);
-    const [promotors, events] = await Promise.all([
-      deps.mappings.hasPromotors(organisationId),
-      deps.mappings.hasMappingEvents(organisationId),
-    ]);
-    if (promotors || events) {
-      throw new AppError('organisation-in-use', 409, 'The organisation is still in use', {
-        detail: `Organisation ${organisationId} still has ${promotors ? 'promotors' : 'UiTPAS or uitDB events'}. Delete or move them first.`,
-      });
-    }
-    await deps.mappings.deleteOrganisation(organisationId, existing.version);
-    await recordChange(deps, {
-      entity: 'organisation',
-      entityId: organisationId,
-      action: 'delete',
-      at: (deps.now?.() ?? new Date()).toISOString(),
-      version: existing.version,
-      actor: actorOf(principal),
-      before: existing,
-      after: undefined,
-    });
+  return deleteItem(deps, {
+    entity: 'organisation',
+    entityId: organisationId,
+    expectedVersion: input.expectedVersion,
+    principal,
+    read: () => visibleOrganisation(deps, organisationId, principal, true),
+    refuse: async () => {
+      const [promotors, events] = await Promise.all([
+        deps.mappings.hasPromotors(organisationId),
+        deps.mappings.hasMappingEvents(organisationId),
+      ]);
+      if (promotors || events) {
+        throw new AppError('organisation-in-use', 409, 'The organisation is still in use', {
+          detail: `Organisation ${organisationId} still has ${promotors ? 'promotors' : 'UiTPAS or uitDB events'}. Delete or move them first.`,
+        });
+      }
+    },
+    remove: (version) => deps.mappings.deleteOrganisation(organisationId, version),
   });
 }
 

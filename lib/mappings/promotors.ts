@@ -4,24 +4,16 @@
  * decides who may see and change it.
  */
 import { mayActFor, type Principal } from '../domain/access.js';
+import { invalidField, notFound, organisationNotAllowed, type Promotor } from '../domain/mappings.js';
 import {
-  changedFields,
-  invalidField,
-  invalidReference,
-  notFound,
-  organisationNotAllowed,
-  type Promotor,
-} from '../domain/mappings.js';
-import {
-  actorOf,
   checkExpectedVersion,
   type MappingDeps,
   organisationsInScope,
-  recordChange,
   retryLostRaces,
   type SaveResult,
 } from './deps.js';
-import { checkOrganizerExists } from './organisations.js';
+import { deleteItem, saveItem, visibleOrNotFound } from './entity.js';
+import { checkOrganisationExists, checkOrganizerExists } from './organisations.js';
 import type { PromotorBody } from './schemas.js';
 
 async function visiblePromotor(
@@ -29,9 +21,13 @@ async function visiblePromotor(
   promotorId: string,
   principal: Principal,
   consistent: boolean,
-): Promise<Promotor | undefined> {
-  const promotor = await deps.mappings.getPromotor(promotorId, { consistent });
-  return promotor && mayActFor(principal, promotor.organisationId) ? promotor : undefined;
+): Promise<Promotor> {
+  return visibleOrNotFound(
+    'promotor',
+    promotorId,
+    principal,
+    await deps.mappings.getPromotor(promotorId, { consistent }),
+  );
 }
 
 /** PUT: create or replace. Moving a promotor to another organisation needs the key to act for both. */
@@ -55,14 +51,7 @@ export async function savePromotor(
     if (stored && !mayActFor(principal, stored.organisationId)) throw notFound('promotor', promotorId);
     if (!mayActFor(principal, body.organisationId)) throw organisationNotAllowed(body.organisationId);
     checkExpectedVersion('promotor', promotorId, stored, input.expectedVersion);
-    if (!(await deps.mappings.getOrganisation(body.organisationId))) {
-      throw invalidReference(
-        'unknown-organisation',
-        'Unknown organisation',
-        '/organisationId',
-        `There is no organisation ${body.organisationId}. Save it first with PUT /v1/organisations/${body.organisationId}.`,
-      );
-    }
+    await checkOrganisationExists(deps, body.organisationId);
     if (!checked) {
       await checkOrganizerExists(
         deps,
@@ -71,68 +60,45 @@ export async function savePromotor(
       );
       checked = true;
     }
-    const now = (deps.now?.() ?? new Date()).toISOString();
-    const next: Promotor = {
-      promotorId,
-      name: body.name,
-      organisationId: body.organisationId,
-      ...(body.uitdatabankOrganizerId ? { uitdatabankOrganizerId: body.uitdatabankOrganizerId } : {}),
-      createdAt: stored?.createdAt ?? now,
-      updatedAt: now,
-      updatedBy: principal.clientName,
-      version: (stored?.version ?? 0) + 1,
-    };
-    if (stored && Object.keys(changedFields(stored, next)).length === 0)
-      return { item: stored, created: false };
-
-    await deps.mappings.putPromotor(next, stored?.version);
-    await recordChange(deps, {
+    return saveItem(deps, {
       entity: 'promotor',
       entityId: promotorId,
-      action: stored ? 'update' : 'create',
-      at: now,
-      version: next.version,
-      actor: actorOf(principal),
-      before: stored,
-      after: next,
+      principal,
+      existing: stored,
+      fields: {
+        promotorId,
+        name: body.name,
+        organisationId: body.organisationId,
+        ...(body.uitdatabankOrganizerId ? { uitdatabankOrganizerId: body.uitdatabankOrganizerId } : {}),
+      },
+      put: (next, previousVersion) => deps.mappings.putPromotor(next, previousVersion),
     });
-    return { item: next, created: !stored };
   });
 }
 
-export async function getPromotor(
+export function getPromotor(
   input: { promotorId: string; principal: Principal },
   deps: MappingDeps,
 ): Promise<Promotor> {
-  const promotor = await visiblePromotor(deps, input.promotorId, input.principal, false);
-  if (!promotor) throw notFound('promotor', input.promotorId);
-  return promotor;
+  return visiblePromotor(deps, input.promotorId, input.principal, false);
 }
 
 /**
  * Not refused while events name the promotor (they are not indexed by promotor): the readiness check reports such an
  * event as "promotor unknown", with what to fix.
  */
-export async function deletePromotor(
+export function deletePromotor(
   input: { promotorId: string; expectedVersion?: number | undefined; principal: Principal },
   deps: MappingDeps,
 ): Promise<void> {
   const { promotorId, principal } = input;
-  await retryLostRaces(input.expectedVersion !== undefined, async () => {
-    const existing = await visiblePromotor(deps, promotorId, principal, true);
-    if (!existing) throw notFound('promotor', promotorId);
-    checkExpectedVersion('promotor', promotorId, existing, input.expectedVersion);
-    await deps.mappings.deletePromotor(promotorId, existing.version);
-    await recordChange(deps, {
-      entity: 'promotor',
-      entityId: promotorId,
-      action: 'delete',
-      at: (deps.now?.() ?? new Date()).toISOString(),
-      version: existing.version,
-      actor: actorOf(principal),
-      before: existing,
-      after: undefined,
-    });
+  return deleteItem(deps, {
+    entity: 'promotor',
+    entityId: promotorId,
+    expectedVersion: input.expectedVersion,
+    principal,
+    read: () => visiblePromotor(deps, promotorId, principal, true),
+    remove: (version) => deps.mappings.deletePromotor(promotorId, version),
   });
 }
 
