@@ -29,6 +29,24 @@ function policies({ service, stage }) {
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
       clientSecret,
     ],
+    // No Scan and no Query on the table itself: the work is found through gsi1. Puts only for its own items.
+    syncUitdatabank: [
+      { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: TABLE },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem'],
+        Resource: TABLE,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SYNC#*', 'AUDIT#*'] } },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DeleteItem'],
+        Resource: TABLE,
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SYNC#LEASE'] } },
+      },
+      clientSecret,
+    ],
     manageMappings: [
       {
         Effect: 'Allow',

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { TableConfig } from '../lib/config.js';
 import { createDynamoClient, createTable, ensureTable, type Table } from '../lib/store/table.js';
@@ -34,6 +35,14 @@ export async function createLocalTable(
   const config: TableConfig = { tableName, endpoint, region: 'eu-west-1' };
   const client = createDynamoClient(config);
   await ensureTable(client, tableName);
+  // dynalite answers CreateTable while the table is still CREATING and turns it ACTIVE a moment later; a write in
+  // between fails with ResourceNotFoundException.
+  for (let attempt = 0; ; attempt += 1) {
+    const { Table: description } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (description?.TableStatus === 'ACTIVE') break;
+    if (attempt > 200) throw new Error(`table ${tableName} did not become active`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   return { ...createTable(config, client), config };
 }
 

@@ -19,6 +19,8 @@ import {
 import { LOCAL_API_KEY_ADMIN, LOCAL_API_KEY_BASKET } from './settings.js';
 
 export const DEMO_ORGANISATION_ID = 'demo-org';
+/** Labelled uitDB, with no UiTdatabank id yet: `npm run sync` creates it in UiTdatabank and stores the id. */
+export const DEMO_EVENT_TO_SYNC = 'demo-new-concert';
 export const DEMO_EVENTS = {
   festival: { eventId: 'demo-festival', uitdatabankId: TEST_EVENT_ID, name: 'Demo festival' },
   limited: { eventId: 'demo-limited', uitdatabankId: LIMITED_EVENT_ID, name: 'Demo: beperkte aankoop' },
@@ -89,4 +91,18 @@ export async function seedDemoData(table: Table, options: SeedOptions = {}): Pro
     };
     await mappings.putEvent(event, undefined);
   }
+  await mappings.putEvent(
+    {
+      eventId: DEMO_EVENT_TO_SYNC,
+      organisationId: DEMO_ORGANISATION_ID,
+      name: 'Demo: nieuw concert',
+      startDate: start.toISOString(),
+      endDate: new Date(start.getTime() + 2 * 3600 * 1000).toISOString(),
+      labels: ['UiTPAS', 'uitDB'],
+      eventTypeId: CONCERT_TERM_ID,
+      ticketTypes: [{ id: 'base', name: 'Basistarief', price: 15, standard: true }],
+      ...meta,
+    },
+    undefined,
+  );
 }

@@ -73,7 +73,8 @@ export const SYNC_ACTOR = 'uitdatabank-sync';
 export const EVENT_KEY = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
 const ORGANISATION = (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'ORG' });
 const PROMOTOR = (promotorId: string) => ({ pk: `PROMOTOR#${promotorId}`, sk: 'PROMOTOR' });
-const EXTMAP = (organisationId: string) => `ORG#${organisationId}#EXTMAP`;
+/** The gsi1 partition of an organisation's events labelled UiTPAS or uitDB; the sync reads it too. */
+export const EXTMAP = (organisationId: string) => `ORG#${organisationId}#EXTMAP`;
 const PROMOTORS = (organisationId: string) => `ORG#${organisationId}#PROMOTORS`;
 const ALL_ORGANISATIONS = 'ORGS';
 const MAPPED_PREFIX = 'MAPPED#';
@@ -83,7 +84,7 @@ const UNMAPPED_PREFIX = 'UNMAPPED#';
  * The attributes each item kind owns. Reads pick only these and writes set or remove only these, so attributes that
  * other features keep on the same item (the sync's gsi2 keys and push state) survive an admin save untouched.
  */
-const EVENT_FIELDS = [
+export const EVENT_FIELDS = [
   'eventId',
   'organisationId',
   'promotorId',

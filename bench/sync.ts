@@ -1,0 +1,228 @@
+/**
+ * The UiTdatabank sync at catalogue scale: 10,000 ticketing events (labelled uitDB and UiTPAS, over four
+ * organisations) written straight into DynamoDB with BatchWriteItem, the sandbox in-process with real clients, and
+ * DynamoDB in its own process. Two runs: the first, full one (creates every event in UiTdatabank, assesses every one),
+ * then an incremental one after 1% of our events changed (a new name) and 100 other events changed in UiTdatabank (a
+ * new base price). Prints, for both: time, what the run did, the upstream calls by route (sandbox request log) and the
+ * DynamoDB calls by command. Figures only; nothing here asserts a time.
+ *
+ *   npm run bench -- sync          (BENCH_SYNC_EVENTS=2000 for a quicker look; BENCH_SYNC_CONCURRENCY=8 by default)
+ */
+import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { TicketingEvent } from '../lib/domain/mappings.js';
+import { createAuditRepository } from '../lib/store/audit.js';
+import { createMappingRepository } from '../lib/store/mappings.js';
+import { createPermissionsCache } from '../lib/store/permissions.js';
+import { createReadinessRepository } from '../lib/store/readiness.js';
+import { createSyncStore } from '../lib/store/sync.js';
+import { createDynamoClient, createTable, type Table } from '../lib/store/table.js';
+import type { SyncDeps } from '../lib/sync/deps.js';
+import type { SyncSummary } from '../lib/sync/report.js';
+import { runSync } from '../lib/sync/run.js';
+import { startDynamoProcess } from '../local/dynamo.js';
+import { basePrice, TEST_ORGANIZER_ID, TEST_PLACE_ID } from '../local/sandbox/index.js';
+import { startTestStack } from '../local/test-stack.js';
+import { countCommands } from './stats.js';
+
+const EVENTS = Number(process.env.BENCH_SYNC_EVENTS ?? 10_000);
+const CONCURRENCY = Number(process.env.BENCH_SYNC_CONCURRENCY ?? 8);
+const ORGANISATIONS = 4;
+const CHANGED_OURS = Math.max(1, Math.round(EVENTS / 100));
+const CHANGED_UPSTREAM = 100;
+
+export async function benchSync(): Promise<void> {
+  const stack = await startTestStack({
+    tableName: 'bench-sync',
+    timeoutMs: 10_000,
+    seed: false,
+    dynamo: await startDynamoProcess(),
+  });
+  try {
+    // Our own DynamoDB client, so every command of the sync is counted.
+    const config = { tableName: stack.table.name, endpoint: stack.dynamo.endpoint, region: 'eu-west-1' };
+    const client = createDynamoClient(config);
+    const dynamo = countCommands(client);
+    const table = createTable(config, client);
+    const mappings = createMappingRepository(table);
+
+    const organizers = [TEST_ORGANIZER_ID];
+    for (let i = 1; i < ORGANISATIONS; i += 1) {
+      organizers.push(
+        stack.sandbox.state.addOrganizer({
+          name: `Bench organizer ${i}`,
+          uitpas: true,
+          permissions: ['TARIFFS_READ', 'TICKETSALES_REGISTER'],
+        }).id,
+      );
+    }
+    const seedStarted = performance.now();
+    const eventIds = await seed(table, organizers);
+    console.log(
+      `\nUiTdatabank sync: ${EVENTS} ticketing events (uitDB + UiTPAS) over ${ORGANISATIONS} organisations, concurrency ${CONCURRENCY}`,
+    );
+    console.log(`  seeded with BatchWriteItem in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+
+    const deps: SyncDeps = {
+      mappings,
+      audit: createAuditRepository(table),
+      store: createSyncStore(table),
+      entry: stack.entry,
+      search: stack.search,
+      uitpas: stack.uitpas,
+      snapshots: createReadinessRepository(table),
+      permissions: createPermissionsCache({ table, uitpas: stack.uitpas }),
+    };
+
+    const first = await measure('first run (full)', deps, stack.sandbox.requests, dynamo);
+
+    // 1% of ours get a new name (an admin save); 100 others change in UiTdatabank (a new base price).
+    for (const eventId of eventIds.slice(0, CHANGED_OURS)) {
+      const event = await mappings.getEvent(eventId, { consistent: true });
+      if (!event) throw new Error(`bench: ${eventId} is gone`);
+      await mappings.putEvent(
+        { ...event, name: `${event.name} (nieuw)`, version: event.version + 1 },
+        event.version,
+      );
+    }
+    for (const eventId of eventIds.slice(CHANGED_OURS, CHANGED_OURS + CHANGED_UPSTREAM)) {
+      const event = await mappings.getEvent(eventId);
+      if (!event?.uitdatabankId) throw new Error(`bench: ${eventId} was not pushed`);
+      stack.sandbox.state.updateEvent(event.uitdatabankId, { priceInfo: [basePrice(12)] });
+    }
+    const second = await measure(
+      `incremental run (${CHANGED_OURS} of ours and ${CHANGED_UPSTREAM} in UiTdatabank changed)`,
+      deps,
+      stack.sandbox.requests,
+      dynamo,
+    );
+    printTable(first, second);
+  } finally {
+    await stack.close();
+  }
+}
+
+interface Measured {
+  title: string;
+  seconds: number;
+  summary: SyncSummary;
+  upstream: Record<string, number>;
+  dynamo: Record<string, number>;
+}
+
+async function measure(
+  title: string,
+  deps: SyncDeps,
+  requests: { reset(): void; all(): { method: string; path: string; route?: string }[] },
+  dynamo: ReturnType<typeof countCommands>,
+): Promise<Measured> {
+  requests.reset();
+  dynamo.reset();
+  const started = performance.now();
+  const result = await runSync(deps, { concurrency: CONCURRENCY });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.outcome === 'lease-held') throw new Error('bench: the lease was held');
+  const upstream: Record<string, number> = {};
+  for (const request of requests.all()) {
+    const route = `${request.method} ${request.route ?? request.path}`;
+    upstream[route] = (upstream[route] ?? 0) + 1;
+  }
+  const measured = { title, seconds, summary: result, upstream, dynamo: Object.fromEntries(dynamo.counts) };
+  console.log(
+    `  ${title}: ${seconds.toFixed(1)} s, ${result.outcome}; pushed ${result.pushed}, updated ${result.updated}, refreshed ${result.refreshed}, skipped ${result.skipped.length}, failed ${result.failed.length}`,
+  );
+  return measured;
+}
+
+function printTable(first: Measured, second: Measured): void {
+  const row = (label: string, a: string | number, b: string | number) =>
+    console.log(`  ${label.padEnd(56)}${String(a).padStart(12)}${String(b).padStart(14)}`);
+  console.log('');
+  row('', 'first', 'incremental');
+  row('time (s)', first.seconds.toFixed(1), second.seconds.toFixed(1));
+  for (const key of ['pushed', 'updated', 'refreshed'] as const)
+    row(key, first.summary[key], second.summary[key]);
+  row('failed', first.summary.failed.length, second.summary.failed.length);
+  row('change feed pages / items', feed(first.summary), feed(second.summary));
+  console.log('  upstream calls (sandbox request log, by route)');
+  const routes = [...new Set([...Object.keys(first.upstream), ...Object.keys(second.upstream)])].sort();
+  for (const route of routes) row(`    ${route}`, first.upstream[route] ?? 0, second.upstream[route] ?? 0);
+  row('    total', total(first.upstream), total(second.upstream));
+  console.log('  DynamoDB calls (by command)');
+  const commands = [...new Set([...Object.keys(first.dynamo), ...Object.keys(second.dynamo)])].sort();
+  for (const command of commands)
+    row(`    ${command}`, first.dynamo[command] ?? 0, second.dynamo[command] ?? 0);
+  row('    total', total(first.dynamo), total(second.dynamo));
+}
+
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
+const feed = (summary: SyncSummary) => `${summary.feed?.pages ?? 0} / ${summary.feed?.items ?? 0}`;
+
+/**
+ * The organisations and events as the mapping repository stores them (same keys, lib/store/mappings.ts), 25 items per
+ * BatchWriteItem, unprocessed items sent again. Returns the event ids.
+ */
+async function seed(table: Table, organizers: string[]): Promise<string[]> {
+  const at = '2026-01-01T00:00:00.000Z';
+  const meta = { createdAt: at, updatedAt: at, updatedBy: 'bench', version: 1 };
+  const items: Record<string, unknown>[] = organizers.map((organizerId, i) => ({
+    pk: `ORG#bench-org-${i}`,
+    sk: 'ORG',
+    kind: 'organisation',
+    gsi1pk: 'ORGS',
+    gsi1sk: `bench-org-${i}`,
+    organisationId: `bench-org-${i}`,
+    name: `Bench organisation ${i}`,
+    uitdatabankOrganizerId: organizerId,
+    defaultPlaceId: TEST_PLACE_ID,
+    ...meta,
+  }));
+  const eventIds: string[] = [];
+  for (let i = 0; i < EVENTS; i += 1) {
+    const organisationId = `bench-org-${i % organizers.length}`;
+    const start = new Date(Date.UTC(2030, 0, 1, 19) + i * 3_600_000);
+    const event: TicketingEvent = {
+      eventId: `bench-${String(i).padStart(5, '0')}`,
+      organisationId,
+      name: `Voorstelling ${i}`,
+      startDate: start.toISOString(),
+      endDate: new Date(start.getTime() + 2 * 3_600_000).toISOString(),
+      labels: ['uitDB', 'UiTPAS'],
+      eventTypeId: '0.50.4.0.0',
+      ticketTypes: [
+        { id: 'base', name: 'Basistarief', price: 10 + (i % 20), standard: true },
+        { id: 'reduced', name: 'Reductie', price: 8, standard: false },
+      ],
+      ...meta,
+    };
+    eventIds.push(event.eventId);
+    items.push({
+      pk: `EVENT#${event.eventId}`,
+      sk: 'EVENT',
+      kind: 'event',
+      gsi1pk: `ORG#${organisationId}#EXTMAP`,
+      gsi1sk: `UNMAPPED#${event.startDate}#${event.eventId}`,
+      ...event,
+    });
+  }
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  let next = 0;
+  const writer = async () => {
+    for (;;) {
+      const batch = batches[next];
+      next += 1;
+      if (!batch) return;
+      let request: BatchWriteCommandInput['RequestItems'] = {
+        [table.name]: batch.map((Item) => ({ PutRequest: { Item } })),
+      };
+      while (request && Object.keys(request).length > 0) {
+        const answer: { UnprocessedItems?: BatchWriteCommandInput['RequestItems'] } = await table.doc.send(
+          new BatchWriteCommand({ RequestItems: request }),
+        );
+        request = answer.UnprocessedItems;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, writer));
+  return eventIds;
+}

@@ -1,0 +1,586 @@
+/**
+ * The UiTdatabank sync against dynalite and the in-process sandbox, with the real UiTPAS, Entry and Search clients.
+ * Every test gets a fresh table and a reset sandbox; the sandbox's request log is the evidence of what was called.
+ */
+import { readFileSync } from 'node:fs';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Organisation, Promotor, TicketingEvent } from '../lib/domain/mappings.js';
+import { EVENT_HAS_UITPAS_TICKET_SALES } from '../lib/domain/sync.js';
+import { createAuditRepository } from '../lib/store/audit.js';
+import { createMappingRepository, type MappingRepository } from '../lib/store/mappings.js';
+import { createPermissionsCache } from '../lib/store/permissions.js';
+import { createReadinessRepository } from '../lib/store/readiness.js';
+import { createSyncStore } from '../lib/store/sync.js';
+import type { Table } from '../lib/store/table.js';
+import type { SyncDeps, SyncOptions } from '../lib/sync/deps.js';
+import type { SyncResult, SyncSummary } from '../lib/sync/report.js';
+import { createEntryClient, createSearchClient } from '../lib/uitdatabank/client.js';
+import { createUitpasClient, type UitpasClient } from '../lib/uitpas/client.js';
+import { createTokenProvider } from '../lib/uitpas/token.js';
+import { lambdaContext } from '../local/api-event.js';
+import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../local/dynamo.js';
+import {
+  NON_UITPAS_ORGANIZER_ID,
+  OTHER_UITPAS_ORGANIZER_ID,
+  type Sandbox,
+  startSandbox,
+  TEST_EVENT_ID,
+  TEST_ORGANIZER_ID,
+  TEST_PLACE_ID,
+} from '../local/sandbox/index.js';
+import { run } from './sync-uitdatabank.js';
+
+let dynamo: LocalDynamo;
+let sandbox: Sandbox;
+let clients: Pick<SyncDeps, 'entry' | 'search'> & { uitpas: UitpasClient };
+
+beforeAll(async () => {
+  [dynamo, sandbox] = await Promise.all([startLocalDynamo(), startSandbox({ port: 0 })]);
+  const transport = { timeoutMs: 2000, retries: 2, backoff: { baseMs: 1, maxMs: 10 } };
+  const tokens = createTokenProvider({
+    tokenUrl: sandbox.urls.token,
+    clientId: 'sandbox-client',
+    getClientSecret: async () => 'sandbox-secret',
+    ...transport,
+  });
+  clients = {
+    entry: createEntryClient({ baseUrl: sandbox.urls.entry, tokens, ...transport }),
+    search: createSearchClient({ baseUrl: sandbox.urls.search, clientId: 'sandbox-client', ...transport }),
+    uitpas: createUitpasClient({ baseUrl: sandbox.urls.uitpas, tokens, ...transport }),
+  };
+});
+afterAll(async () => {
+  await Promise.all([sandbox?.close(), dynamo?.close()]);
+});
+
+const ORG = 'org-a';
+const CONCERT = '0.50.4.0.0';
+const meta = {
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  updatedBy: 'test',
+  version: 1,
+};
+
+interface Stack {
+  table: Table;
+  mappings: MappingRepository;
+  deps: SyncDeps;
+  run(options?: SyncOptions): Promise<SyncResult>;
+  /** A run that must complete (not find the lease held). */
+  sync(options?: SyncOptions): Promise<SyncSummary>;
+}
+
+let tables = 0;
+/** A fresh table with organisation `org-a` (organizer: the UiTPAS test organizer) and a reset sandbox. */
+async function freshStack(): Promise<Stack> {
+  sandbox.reset();
+  tables += 1;
+  const table = await createLocalTable(dynamo.endpoint, `sync-test-${tables}`);
+  const mappings = createMappingRepository(table);
+  const deps: SyncDeps = {
+    mappings,
+    audit: createAuditRepository(table),
+    store: createSyncStore(table),
+    ...clients,
+    snapshots: createReadinessRepository(table),
+    permissions: createPermissionsCache({ table, uitpas: clients.uitpas }),
+  };
+  await putOrganisation(mappings, { organisationId: ORG, uitdatabankOrganizerId: TEST_ORGANIZER_ID });
+  const stack: Stack = {
+    table,
+    mappings,
+    deps,
+    run: (options = {}) => run(deps, { orphanSearchDelayMs: 0, concurrency: 4, ...options }),
+    async sync(options = {}) {
+      const result = await stack.run(options);
+      if (result.outcome === 'lease-held') throw new Error('unexpected: lease held');
+      return result;
+    },
+  };
+  return stack;
+}
+
+async function putOrganisation(
+  mappings: MappingRepository,
+  organisation: Partial<Organisation> & { organisationId: string },
+) {
+  const existing = await mappings.getOrganisation(organisation.organisationId, { consistent: true });
+  await mappings.putOrganisation(
+    {
+      name: organisation.organisationId,
+      defaultPlaceId: TEST_PLACE_ID,
+      ...meta,
+      ...existing,
+      ...organisation,
+      version: (existing?.version ?? 0) + 1,
+    },
+    existing?.version,
+  );
+}
+
+async function putPromotor(mappings: MappingRepository, promotor: Omit<Promotor, keyof typeof meta>) {
+  await mappings.putPromotor({ ...meta, ...promotor }, undefined);
+}
+
+function ticketingEvent(eventId: string, overrides: Partial<TicketingEvent> = {}): TicketingEvent {
+  return {
+    eventId,
+    organisationId: ORG,
+    name: `Concert ${eventId}`,
+    startDate: '2030-03-01T20:00:00+01:00',
+    endDate: '2030-03-01T22:30:00+01:00',
+    labels: ['uitDB', 'UiTPAS'],
+    eventTypeId: CONCERT,
+    ticketTypes: [
+      { id: 'base', name: 'Basistarief', price: 10, standard: true },
+      { id: 'reduced', name: 'Reductie', price: 7.5, standard: false },
+    ],
+    ...meta,
+    ...overrides,
+  };
+}
+
+async function putEvents(mappings: MappingRepository, ...events: TicketingEvent[]) {
+  for (const event of events) await mappings.putEvent(event, undefined);
+}
+
+/** An admin edit: the stored event with `changes`, at the next version. */
+async function editEvent(mappings: MappingRepository, eventId: string, changes: Partial<TicketingEvent>) {
+  const current = await mappings.getEvent(eventId, { consistent: true });
+  if (!current) throw new Error(`no event ${eventId}`);
+  await mappings.putEvent({ ...current, ...changes, version: current.version + 1 }, current.version);
+}
+
+async function uitdatabankIdOf(mappings: MappingRepository, eventId: string): Promise<string> {
+  const event = await mappings.getEvent(eventId, { consistent: true });
+  if (!event?.uitdatabankId) throw new Error(`${eventId} has no UiTdatabank id`);
+  return event.uitdatabankId;
+}
+
+async function readinessOf(table: Table, eventId: string) {
+  const { Item } = await table.doc.send(
+    new GetCommand({
+      TableName: table.name,
+      Key: { pk: `EVENT#${eventId}`, sk: 'EVENT' },
+      ConsistentRead: true,
+    }),
+  );
+  return Item?.readiness as { ready: boolean; errors: string[]; eventVersion: number } | undefined;
+}
+
+/** Requests to UiTdatabank (Entry and Search) as `METHOD /path`, in order. */
+const uitdatabankRequests = () =>
+  sandbox.requests
+    .filter((request) => request.path.startsWith('/entry') || request.path.startsWith('/search'))
+    .map((request) => `${request.method} ${request.path}`);
+
+describe('push', () => {
+  it('creates uitDB events in UiTdatabank, published, and stores their ids as synced', async () => {
+    const stack = await freshStack();
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-a'),
+      ticketingEvent('ev-b', { labels: ['uitDB'], placeId: 'c0ffee00-0000-4000-8000-000000000001' }),
+      ticketingEvent('ev-uitpas-only', { labels: ['UiTPAS'] }),
+    );
+
+    const summary = await stack.sync();
+
+    expect(summary).toMatchObject({ outcome: 'completed', pushed: 2, updated: 0, failed: [], skipped: [] });
+    expect(sandbox.requests.count('POST /entry/events')).toBe(2);
+    const a = await stack.mappings.getEvent('ev-a');
+    expect(a).toMatchObject({ uitdatabankIdSource: 'sync', updatedBy: 'uitdatabank-sync', version: 2 });
+    expect(sandbox.state.getEvent(a?.uitdatabankId ?? '')).toMatchObject({
+      name: { nl: 'Concert ev-a' },
+      workflowStatus: 'READY_FOR_VALIDATION',
+      organizerId: TEST_ORGANIZER_ID,
+      locationId: TEST_PLACE_ID,
+      calendarType: 'single',
+      priceInfo: [expect.objectContaining({ category: 'base', price: 10 })],
+      terms: [expect.objectContaining({ id: CONCERT })],
+    });
+    expect(sandbox.state.getEvent(await uitdatabankIdOf(stack.mappings, 'ev-b'))?.locationId).toBe(
+      'c0ffee00-0000-4000-8000-000000000001',
+    );
+    expect((await stack.mappings.getEvent('ev-uitpas-only'))?.uitdatabankId).toBeUndefined();
+    const audit = await stack.deps.audit.list('event', 'ev-a', { limit: 10, organisationIds: 'all' });
+    expect(audit.items[0]).toMatchObject({ actor: { clientName: 'uitdatabank-sync' }, version: 2 });
+    // The UiTPAS event was assessed from the change feed: UiTPAS knows it, so it is ready.
+    expect(await readinessOf(stack.table, 'ev-a')).toMatchObject({ ready: true, eventVersion: 2 });
+  });
+
+  it('calls UiTdatabank only for the change feed on a second run without changes', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-a'), ticketingEvent('ev-b'), ticketingEvent('ev-c'));
+    await stack.sync();
+    sandbox.requests.reset();
+
+    const second = await stack.sync();
+
+    expect(second).toMatchObject({ pushed: 0, updated: 0, refreshed: 0, failed: [], skipped: [] });
+    expect(uitdatabankRequests()).toEqual(['GET /search/events']);
+    expect(sandbox.requests.count((request) => request.path.endsWith('/card-systems'))).toBe(0);
+    expect(second.upstreamCalls).toEqual({ 'uitpas.getPermissions': 1, 'search.searchEvents': 1 });
+  });
+
+  it('sends only what changed: the name, the base price, the organizer', async () => {
+    const stack = await freshStack();
+    await putPromotor(stack.mappings, {
+      promotorId: 'promo-1',
+      name: 'Promotor',
+      organisationId: ORG,
+      uitdatabankOrganizerId: OTHER_UITPAS_ORGANIZER_ID,
+    });
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-name'),
+      ticketingEvent('ev-price'),
+      ticketingEvent('ev-org'),
+    );
+    await stack.sync();
+    const ids = {
+      name: await uitdatabankIdOf(stack.mappings, 'ev-name'),
+      price: await uitdatabankIdOf(stack.mappings, 'ev-price'),
+      org: await uitdatabankIdOf(stack.mappings, 'ev-org'),
+    };
+    await editEvent(stack.mappings, 'ev-name', { name: 'Nieuwe naam' });
+    await editEvent(stack.mappings, 'ev-price', {
+      ticketTypes: [{ id: 'base', name: 'Basistarief', price: 12.5, standard: true }],
+    });
+    await editEvent(stack.mappings, 'ev-org', { promotorId: 'promo-1' });
+    sandbox.requests.reset();
+
+    const summary = await stack.sync();
+
+    expect(summary).toMatchObject({ pushed: 0, updated: 3, failed: [] });
+    const writes = uitdatabankRequests().filter((request) => !request.startsWith('GET'));
+    expect(writes.sort()).toEqual(
+      [
+        `PUT /entry/events/${ids.name}/name/nl`,
+        `PUT /entry/events/${ids.price}/price-info`,
+        `PUT /entry/events/${ids.org}/organizer/${OTHER_UITPAS_ORGANIZER_ID}`,
+      ].sort(),
+    );
+    expect(sandbox.state.getEvent(ids.name)?.name.nl).toBe('Nieuwe naam');
+    expect(sandbox.state.getEvent(ids.price)?.priceInfo).toEqual([
+      expect.objectContaining({ category: 'base', price: 12.5 }),
+    ]);
+    expect(sandbox.state.getEvent(ids.org)?.organizerId).toBe(OTHER_UITPAS_ORGANIZER_ID);
+
+    sandbox.requests.reset();
+    await stack.sync();
+    expect(uitdatabankRequests().filter((request) => !request.startsWith('GET'))).toEqual([]);
+  });
+
+  it('never touches an event mapped by hand', async () => {
+    const stack = await freshStack();
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-manual', {
+        name: 'Not the UiTdatabank name',
+        uitdatabankId: TEST_EVENT_ID,
+        uitdatabankIdSource: 'manual',
+      }),
+    );
+    const before = sandbox.state.getEvent(TEST_EVENT_ID)?.name;
+
+    const summary = await stack.sync();
+
+    expect(summary).toMatchObject({ pushed: 0, updated: 0, failed: [] });
+    expect(
+      sandbox.requests.count((request) => request.method !== 'GET' && request.path.startsWith('/entry')),
+    ).toBe(0);
+    expect(sandbox.state.getEvent(TEST_EVENT_ID)?.name).toEqual(before);
+    expect(await stack.mappings.getEvent('ev-manual')).toMatchObject({
+      uitdatabankId: TEST_EVENT_ID,
+      uitdatabankIdSource: 'manual',
+      version: 1,
+    });
+    // Its readiness is still kept fresh (first seen: read from Entry).
+    expect(summary.refreshed).toBe(1);
+    expect(await readinessOf(stack.table, 'ev-manual')).toMatchObject({ eventVersion: 1 });
+  });
+
+  it('skips events that cannot be pushed whole, with the reason, and pushes the rest', async () => {
+    const stack = await freshStack();
+    await putOrganisation(stack.mappings, { organisationId: 'org-none', uitdatabankOrganizerId: undefined });
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-ok'),
+      ticketingEvent('ev-no-organizer', { organisationId: 'org-none' }),
+      ticketingEvent('ev-two-standard', {
+        ticketTypes: [
+          { id: 'a', name: 'A', price: 10, standard: true },
+          { id: 'b', name: 'B', price: 12, standard: true },
+        ],
+      }),
+      ticketingEvent('ev-no-type', { eventTypeId: undefined }),
+    );
+
+    const summary = await stack.sync();
+
+    expect(summary.pushed).toBe(1);
+    expect(sandbox.requests.count('POST /entry/events')).toBe(1);
+    expect(
+      summary.skipped
+        .map(({ eventId, code }) => ({ eventId, code }))
+        .sort((x, y) => x.eventId.localeCompare(y.eventId)),
+    ).toEqual([
+      { eventId: 'ev-no-organizer', code: 'organizer-unresolved' },
+      { eventId: 'ev-no-type', code: 'no-event-type' },
+      { eventId: 'ev-two-standard', code: 'several-standard-ticket-types' },
+    ]);
+    expect(summary.skipped.find((entry) => entry.eventId === 'ev-no-organizer')?.reason).toContain(
+      'org-none',
+    );
+  });
+});
+
+describe('failures', () => {
+  it('reports a failed create without stopping the others, and creates it on the next run', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-1'), ticketingEvent('ev-2'), ticketingEvent('ev-3'));
+    sandbox.faults.add({ method: 'POST', path: '/entry/events', kind: 'status', status: 503, times: 1 });
+
+    const first = await stack.sync();
+
+    expect(first.pushed).toBe(2);
+    expect(first.failed).toEqual([expect.objectContaining({ phase: 'push', transient: true })]);
+    const failedId = first.failed[0]?.eventId ?? '';
+    expect((await stack.mappings.getEvent(failedId))?.uitdatabankId).toBeUndefined();
+
+    const second = await stack.sync();
+
+    // The 503 may have created it: Search is asked first, finds nothing, and the event is created.
+    expect(second).toMatchObject({ pushed: 1, adopted: 0, failed: [] });
+    expect(sandbox.requests.count('POST /entry/events')).toBe(4);
+    const ids = await Promise.all(['ev-1', 'ev-2', 'ev-3'].map((id) => uitdatabankIdOf(stack.mappings, id)));
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it('finds the event of a create whose answer was lost instead of creating it twice', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-1'), ticketingEvent('ev-2'));
+    sandbox.faults.add({ method: 'POST', path: '/entry/events', kind: 'dropAfterApply', times: 1 });
+
+    const first = await stack.sync();
+    expect(first).toMatchObject({ pushed: 1, failed: [expect.objectContaining({ transient: true })] });
+    const lostFor = first.failed[0]?.eventId ?? '';
+    const orphans = sandbox.state.listEvents().filter((event) => event.name.nl === `Concert ${lostFor}`);
+    expect(orphans).toHaveLength(1);
+
+    const second = await stack.sync();
+
+    expect(second).toMatchObject({ pushed: 0, adopted: 1, failed: [] });
+    expect(sandbox.requests.count('POST /entry/events')).toBe(2);
+    expect(await uitdatabankIdOf(stack.mappings, lostFor)).toBe(orphans[0]?.id);
+  });
+
+  it('records an organizer change refused for ticket sales, and tries again only for another organizer', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-sold'));
+    await stack.sync();
+    const id = await uitdatabankIdOf(stack.mappings, 'ev-sold');
+    sandbox.state.addTicketSales([
+      {
+        id: sandbox.state.allocateTicketSaleId(),
+        creationDate: new Date().toISOString(),
+        createdAtMs: Date.now(),
+        regularPrice: 10,
+        tariff: { id: 'SOCIALTARIFF', name: 'Kansentarief', price: 2, type: 'SOCIALTARIFF' },
+        eventId: id,
+        eventTitle: 'Concert ev-sold',
+        uitpasNumber: '0900000067513',
+        passholderId: 'passholder-1',
+        cancelled: false,
+      },
+    ]);
+    await putOrganisation(stack.mappings, {
+      organisationId: ORG,
+      uitdatabankOrganizerId: OTHER_UITPAS_ORGANIZER_ID,
+    });
+    const organizerPuts = () =>
+      sandbox.requests.count((request) => request.method === 'PUT' && request.path.includes('/organizer/'));
+
+    const refused = await stack.sync();
+
+    expect(refused.failed).toEqual([
+      expect.objectContaining({ eventId: 'ev-sold', type: EVENT_HAS_UITPAS_TICKET_SALES, transient: false }),
+    ]);
+    expect(organizerPuts()).toBe(1);
+
+    const again = await stack.sync();
+    expect(again.failed).toEqual([]);
+    expect(again.skipped).toEqual([expect.objectContaining({ eventId: 'ev-sold', code: 'refused' })]);
+    expect(organizerPuts()).toBe(1);
+
+    await putOrganisation(stack.mappings, {
+      organisationId: ORG,
+      uitdatabankOrganizerId: NON_UITPAS_ORGANIZER_ID,
+    });
+    const other = await stack.sync();
+    expect(organizerPuts()).toBe(2);
+    expect(other.failed).toEqual([expect.objectContaining({ type: EVENT_HAS_UITPAS_TICKET_SALES })]);
+    expect(sandbox.state.getEvent(id)?.organizerId).toBe(TEST_ORGANIZER_ID);
+  });
+
+  it('stops starting work at the deadline; the next run does the rest', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-1'));
+
+    const late = await stack.sync({ deadline: Date.now() - 1 });
+    expect(late).toMatchObject({ outcome: 'incomplete', stopReason: 'deadline', pushed: 0 });
+
+    expect(await stack.sync()).toMatchObject({ outcome: 'completed', pushed: 1 });
+  });
+});
+
+describe('concurrent runs', () => {
+  const events = () => ['ev-1', 'ev-2', 'ev-3', 'ev-4', 'ev-5'].map((id) => ticketingEvent(id));
+
+  it('lets one run work while the other finds the lease held', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ...events());
+
+    const results = await Promise.all([stack.run(), stack.run()]);
+
+    expect(results.map((result) => result.outcome).sort()).toEqual(['completed', 'lease-held']);
+    expect(results.find((result) => result.outcome === 'lease-held')).toMatchObject({
+      skipped: 'another run holds the lease',
+    });
+    expect(sandbox.requests.count('POST /entry/events')).toBe(5);
+  });
+
+  it('creates each event once even without the lease, thanks to the push claims', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ...events());
+
+    const results = await Promise.all([stack.sync({ lease: false }), stack.sync({ lease: false })]);
+
+    expect(sandbox.requests.count('POST /entry/events')).toBe(5);
+    expect(results.reduce((sum, result) => sum + result.pushed, 0)).toBe(5);
+    const ids = await Promise.all(events().map((event) => uitdatabankIdOf(stack.mappings, event.eventId)));
+    expect(new Set(ids).size).toBe(5);
+  });
+});
+
+describe('refresh', () => {
+  it('updates the readiness snapshot when the UiTdatabank event changes, from the feed alone', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-a'), ticketingEvent('ev-b'));
+    await stack.sync();
+    const id = await uitdatabankIdOf(stack.mappings, 'ev-a');
+    expect(await readinessOf(stack.table, 'ev-a')).toMatchObject({ ready: true });
+    sandbox.state.updateEvent(id, { priceInfo: [] });
+    sandbox.requests.reset();
+
+    const summary = await stack.sync();
+
+    expect(summary).toMatchObject({ refreshed: 1, pushed: 0, updated: 0 });
+    expect(await readinessOf(stack.table, 'ev-a')).toMatchObject({ ready: false, errors: ['base-price'] });
+    expect(await readinessOf(stack.table, 'ev-b')).toMatchObject({ ready: true });
+    // The feed brought the event: no Entry read, one UiTPAS card-systems call.
+    expect(uitdatabankRequests()).toEqual(['GET /search/events']);
+    expect(sandbox.requests.count(`GET /uitpas/events/${id}/card-systems`)).toBe(1);
+  });
+
+  it('reads a change feed longer than the start cap by moving the window', async () => {
+    const stack = await freshStack();
+    const ids = sandbox.state.seedEvents({ count: 7, stepMs: 3 });
+    await putEvents(
+      stack.mappings,
+      ...ids.map((id, i) =>
+        ticketingEvent(`ev-${i}`, { labels: ['UiTPAS'], uitdatabankId: id, uitdatabankIdSource: 'manual' }),
+      ),
+    );
+
+    const summary = await stack.sync({ feedPageLimit: 2, feedStartMax: 4 });
+
+    expect(summary).toMatchObject({ refreshed: 7, failed: [], warnings: [] });
+    expect(summary.feed?.matched).toBe(7);
+    // Every event came with the feed (no Entry read), over several small pages, never past the start cap.
+    expect(sandbox.requests.count((request) => request.path.startsWith('/entry'))).toBe(0);
+    const pages = sandbox.requests.filter('GET /search/events');
+    expect(pages.length).toBeGreaterThanOrEqual(4);
+    expect(pages.every((page) => Number(page.query.start ?? 0) <= 4 && page.query.limit === '2')).toBe(true);
+  });
+
+  it('stopped by the deadline within a page, keeps what it did and goes on from there next run', async () => {
+    const stack = await freshStack();
+    const ids = sandbox.state.seedEvents({ count: 6, stepMs: 5 });
+    await putEvents(
+      stack.mappings,
+      ...ids.map((id, i) =>
+        ticketingEvent(`ev-${i}`, { labels: ['UiTPAS'], uitdatabankId: id, uitdatabankIdSource: 'manual' }),
+      ),
+    );
+    const assessed: string[] = [];
+    let late = false;
+    const deps: SyncDeps = {
+      ...stack.deps,
+      // The clock jumps past the deadline once two events are assessed.
+      now: () => (late ? new Date(Date.now() + 3_600_000) : new Date()),
+      assess: async (event, readinessDeps, prefetched) => {
+        assessed.push(event.eventId);
+        if (assessed.length === 2) late = true;
+        const { assessEvent } = await import('../lib/readiness/assess.js');
+        return assessEvent(event, readinessDeps, prefetched);
+      },
+    };
+
+    const first = await run(deps, { concurrency: 1, deadline: Date.now() + 60_000 });
+    late = false;
+    const second = await run(deps, { concurrency: 1 });
+
+    expect(first).toMatchObject({ outcome: 'incomplete', stopReason: 'deadline', refreshed: 2 });
+    expect(second).toMatchObject({ outcome: 'completed', refreshed: 4 });
+    expect([...assessed].sort()).toEqual(['ev-0', 'ev-1', 'ev-2', 'ev-3', 'ev-4', 'ev-5']);
+  });
+
+  it('pages with start through events that share one modified instant, up to the cap', async () => {
+    const stack = await freshStack();
+    const ids = sandbox.state.seedEvents({ count: 5, stepMs: 0 });
+    await putEvents(
+      stack.mappings,
+      ...ids.map((id, i) =>
+        ticketingEvent(`ev-${i}`, { labels: ['UiTPAS'], uitdatabankId: id, uitdatabankIdSource: 'manual' }),
+      ),
+    );
+
+    const paged = await stack.sync({ feedPageLimit: 2, feedStartMax: 4 });
+
+    expect(paged.feed?.matched).toBe(5);
+    expect(sandbox.requests.filter('GET /search/events').map((page) => page.query.start)).toEqual(
+      expect.arrayContaining(['0', '2', '4']),
+    );
+  });
+});
+
+describe('handler', () => {
+  it('runs on the scheduled event with the configured table and sandbox', async () => {
+    sandbox.reset();
+    const tableName = 'sync-handler-test';
+    const table = await createLocalTable(dynamo.endpoint, tableName);
+    await putOrganisation(createMappingRepository(table), {
+      organisationId: ORG,
+      uitdatabankOrganizerId: TEST_ORGANIZER_ID,
+    });
+    await createMappingRepository(table).putEvent(ticketingEvent('ev-handler'), undefined);
+    Object.assign(process.env, {
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      PUBLIQ_ENV: 'sandbox',
+      SANDBOX_URL: sandbox.url,
+    });
+    const { handler } = await import('./sync-uitdatabank.js');
+    const scheduled = JSON.parse(readFileSync('events/sync-uitdatabank/scheduled.json', 'utf8'));
+
+    const result = await handler(scheduled, lambdaContext('syncUitdatabank'));
+
+    expect(result).toMatchObject({ outcome: 'completed', pushed: 1 });
+    expect(result.outcome !== 'lease-held' && result.owner.startsWith('lambda:')).toBe(true);
+  });
+});

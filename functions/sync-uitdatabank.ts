@@ -1,0 +1,68 @@
+/**
+ * syncUitdatabank: events labelled `uitDB` flow to UiTdatabank, and what we know about UiTdatabank stays fresh.
+ * Trigger: EventBridge schedule (`rate(15 minutes)`); also `serverless invoke local -f syncUitdatabank --path
+ * events/sync-uitdatabank/scheduled.json` and `npm run sync`.
+ * Input: the scheduled event (nothing in it is used). Output: the run summary (pushed, updated, refreshed, skipped
+ * with reasons, failed), also logged as JSON; `{ outcome: 'lease-held', skipped: 'another run holds the lease' }`
+ * when another run is busy.
+ * Side effects: creates and updates events in UiTdatabank (Entry API); reads the Search change feed, UiTPAS card
+ * systems and permissions; writes UiTdatabank ids (with audit entries), push state, readiness snapshots, the feed's
+ * high-water mark and the run lease to the table. Details and costs: lib/sync/run.ts.
+ */
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { logger } from '../lib/logger.js';
+import { once } from '../lib/once.js';
+import { createAuditRepository } from '../lib/store/audit.js';
+import { createReadinessRepository } from '../lib/store/readiness.js';
+import { createSyncStore } from '../lib/store/sync.js';
+import type { SyncDeps, SyncOptions } from '../lib/sync/deps.js';
+import type { SyncResult } from '../lib/sync/report.js';
+import { runSync } from '../lib/sync/run.js';
+import { entry, mappings, permissions, search, table, uitpas } from '../lib/wiring.js';
+
+/**
+ * No work is started later than this before the Lambda timeout (at most a fifth of the time given), so the run ends
+ * cleanly, releases its lease and logs its summary; what is left stays pending for the next run.
+ */
+const TIMEOUT_MARGIN_MS = 30_000;
+
+/** EventBridge's scheduled event; an empty object (a manual invoke) is fine too. */
+const scheduledEventSchema = z.looseObject({
+  'detail-type': z.string().optional(),
+  time: z.string().optional(),
+});
+
+export function run(deps: SyncDeps, options: SyncOptions = {}): Promise<SyncResult> {
+  return runSync(deps, options);
+}
+
+/** Built at first use and kept for the container's life: one DynamoDB client, one token, one permissions cache. */
+export const defaultDeps = once(
+  (): SyncDeps => ({
+    mappings: mappings(),
+    audit: createAuditRepository(table()),
+    store: createSyncStore(table()),
+    entry: entry(),
+    search: search(),
+    uitpas: uitpas(),
+    snapshots: createReadinessRepository(table()),
+    permissions: permissions(),
+  }),
+);
+
+export async function handler(
+  event: ScheduledEvent | Record<string, never>,
+  context?: Context,
+): Promise<SyncResult> {
+  const parsed = scheduledEventSchema.safeParse(event ?? {});
+  if (!parsed.success) logger.warn('syncUitdatabank called with an unexpected event; running anyway');
+  const remaining =
+    typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
+  return run(defaultDeps(), {
+    ...(context?.awsRequestId ? { owner: `lambda:${context.awsRequestId}` } : {}),
+    ...(remaining === undefined
+      ? {}
+      : { deadline: Date.now() + remaining - Math.min(TIMEOUT_MARGIN_MS, remaining / 5) }),
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * One run's shared state: its dependencies (clients counted), options, report, the lease checkpoint, and what it
+ * read from the table (organisations, the events labelled UiTPAS or uitDB with the sync's state, promotors on demand).
+ */
+import type { Organisation, Promotor } from '../domain/mappings.js';
+import { logger } from '../logger.js';
+import type { SyncEventItem } from '../store/sync.js';
+import type { ResolvedOptions, SyncDeps } from './deps.js';
+import type { SyncReport } from './report.js';
+
+export interface RunContext {
+  deps: SyncDeps;
+  options: ResolvedOptions;
+  report: SyncReport;
+  now(): Date;
+  /** Call before starting a unit of work: renews the lease when due; false once the run must stop starting work. */
+  proceed(): Promise<boolean>;
+  stopReason(): 'deadline' | 'lease-lost' | undefined;
+  organisations: Map<string, Organisation>;
+  promotor(promotorId: string): Promise<Promotor | undefined>;
+  /** Every event labelled UiTPAS or uitDB, updated in place when the run stores something on it. */
+  items: SyncEventItem[];
+  /** Lower-case UiTdatabank ids mapped to any of our events (never adopt one of these as an orphan). */
+  knownUitdatabankIds: Set<string>;
+}
+
+export function createRunContext(input: {
+  deps: SyncDeps;
+  options: ResolvedOptions;
+  report: SyncReport;
+  now: () => Date;
+}): RunContext {
+  const { deps, options, now } = input;
+  const promotors = new Map<string, Promise<Promotor | undefined>>();
+  let stop: 'deadline' | 'lease-lost' | undefined;
+  let lastRenewal = now().getTime();
+  let renewing: Promise<void> | undefined;
+
+  async function renew(): Promise<void> {
+    const at = now().getTime();
+    const renewed = await deps.store.renewLease(options.owner, options.leaseTtlMs, at);
+    if (renewed) lastRenewal = at;
+    else {
+      stop = 'lease-lost';
+      logger.warn('Sync lease lost: another run took over; stopping', { owner: options.owner });
+    }
+  }
+
+  return {
+    ...input,
+    async proceed() {
+      if (stop) return false;
+      const at = now().getTime();
+      if (at >= options.deadline) {
+        stop = 'deadline';
+        return false;
+      }
+      if (options.lease && at - lastRenewal >= options.leaseTtlMs / 3) {
+        renewing ??= renew().finally(() => {
+          renewing = undefined;
+        });
+        await renewing;
+      }
+      return stop === undefined;
+    },
+    stopReason: () => stop,
+    organisations: new Map(),
+    promotor(promotorId) {
+      let found = promotors.get(promotorId);
+      if (!found) {
+        found = deps.mappings.getPromotor(promotorId);
+        promotors.set(promotorId, found);
+        // A failed read is not cached: the next event asks again.
+        found.catch(() => promotors.delete(promotorId));
+      }
+      return found;
+    },
+    items: [],
+    knownUitdatabankIds: new Set(),
+  };
+}
+
+/**
+ * Runs `work` on every item, `concurrency` at a time, in order of the list. `work` must not throw (it reports its own
+ * failures); anything it throws anyway is handed to `onError`. Stops starting new items once `proceed` says so.
+ */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  concurrency: number,
+  proceed: () => Promise<boolean>,
+  work: (item: T) => Promise<void>,
+  onError: (item: T, error: unknown) => void,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const index = next;
+      next += 1;
+      if (index >= items.length) return;
+      if (!(await proceed())) return;
+      const item = items[index] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        onError(item, error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
