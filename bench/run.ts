@@ -7,6 +7,7 @@ import '../local/settings.js';
 const benches: Record<string, () => Promise<void>> = {
   basket: async () => (await import('./basket.js')).benchBasket(),
   bundles: async () => (await import('./bundles.js')).benchBundles(),
+  'ticket-sales': async () => (await import('./ticket-sales.js')).benchTicketSales(),
   sync: async () => (await import('./sync.js')).benchSync(),
 };
 

@@ -6,6 +6,7 @@
 'use strict';
 
 const TABLE = { 'Fn::GetAtt': ['Table', 'Arn'] };
+const QUEUE = { 'Fn::GetAtt': ['CancellationQueue', 'Arn'] };
 const index = (name) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Table', 'Arn'] }, `/index/${name}`]] });
 
 function policies({ service, stage }) {
@@ -23,6 +24,64 @@ function policies({ service, stage }) {
     health: [],
     validatePass: [clientSecret],
     lookupTariffs: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE }, clientSecret],
+    // Ticket sales touch only orders, sale claims and (read-only) events: DynamoDB's LeadingKeys keeps them there.
+    registerTicketSales: [
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem'],
+        Resource: TABLE,
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*', 'ORDER#*', 'TICKETSALE#*'] },
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem'],
+        Resource: TABLE,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*', 'TICKETSALE#*'] } },
+      },
+      clientSecret,
+    ],
+    cancelTicketSales: [
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: TABLE,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*', 'TICKETSALE#*'] } },
+      },
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: QUEUE },
+      clientSecret,
+    ],
+    retryCancellations: [
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: TABLE,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*'] } },
+      },
+      {
+        Effect: 'Allow',
+        Action: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:ChangeMessageVisibility',
+        ],
+        Resource: QUEUE,
+      },
+      clientSecret,
+    ],
+    sweepHeldSales: [
+      { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: TABLE,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*', 'TICKETSALE#*'] } },
+      },
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: QUEUE },
+      clientSecret,
+    ],
     checkReadiness: [
       // GetItem: event, organisation, promotor, permissions cache. UpdateItem: the snapshot and the cache item.
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: TABLE },

@@ -61,6 +61,21 @@ const ticketingSchema = z.object({
   UITPAS_TICKET_TYPE_ID: z.string().min(1),
 });
 
+const ticketSalesSchema = z.object({
+  /** How long a registered order waits for its confirmation before the sweep cancels it. */
+  HELD_TIMEOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  /** The SQS queue for cancellations UiTPAS could not take; empty locally (the sweep retries them there). */
+  CANCELLATION_QUEUE_URL: optional(url),
+  /** The queue's redrive maxReceiveCount: on that receive a failing message raises the dead-letter alarm. */
+  MAX_RECEIVES: z.coerce.number().int().min(1).max(1000).default(8),
+  AWS_REGION: z.string().min(1).default('eu-west-1'),
+});
+
 export interface PubliqConfig {
   env: PubliqEnv;
   urls: { uitpas: string; entry: string; search: string; token: string };
@@ -80,6 +95,13 @@ export interface TableConfig {
 
 export interface TicketingConfig {
   uitpasTicketTypeId: string;
+}
+
+export interface TicketSalesConfig {
+  heldTimeoutMinutes: number;
+  cancellationQueueUrl: string | undefined;
+  maxReceives: number;
+  region: string;
 }
 
 export class ConfigError extends Error {
@@ -145,7 +167,18 @@ export function parseTicketingConfig(env: NodeJS.ProcessEnv): TicketingConfig {
   return Object.freeze({ uitpasTicketTypeId: raw.UITPAS_TICKET_TYPE_ID });
 }
 
+export function parseTicketSalesConfig(env: NodeJS.ProcessEnv): TicketSalesConfig {
+  const raw = parse(ticketSalesSchema, env);
+  return Object.freeze({
+    heldTimeoutMinutes: raw.HELD_TIMEOUT_MINUTES,
+    cancellationQueueUrl: raw.CANCELLATION_QUEUE_URL,
+    maxReceives: raw.MAX_RECEIVES,
+    region: raw.AWS_REGION,
+  });
+}
+
 /** Read at first use (module scope of a handler = cold start) and kept for the container's life. */
 export const publiqConfig = once(() => parsePubliqConfig(process.env));
 export const tableConfig = once(() => parseTableConfig(process.env));
 export const ticketingConfig = once(() => parseTicketingConfig(process.env));
+export const ticketSalesConfig = once(() => parseTicketSalesConfig(process.env));

@@ -4,11 +4,14 @@
  */
 
 import type { BasketEvent } from './basket/lookup-tariffs.js';
-import { publiqConfig, tableConfig } from './config.js';
+import { publiqConfig, tableConfig, ticketingConfig, ticketSalesConfig } from './config.js';
 import { once } from './once.js';
+import { cancellationQueueFromConfig } from './queue/sqs.js';
 import { createMappingRepository } from './store/mappings.js';
+import { createOrderRepository } from './store/orders.js';
 import { createPermissionsCache } from './store/permissions.js';
 import { createTable, type Table } from './store/table.js';
+import type { TicketSalesDeps } from './ticket-sales/deps.js';
 import {
   type EntryClient,
   entryClientFromConfig,
@@ -32,3 +35,27 @@ export const basketEvents = once(() => ({
 
 /** `GET /permissions`, cached in memory and in the table. */
 export const permissions = once(() => createPermissionsCache({ table: table(), uitpas: uitpas() }));
+
+export const orders = once(() => createOrderRepository(table()));
+
+export const cancellationQueue = once(() =>
+  cancellationQueueFromConfig({
+    queueUrl: ticketSalesConfig().cancellationQueueUrl,
+    region: ticketSalesConfig().region,
+  }),
+);
+
+/**
+ * The ticket-sale functions' dependencies. `withQueue: false` for the functions that never enqueue (their role has
+ * no sqs:SendMessage); `api: true` for the HTTP functions, whose answers name the shared UiTPAS ticket type.
+ */
+export function ticketSalesDeps(options: { withQueue: boolean; api: boolean }): TicketSalesDeps {
+  return {
+    orders: orders(),
+    events: basketEvents(),
+    uitpas: uitpas(),
+    queue: options.withQueue ? cancellationQueue() : undefined,
+    heldTimeoutMinutes: ticketSalesConfig().heldTimeoutMinutes,
+    uitpasTicketTypeId: options.api ? ticketingConfig().uitpasTicketTypeId : undefined,
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * cancelTicketSales: `DELETE /v1/ticket-sales/{orderId}` (optional `?lineId=`) (role basket).
+ * Trigger: HTTP API. Input: the order (and line) to cancel, among the key's organisations.
+ * Output: 200 with the order when every sale asked is cancelled at UiTPAS (also the second time: idempotent);
+ * 202 with the order when UiTPAS could not take (all of) it now: it is CANCEL_PENDING and retried by the queue and
+ * the sweep; 404 for an order outside the key's organisations; 409 while its registration is still running.
+ * Side effects: `DELETE /ticket-sales/{id}` per sale at UiTPAS; conditional writes of the order (CANCELLING before
+ * UiTPAS is called, then CANCELLED or CANCEL_PENDING); a message on the cancellation queue when pending.
+ */
+import { z } from 'zod';
+import { isTicketingId, TICKETING_ID_RULE } from '../lib/domain/mappings.js';
+import { accepted, httpRouter, ok, route } from '../lib/http/handler.js';
+import { cancelTicketSales } from '../lib/ticket-sales/cancel.js';
+import type { TicketSalesDeps } from '../lib/ticket-sales/deps.js';
+import { ticketSalesDeps } from '../lib/wiring.js';
+
+const ticketingId = z.string().refine(isTicketingId, TICKETING_ID_RULE);
+const path = z.object({ orderId: ticketingId });
+const query = z.object({ lineId: ticketingId.optional() });
+
+export function createHandler(deps: () => TicketSalesDeps) {
+  return httpRouter({
+    'DELETE /v1/ticket-sales/{orderId}': route(
+      { auth: { roles: ['basket'] }, path, query },
+      async ({ path, query, principal }) => {
+        const result = await cancelTicketSales(
+          { orderId: path.orderId, lineId: query.lineId },
+          principal,
+          deps(),
+        );
+        return result.pending ? accepted(result.order) : ok(result.order);
+      },
+    ),
+  });
+}
+
+export const handler = createHandler(() => ticketSalesDeps({ withQueue: true, api: true }));
