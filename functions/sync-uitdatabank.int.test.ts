@@ -3,7 +3,6 @@
  * Every test gets a fresh table and a reset sandbox; the sandbox's request log is the evidence of what was called.
  */
 import { readFileSync } from 'node:fs';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organisation, Promotor, TicketingEvent } from '../lib/domain/mappings.js';

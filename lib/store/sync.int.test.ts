@@ -1,4 +1,3 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../../local/dynamo.js';
 import type { TicketingEvent } from '../domain/mappings.js';
