@@ -2,8 +2,10 @@
  * `npm start`: the whole stack on this machine, with no AWS account and no publiq credentials.
  *   1. an embedded DynamoDB (dynalite, in memory) with the table and the demo data;
  *   2. the UiTPAS/UiTdatabank sandbox (unless PUBLIQ_ENV=test|production points at publiq's real APIs);
- *   3. the HTTP API, served by serverless-offline on http://localhost:3000.
- * Ctrl-C stops all three.
+ *   3. the HTTP API, served by serverless-offline on http://localhost:3000, which also runs the schedules: the
+ *      ticket-sale sweep every 5 minutes (it carries pending cancellations locally, where there is no SQS) and the
+ *      UiTdatabank sync every 15 minutes.
+ * Ctrl-C stops everything.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +61,7 @@ Local stack
   DynamoDB      ${dynamo.endpoint}   table ${LOCAL_TABLE_NAME}
   publiq        ${sandbox ? `sandbox at ${sandbox.url}` : `${publiq.env}: ${publiq.urls.uitpas}`}
   API keys      basket: ${LOCAL_API_KEY_BASKET}   admin: ${LOCAL_API_KEY_ADMIN}
+  schedules     ticket-sale sweep every 5 minutes, UiTdatabank sync every 15 minutes (or now: npm run sync)
 `);
 
 let stopping = false;
