@@ -40,7 +40,7 @@ import {
   versionConflict,
 } from '../domain/mappings.js';
 import type { OrganizerPermissionSnapshot } from '../domain/tariffs.js';
-import { GSI1, type Table } from './table.js';
+import { GSI1, queryPartition, type Table } from './table.js';
 
 export interface Page<T> {
   items: T[];
@@ -284,22 +284,7 @@ export function createMappingRepository(table: Table) {
 
   /** Every item of a gsi1 partition (organisations and promotors are few: no paging for the caller). */
   async function queryAll<T>(partition: string, fields: readonly string[]): Promise<T[]> {
-    const items: T[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) items.push(pick<T>(item, fields));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    return (await queryPartition(table, partition)).map((item) => pick<T>(item, fields));
   }
 
   async function anyIn(partition: string): Promise<boolean> {

@@ -22,9 +22,9 @@
  * transactions, no TTL: each write touches one item, and orders are kept (they are the record of what was sold).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { cancelSince, type Order } from '../domain/ticket-sales.js';
-import { GSI1, type Table } from './table.js';
+import { queryPartition, type Table } from './table.js';
 
 export type OrderQueue = 'HELD' | 'CANCEL_PENDING' | 'UNSETTLED';
 
@@ -158,23 +158,11 @@ export function createOrderRepository(table: Table): OrderRepository {
     },
 
     async listDue(queue, before, limit) {
-      const orders: Order[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName,
-            IndexName: GSI1,
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-            ExpressionAttributeValues: { ':pk': PARTITIONS[queue], ':before': before.toISOString() },
-            Limit: limit - orders.length,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) orders.push(toOrder(item));
-        start = page.LastEvaluatedKey;
-      } while (start && orders.length < limit);
-      return orders;
+      const items = await queryPartition(table, PARTITIONS[queue], {
+        sortKeyBelow: before.toISOString(),
+        limit,
+      });
+      return items.map(toOrder);
     },
   };
 }

@@ -24,11 +24,11 @@
  * `UiTPAS` or `uitDB`; see lib/store/mappings.ts): one Query per organisation, never a Scan. gsi2 is not used.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TicketingEvent } from '../domain/mappings.js';
 import type { FeedWindow, PushFingerprint, SyncIssues } from '../domain/sync.js';
 import { EVENT_FIELDS, EVENT_KEY, EXTMAP } from './mappings.js';
-import { GSI1, type Table } from './table.js';
+import { queryPartition, type Table } from './table.js';
 
 export interface PushedState {
   fingerprint: PushFingerprint;
@@ -117,22 +117,7 @@ export function createSyncStore(table: Table) {
      * projects whole items, so this is the only read the push and the refresh need per organisation.
      */
     async listOrganisationEvents(organisationId: string): Promise<SyncEventItem[]> {
-      const items: SyncEventItem[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName,
-            IndexName: GSI1,
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': EXTMAP(organisationId) },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) items.push(toSyncEventItem(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return items;
+      return (await queryPartition(table, EXTMAP(organisationId))).map(toSyncEventItem);
     },
 
     /** One consistent read of an event with the sync's state, after a conditional write lost. */

@@ -8,7 +8,7 @@
 
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableConfig } from '../config.js';
 import definition from './table-definition.json' with { type: 'json' };
 
@@ -58,4 +58,37 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+}
+
+/**
+ * The items of one gsi1 partition, page after page, optionally only those with a sort key below `sortKeyBelow`.
+ * Stops after `limit` items when one is given.
+ */
+export async function queryPartition(
+  table: Table,
+  partition: string,
+  options: { sortKeyBelow?: string; limit?: number } = {},
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  const { sortKeyBelow, limit } = options;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.doc.send(
+      new QueryCommand({
+        TableName: table.name,
+        IndexName: GSI1,
+        KeyConditionExpression:
+          sortKeyBelow === undefined ? 'gsi1pk = :pk' : 'gsi1pk = :pk AND gsi1sk < :below',
+        ExpressionAttributeValues: {
+          ':pk': partition,
+          ...(sortKeyBelow === undefined ? {} : { ':below': sortKeyBelow }),
+        },
+        ...(limit === undefined ? {} : { Limit: limit - items.length }),
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start && (limit === undefined || items.length < limit));
+  return items;
 }
