@@ -7,13 +7,12 @@
 import { createHandler } from '../functions/lookup-tariffs.js';
 import { SeenEvents } from '../lib/basket/lookup-tariffs.js';
 import { createMappingRepository } from '../lib/store/mappings.js';
-import { createDynamoClient, createTable } from '../lib/store/table.js';
 import { apiEvent, BASKET, lambdaContext } from '../local/api-event.js';
 import { startDynamoProcess } from '../local/dynamo.js';
 import { PASSES } from '../local/sandbox/index.js';
 import { DEMO_EVENTS } from '../local/seed.js';
 import { startTestStack } from '../local/test-stack.js';
-import { countCommands, ms, summary, timeEach } from './stats.js';
+import { countedTable, ms, summary, timeEach } from './stats.js';
 
 const WARMUP = 50;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 1000);
@@ -26,11 +25,7 @@ export async function benchBasket(): Promise<void> {
     dynamo: await startDynamoProcess(),
   });
   try {
-    // Our own DynamoDB client, so every command of the handler is counted.
-    const config = { tableName: stack.table.name, endpoint: stack.dynamo.endpoint, region: 'eu-west-1' };
-    const client = createDynamoClient(config);
-    const dynamo = countCommands(client);
-    const table = createTable(config, client);
+    const { table, dynamo } = countedTable(stack);
     const mappings = createMappingRepository(table);
     const seen = new SeenEvents();
     const handler = createHandler(() => ({

@@ -1,5 +1,7 @@
 /** Small helpers for the benchmarks: percentiles, timing, and counting DynamoDB commands. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoClient, createTable, type Table } from '../lib/store/table.js';
+import type { TestStack } from '../local/test-stack.js';
 
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -44,4 +46,12 @@ export function countCommands(client: DynamoDBClient): {
       [...counts].filter(([name]) => !names || names.includes(name)).reduce((sum, [, n]) => sum + n, 0),
     reset: () => counts.clear(),
   };
+}
+
+/** The stack's table through a client of our own, so that every command the code under test sends is counted. */
+export function countedTable(stack: TestStack): { table: Table; dynamo: ReturnType<typeof countCommands> } {
+  const config = { tableName: stack.table.name, endpoint: stack.dynamo.endpoint, region: 'eu-west-1' };
+  const client = createDynamoClient(config);
+  const dynamo = countCommands(client);
+  return { table: createTable(config, client), dynamo };
 }

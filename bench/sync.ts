@@ -15,14 +15,14 @@ import { createMappingRepository } from '../lib/store/mappings.js';
 import { createPermissionsCache } from '../lib/store/permissions.js';
 import { createReadinessRepository } from '../lib/store/readiness.js';
 import { createSyncStore } from '../lib/store/sync.js';
-import { createDynamoClient, createTable, type Table } from '../lib/store/table.js';
+import type { Table } from '../lib/store/table.js';
 import type { SyncDeps } from '../lib/sync/deps.js';
 import type { SyncSummary } from '../lib/sync/report.js';
 import { runSync } from '../lib/sync/run.js';
 import { startDynamoProcess } from '../local/dynamo.js';
 import { basePrice, TEST_ORGANIZER_ID, TEST_PLACE_ID } from '../local/sandbox/index.js';
 import { startTestStack } from '../local/test-stack.js';
-import { countCommands } from './stats.js';
+import { countedTable } from './stats.js';
 
 const EVENTS = Number(process.env.BENCH_SYNC_EVENTS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_SYNC_CONCURRENCY ?? 8);
@@ -38,11 +38,7 @@ export async function benchSync(): Promise<void> {
     dynamo: await startDynamoProcess(),
   });
   try {
-    // Our own DynamoDB client, so every command of the sync is counted.
-    const config = { tableName: stack.table.name, endpoint: stack.dynamo.endpoint, region: 'eu-west-1' };
-    const client = createDynamoClient(config);
-    const dynamo = countCommands(client);
-    const table = createTable(config, client);
+    const { table, dynamo } = countedTable(stack);
     const mappings = createMappingRepository(table);
 
     const organizers = [TEST_ORGANIZER_ID];
@@ -113,7 +109,7 @@ async function measure(
   title: string,
   deps: SyncDeps,
   requests: { reset(): void; all(): { method: string; path: string; route?: string }[] },
-  dynamo: ReturnType<typeof countCommands>,
+  dynamo: ReturnType<typeof countedTable>['dynamo'],
 ): Promise<Measured> {
   requests.reset();
   dynamo.reset();

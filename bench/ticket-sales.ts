@@ -7,13 +7,12 @@
 import { createHandler } from '../functions/register-ticket-sales.js';
 import { createMappingRepository } from '../lib/store/mappings.js';
 import { createOrderRepository } from '../lib/store/orders.js';
-import { createDynamoClient, createTable } from '../lib/store/table.js';
 import { apiEvent, BASKET, lambdaContext } from '../local/api-event.js';
 import { startDynamoProcess } from '../local/dynamo.js';
 import { PASSES } from '../local/sandbox/index.js';
 import { DEMO_EVENTS } from '../local/seed.js';
 import { startTestStack } from '../local/test-stack.js';
-import { countCommands, ms, summary, timeEach } from './stats.js';
+import { countedTable, ms, summary, timeEach } from './stats.js';
 
 const WARMUP = 20;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
@@ -33,11 +32,7 @@ export async function benchTicketSales(): Promise<void> {
     dynamo: await startDynamoProcess(),
   });
   try {
-    // Our own DynamoDB client, so every command of the handler is counted.
-    const config = { tableName: stack.table.name, endpoint: stack.dynamo.endpoint, region: 'eu-west-1' };
-    const client = createDynamoClient(config);
-    const dynamo = countCommands(client);
-    const table = createTable(config, client);
+    const { table, dynamo } = countedTable(stack);
     const mappings = createMappingRepository(table);
     const handler = createHandler(() => ({
       orders: createOrderRepository(table),
