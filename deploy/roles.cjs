@@ -19,6 +19,14 @@ function policies({ service, stage }) {
       'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${service}/${stage}/uitpas-client-secret`,
     },
   };
+  // The key of the ticket sales' pass pseudonyms (PASS_HASH_KEY_PARAMETER), read once per container.
+  const passHashKey = {
+    Effect: 'Allow',
+    Action: ['ssm:GetParameter'],
+    Resource: {
+      'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${service}/${stage}/pass-hash-key`,
+    },
+  };
   return {
     authorize: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE }],
     health: [],
@@ -41,6 +49,7 @@ function policies({ service, stage }) {
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*', 'TICKETSALE#*'] } },
       },
       clientSecret,
+      passHashKey,
     ],
     cancelTicketSales: [
       {
@@ -51,6 +60,7 @@ function policies({ service, stage }) {
       },
       { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: QUEUE },
       clientSecret,
+      passHashKey,
     ],
     retryCancellations: [
       {
@@ -70,6 +80,7 @@ function policies({ service, stage }) {
         Resource: QUEUE,
       },
       clientSecret,
+      passHashKey,
     ],
     sweepHeldSales: [
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
@@ -81,6 +92,7 @@ function policies({ service, stage }) {
       },
       { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: QUEUE },
       clientSecret,
+      passHashKey,
     ],
     checkReadiness: [
       // GetItem: event, organisation, promotor, permissions cache. UpdateItem: the snapshot and the cache item.

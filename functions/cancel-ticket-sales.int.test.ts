@@ -4,19 +4,23 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../lib/domain/access.js';
+import type { TicketSalesDeps } from '../lib/ticket-sales/deps.js';
 import type { DeadLetterAlarm } from '../lib/ticket-sales/retry-cancellations.js';
 import {
   call,
   EVENTS,
   KEY_DEMO,
   KEY_OTHER,
+  saleCounts,
   startTicketSalesStack,
   type TicketSalesStack,
+  until,
 } from '../lib/ticket-sales/test-stack.js';
 import { PASSES } from '../local/sandbox/index.js';
 import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
 import { createHandler as createRegisterHandler } from './register-ticket-sales.js';
 import { createHandler as createRetryHandler } from './retry-cancellations.js';
+import { createHandler as createSweepHandler } from './sweep-held-sales.js';
 
 const DELETE_SALE = 'DELETE /uitpas/ticket-sales/{ticketSaleId}';
 const PROBLEM = 'urn:uitpas-ticketing:problem:';
@@ -29,8 +33,13 @@ const UITPAS_DOWN = {
 
 let stack: TicketSalesStack;
 const alarms: DeadLetterAlarm[] = [];
-const register = createRegisterHandler(() => stack.deps());
-const cancelHandler = createCancelHandler(() => stack.deps());
+let registerDeps: Partial<TicketSalesDeps> = {};
+let cancelDeps: Partial<TicketSalesDeps> = {};
+const register = createRegisterHandler(() => stack.deps(registerDeps));
+const cancelHandler = createCancelHandler(() => stack.deps(cancelDeps));
+/** The sweep as the schedule runs it, `minutes` from now. */
+const sweepAt = (minutes: number) =>
+  createSweepHandler(() => stack.deps({ now: () => new Date(Date.now() + minutes * 60_000) }))();
 const consumer = createRetryHandler(() => ({
   ...stack.deps(),
   redelivery: stack.queue,
@@ -38,6 +47,8 @@ const consumer = createRetryHandler(() => ({
   alarm: (details) => alarms.push(details),
 }));
 let orderNumber = 0;
+/** POSTs counted before a helper reset the request log (to count the DELETEs of the test alone). */
+let earlierPosts = 0;
 
 beforeAll(async () => {
   stack = await startTicketSalesStack({ tablePrefix: 'cancel' });
@@ -45,6 +56,9 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 beforeEach(async () => {
   alarms.length = 0;
+  registerDeps = {};
+  cancelDeps = {};
+  earlierPosts = 0;
   await stack.fresh();
 });
 
@@ -65,9 +79,16 @@ async function registered(lines = [line('a', PASSES.socialTariff), line('b', PAS
     body: { orderId, lines },
   });
   expect(response.statusCode).toBe(201);
+  earlierPosts += stack.sandbox.requests.count('POST /uitpas/ticket-sales');
   stack.sandbox.requests.reset();
   return { orderId, order: response.body };
 }
+
+/** Every POST of the test (also those before a reset of the request log), and the sales the sandbox holds. */
+const counts = () => {
+  const now = saleCounts(stack.sandbox);
+  return { ...now, posts: now.posts + earlierPosts };
+};
 
 const cancel = (orderId: string, options: { lineId?: string; principal?: Principal } = {}) =>
   call(cancelHandler, options.principal ?? KEY_DEMO, {
@@ -121,7 +142,7 @@ describe('cancelling', () => {
     expect(second.statusCode).toBe(200);
     expect(second.body).toEqual(first.body);
     expect(deletes()).toBe(3);
-    expect(active()).toHaveLength(0);
+    expect(counts()).toEqual({ posts: 1, total: 3, active: 0 });
     expect(stack.queue.messages).toHaveLength(0);
   });
 
@@ -138,6 +159,7 @@ describe('cancelling', () => {
     expect(deletes()).toBe(2);
     expect(active().map((sale) => sale.uitpasNumber)).toEqual([PASSES.socialTariff]);
     expect((await cancel(orderId, { lineId: 'nope' })).body.type).toBe(`${PROBLEM}line-not-found`);
+    expect(counts()).toEqual({ posts: 1, total: 3, active: 1 });
   });
 
   it('counts a sale UiTPAS no longer knows as cancelled', async () => {
@@ -149,6 +171,7 @@ describe('cancelling', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body.status).toBe('CANCELLED');
     expect(stack.sandbox.requests.filter(DELETE_SALE).map((r) => r.status)).toEqual([404]);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
   });
 
   it('refuses to confirm a cancelled order', async () => {
@@ -163,6 +186,7 @@ describe('cancelling', () => {
 
     expect(confirmed.statusCode).toBe(409);
     expect(confirmed.body).toMatchObject({ type: `${PROBLEM}order-not-held`, orderStatus: 'CANCELLED' });
+    expect(counts()).toEqual({ posts: 1, total: 3, active: 0 });
   });
 
   it('cancels a confirmed order (a refund)', async () => {
@@ -177,7 +201,7 @@ describe('cancelling', () => {
 
     expect(response.statusCode).toBe(200);
     expect(response.body.status).toBe('CANCELLED');
-    expect(active()).toHaveLength(0);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
   });
 
   it('closes an order nothing was registered for, without calling UiTPAS', async () => {
@@ -203,7 +227,7 @@ describe('cancelling', () => {
     // The closed order is the answer to its request from now on: nothing is registered any more.
     expect(retried.statusCode).toBe(200);
     expect(retried.body.status).toBe('CANCELLED');
-    expect(stack.sandbox.requests.count('POST /uitpas/ticket-sales')).toBe(1);
+    expect(counts()).toEqual({ posts: 1, total: 0, active: 0 });
   });
 
   it('keeps other keys out: 404', async () => {
@@ -214,7 +238,102 @@ describe('cancelling', () => {
     expect(response.statusCode).toBe(404);
     expect(response.body.type).toBe(`${PROBLEM}order-not-found`);
     expect(deletes()).toBe(0);
-    expect(active()).toHaveLength(3);
+    expect(counts()).toEqual({ posts: 1, total: 3, active: 3 });
+  });
+});
+
+describe('while the registration is not settled', () => {
+  const registerBody = (orderId: string, lines = [line('a', PASSES.socialTariff)]) =>
+    call(register, KEY_DEMO, { method: 'POST', route: '/v1/ticket-sales', body: { orderId, lines } });
+
+  it('keeps a cancellation asked right after a POST that UiTPAS applies late, and cancels the sale once found', async () => {
+    const orderId = `order-${++orderNumber}`;
+    // UiTPAS applies the sale 1.5 s after it got it; the client gave up after 300 ms.
+    stack.sandbox.faults.add({
+      method: 'POST',
+      path: '/uitpas/ticket-sales',
+      kind: 'latency',
+      ms: 1500,
+      times: 1,
+    });
+
+    const lost = await registerBody(orderId);
+    const cancelled = await cancel(orderId);
+    await until(() => stack.sandbox.state.ticketSales().length > 0);
+    const swept = await sweepAt(6);
+
+    expect(lost.statusCode).toBe(503);
+    // Not closed: nothing found yet is no proof while the POST may still be applied.
+    expect(cancelled.statusCode).toBe(202);
+    expect(cancelled.body.status).toBe('UNKNOWN');
+    expect(swept).toMatchObject({ reconciled: { registered: 1 }, cancelled: 1 });
+    expect((await stack.orders.get(orderId))?.status).toBe('CANCELLED');
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
+  });
+
+  it('cancels only the line asked when the outcome was unknown, and the other line stays held', async () => {
+    const orderId = `order-${++orderNumber}`;
+    stack.sandbox.faults.add({
+      method: 'POST',
+      path: '/uitpas/ticket-sales',
+      kind: 'delayAfterApply',
+      ms: 1000,
+      times: 1,
+    });
+    const search = stack.sandbox.faults.add({
+      method: 'GET',
+      path: '/uitpas/ticket-sales',
+      kind: 'status',
+      status: 503,
+    });
+    const lines = [line('keep', PASSES.socialTariff), line('drop', PASSES.socialTariffGentbrugge)];
+
+    const lost = await registerBody(orderId, lines);
+    const cancelled = await cancel(orderId, { lineId: 'drop' });
+    search.remove();
+    await sweepAt(6);
+    const confirmed = await call(register, KEY_DEMO, {
+      method: 'POST',
+      route: '/v1/ticket-sales/{orderId}/confirm',
+      pathParameters: { orderId },
+    });
+
+    expect(lost.statusCode).toBe(503);
+    expect(cancelled.statusCode).toBe(202);
+    expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.body.lines.map((l: { status: string }) => l.status)).toEqual(['CONFIRMED', 'CANCELLED']);
+    expect(active().map((sale) => sale.uitpasNumber)).toEqual([PASSES.socialTariff]);
+    expect(counts()).toEqual({ posts: 1, total: 2, active: 1 });
+  });
+
+  it('records a cancellation asked while the registration is running (202), and the registration does it', async () => {
+    const orderId = `order-${++orderNumber}`;
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    registerDeps = {
+      uitpas: {
+        ...stack.uitpas,
+        async registerTicketSales(sales) {
+          await gate;
+          return stack.uitpas.registerTicketSales(sales);
+        },
+      },
+    };
+    cancelDeps = { waitMs: 100 };
+    const registering = registerBody(orderId);
+    await until(async () => (await stack.orders.get(orderId))?.status === 'REGISTERING');
+
+    const cancelled = await cancel(orderId);
+    release();
+    const registered = await registering;
+
+    expect(cancelled.statusCode).toBe(202);
+    expect(cancelled.body.status).toBe('REGISTERING');
+    expect(registered.body.status).toBe('CANCELLED');
+    expect((await stack.orders.get(orderId))?.status).toBe('CANCELLED');
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
   });
 });
 
@@ -255,6 +374,7 @@ describe('when UiTPAS cannot take the cancellation now', () => {
     });
     expect(order.body.status).toBe('CANCELLED');
     expect(alarms).toEqual([]);
+    expect(counts()).toEqual({ posts: 1, total: 3, active: 0 });
   });
 
   it('stays CANCEL_PENDING when the message cannot be sent: nothing is lost, the order is in the sweep’s index', async () => {
@@ -266,7 +386,11 @@ describe('when UiTPAS cannot take the cancellation now', () => {
 
     expect(response.statusCode).toBe(202);
     expect(stack.queue.messages).toEqual([]);
-    const due = await stack.orders.listDue('CANCEL_PENDING', new Date(Date.now() + 60_000), 10);
-    expect(due.map((order) => order.orderId)).toEqual([orderId]);
+    // Due for the sweep's retry 5 minutes after the failed attempt.
+    const due = (minutes: number) =>
+      stack.orders.listDue('CANCEL_PENDING', new Date(Date.now() + minutes * 60_000), 10);
+    expect(await due(4)).toEqual([]);
+    expect((await due(6)).map((order) => order.orderId)).toEqual([orderId]);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 });

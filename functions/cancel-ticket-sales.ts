@@ -3,7 +3,9 @@
  * Trigger: HTTP API. Input: the order (and line) to cancel, among the key's organisations.
  * Output: 200 with the order when every sale asked is cancelled at UiTPAS (also the second time: idempotent);
  * 202 with the order when UiTPAS could not take (all of) it now: it is CANCEL_PENDING and retried by the queue and
- * the sweep; 404 for an order outside the key's organisations; 409 while its registration is still running.
+ * the sweep; 202 as well while the registration is still running or its outcome unknown: the cancellation (of the
+ * line asked, or all) is written on the order and done once the sales are found, or the order is closed if nothing
+ * was registered; 404 for an order outside the key's organisations.
  * Side effects: `DELETE /ticket-sales/{id}` per sale at UiTPAS; conditional writes of the order (CANCELLING before
  * UiTPAS is called, then CANCELLED or CANCEL_PENDING); a message on the cancellation queue when pending.
  */

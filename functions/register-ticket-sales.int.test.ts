@@ -2,27 +2,32 @@
  * registerTicketSales through its handler, against dynalite and the in-process sandbox with the real UiTPAS client
  * (300 ms timeouts). Every test counts the registrations that reached the sandbox: exactly the expected number.
  */
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '../lib/domain/access.js';
+import { logger } from '../lib/logger.js';
 import type { TicketSalesDeps } from '../lib/ticket-sales/deps.js';
 import {
   call,
   EVENTS,
   KEY_DEMO,
   KEY_OTHER,
+  saleCounts,
   startTicketSalesStack,
+  TEST_PASS_HASH_KEY,
   type TicketSalesStack,
+  until,
 } from '../lib/ticket-sales/test-stack.js';
-import { lambdaContext } from '../local/api-event.js';
+import { apiEvent, lambdaContext } from '../local/api-event.js';
 import { LIMITED_EVENT_ID, PASSES, TEST_EVENT_ID } from '../local/sandbox/index.js';
 import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
 import { createHandler } from './register-ticket-sales.js';
 
-const POST_SALES = 'POST /uitpas/ticket-sales';
 const SEARCH_SALES = 'GET /uitpas/ticket-sales';
 const PROBLEM = 'urn:uitpas-ticketing:problem:';
+const MINUTE = 60_000;
 
 let stack: TicketSalesStack;
 let deps: Partial<TicketSalesDeps> = {};
@@ -75,7 +80,19 @@ const confirm = (orderId: string, principal: Principal = KEY_DEMO) =>
     pathParameters: { orderId },
   });
 
-const posts = () => stack.sandbox.requests.count(POST_SALES);
+const cancelHandler = createCancelHandler(() => stack.deps(deps));
+const cancel = (orderId: string) =>
+  call(cancelHandler, KEY_DEMO, {
+    method: 'DELETE',
+    route: '/v1/ticket-sales/{orderId}',
+    pathParameters: { orderId },
+  });
+/** From now on, the requests' clock runs `minutes` ahead (after the grace a late POST gets, for instance). */
+const clockAhead = (minutes: number) => {
+  deps = { now: () => new Date(Date.now() + minutes * MINUTE) };
+};
+const counts = () => saleCounts(stack.sandbox);
+
 const active = (filter: { eventId?: string; uitpasNumber?: string } = {}) =>
   stack.sandbox.state.activeTicketSales(filter);
 
@@ -107,7 +124,7 @@ describe('registering', () => {
     const heldUntil = Date.parse(response.body.heldUntil);
     expect(heldUntil).toBeGreaterThanOrEqual(started + 30 * 60_000 - 1000);
     expect(heldUntil).toBeLessThanOrEqual(Date.now() + 30 * 60_000);
-    expect(posts()).toBe(1);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
     const sales = active({ uitpasNumber: PASSES.socialTariff });
     expect(sales.map((sale) => sale.id)).toEqual(response.body.lines[0].ticketSaleIds);
     expect(JSON.stringify(await stack.orders.get(orderId))).not.toContain(PASSES.socialTariff);
@@ -132,8 +149,7 @@ describe('registering', () => {
     expect(again.statusCode).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(reordered.statusCode).toBe(200);
-    expect(posts()).toBe(1);
-    expect(active()).toHaveLength(1);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('refuses the same orderId with another body with a 409, registering nothing more', async () => {
@@ -144,8 +160,7 @@ describe('registering', () => {
 
     expect(other.statusCode).toBe(409);
     expect(other.body.type).toBe(`${PROBLEM}order-conflict`);
-    expect(posts()).toBe(1);
-    expect(active()).toHaveLength(1);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('registers once when five identical requests arrive at the same moment, and answers all the same order', async () => {
@@ -163,8 +178,7 @@ describe('registering', () => {
 
     expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
     for (const response of responses) expect(response.body).toEqual(responses[0]?.body);
-    expect(posts()).toBe(1);
-    expect(active()).toHaveLength(1);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('registers a group pass with quantity 3 as three sales, after checking what remains', async () => {
@@ -179,8 +193,8 @@ describe('registering', () => {
     expect(response.body.lines[0]).toMatchObject({ quantity: 3, status: 'HELD' });
     expect(response.body.lines[0].ticketSaleIds).toHaveLength(3);
     expect(stack.sandbox.requests.count('GET /uitpas/tariffs')).toBe(1);
-    expect(posts()).toBe(1);
     expect(active({ uitpasNumber: PASSES.groupSocialTariff })).toHaveLength(3);
+    expect(counts()).toEqual({ posts: 1, total: 3, active: 3 });
   });
 
   it('refuses a quantity above 1 for an individual pass before registering anything', async () => {
@@ -194,7 +208,7 @@ describe('registering', () => {
       remaining: 1,
       invalidParams: [{ pointer: '/lines/0/quantity' }],
     });
-    expect(posts()).toBe(0);
+    expect(counts()).toEqual({ posts: 0, total: 0, active: 0 });
   });
 
   it('registers a basket of several lines in one POST and maps the sales back to their lines', async () => {
@@ -211,11 +225,11 @@ describe('registering', () => {
 
     expect(response.statusCode).toBe(201);
     const [a, b, c] = response.body.lines;
-    expect(posts()).toBe(1);
     expect(active({ uitpasNumber: PASSES.socialTariff }).map((s) => s.id)).toEqual(a.ticketSaleIds);
     expect(active({ uitpasNumber: PASSES.groupSocialTariff }).map((s) => s.id)).toEqual(b.ticketSaleIds);
     expect(active({ eventId: LIMITED_EVENT_ID }).map((s) => s.id)).toEqual(c.ticketSaleIds);
     expect(b.ticketSaleIds).toHaveLength(2);
+    expect(counts()).toEqual({ posts: 1, total: 4, active: 4 });
   });
 });
 
@@ -244,7 +258,7 @@ describe('refusals name the line', () => {
       upstreamType: 'https://api.publiq.be/probs/uitpas/maximum-reached',
     });
     expect(second.body.endUserMessage.nl).toBeTruthy();
-    expect(posts()).toBe(2);
+    expect(counts()).toEqual({ posts: 2, total: 1, active: 1 });
     expect(active({ eventId: LIMITED_EVENT_ID })).toHaveLength(1);
     expect(active({ uitpasNumber: PASSES.socialTariffGentbrugge })).toHaveLength(0);
     expect((await getOrder(orderId)).body.status).toBe('REFUSED');
@@ -262,7 +276,8 @@ describe('refusals name the line', () => {
 
     expect(retried.statusCode).toBe(201);
     expect(retried.body.status).toBe('HELD');
-    expect(posts()).toBe(3);
+    // The blocker's sale (cancelled) and the retry's.
+    expect(counts()).toEqual({ posts: 3, total: 2, active: 1 });
     expect(active({ eventId: LIMITED_EVENT_ID })).toHaveLength(1);
   });
 
@@ -283,8 +298,7 @@ describe('refusals name the line', () => {
       lineId: 'bad',
       invalidParams: [{ pointer: '/lines/1/eventId' }],
     });
-    expect(posts()).toBe(0);
-    expect(active()).toHaveLength(0);
+    expect(counts()).toEqual({ posts: 0, total: 0, active: 0 });
     expect((await getOrder(orderId)).statusCode).toBe(404);
   });
 
@@ -302,8 +316,7 @@ describe('refusals name the line', () => {
       invalidParams: [{ pointer: '/lines/1/uitpasNumber' }],
     });
     expect(response.body.endUserMessage.nl).toBeTruthy();
-    expect(posts()).toBe(1);
-    expect(active()).toHaveLength(0);
+    expect(counts()).toEqual({ posts: 1, total: 0, active: 0 });
     // UiTPAS's detail names the pass; what is stored of it is masked.
     const stored = await stack.orders.get(orderId);
     expect(stored?.lastError).toMatchObject({
@@ -333,7 +346,7 @@ describe('refusals name the line', () => {
     expect(duplicate.body.invalidParams.map((p: { pointer: string }) => p.pointer)).toContain(
       '/lines/1/lineId',
     );
-    expect(posts()).toBe(0);
+    expect(counts()).toEqual({ posts: 0, total: 0, active: 0 });
   });
 });
 
@@ -361,8 +374,7 @@ describe('lost answers', () => {
       expect(response.body.reconciliation).toMatchObject({ outcome: 'found' });
       expect(response.body.lines[0].ticketSaleIds).toEqual(active().map((sale) => sale.id));
       expect(replay.statusCode).toBe(200);
-      expect(posts()).toBe(1);
-      expect(active()).toHaveLength(2);
+      expect(counts()).toEqual({ posts: 1, total: 2, active: 2 });
       expect(stack.sandbox.requests.count(SEARCH_SALES)).toBeGreaterThanOrEqual(1);
     },
   );
@@ -371,28 +383,31 @@ describe('lost answers', () => {
     ['never answered', { kind: 'timeout' }],
     ['dropped before it was applied', { kind: 'drop' }],
   ] as const)(
-    'when the POST was %s, reconciliation finds nothing: 503, and the retry registers exactly once',
+    'when the POST was %s, nothing found is no proof until the grace is over; then the retry registers exactly once',
     async (_name, fault) => {
       const orderId = nextOrderId();
       const body = { orderId, lines: [line()] };
       stack.sandbox.faults.add({ method: 'POST', path: '/uitpas/ticket-sales', times: 1, ...fault });
 
       const lost = await register(body);
+      const tooEarly = await register(body);
 
       expect(lost.statusCode).toBe(503);
-      expect(lost.headers['Retry-After']).toBe('5');
-      expect(lost.body).toMatchObject({ type: `${PROBLEM}uitpas-unavailable`, outcome: 'not-registered' });
-      expect(active()).toHaveLength(0);
+      expect(Number(lost.headers['Retry-After'])).toBeGreaterThan(200);
+      expect(lost.body).toMatchObject({ type: `${PROBLEM}uitpas-unavailable`, outcome: 'unknown' });
+      expect(tooEarly.statusCode).toBe(503);
+      expect(tooEarly.body.outcome).toBe('unknown');
+      expect(counts()).toEqual({ posts: 1, total: 0, active: 0 });
       const searchesBefore = stack.sandbox.requests.count(SEARCH_SALES);
 
+      clockAhead(6);
       const retried = await register(body);
 
       expect(retried.statusCode).toBe(201);
       expect(retried.body.status).toBe('HELD');
       // The retry checked UiTPAS once more before posting again.
       expect(stack.sandbox.requests.count(SEARCH_SALES)).toBeGreaterThan(searchesBefore);
-      expect(posts()).toBe(2);
-      expect(active()).toHaveLength(1);
+      expect(counts()).toEqual({ posts: 2, total: 1, active: 1 });
     },
   );
 
@@ -429,8 +444,7 @@ describe('lost answers', () => {
     });
     expect(settled.statusCode).toBe(200);
     expect(settled.body).toMatchObject({ status: 'HELD', reconciliation: { outcome: 'found' } });
-    expect(posts()).toBe(1);
-    expect(active()).toHaveLength(1);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('when UiTPAS says it is too busy (429, not applied), it answers 503 without searching, and the retry registers', async () => {
@@ -451,8 +465,164 @@ describe('lost answers', () => {
     expect(busy.body.outcome).toBe('not-sent');
     expect(stack.sandbox.requests.count(SEARCH_SALES)).toBe(0);
     expect(retried.statusCode).toBe(201);
-    expect(posts()).toBe(2);
-    expect(active()).toHaveLength(1);
+    expect(counts()).toEqual({ posts: 2, total: 1, active: 1 });
+  });
+});
+
+describe('a POST UiTPAS applies late', () => {
+  it('is not taken for "nothing registered" while it may still be applied: no second POST, and found once it is', async () => {
+    const orderId = nextOrderId();
+    const body = { orderId, lines: [line()] };
+    // UiTPAS applies the sale 1.5 s after it got it; the client gave up after 300 ms.
+    stack.sandbox.faults.add({
+      method: 'POST',
+      path: '/uitpas/ticket-sales',
+      kind: 'latency',
+      ms: 1500,
+      times: 1,
+    });
+
+    const lost = await register(body);
+    const early = await register(body);
+    const countsBefore = counts();
+    await until(() => stack.sandbox.state.ticketSales().length > 0);
+    const settled = await register(body);
+
+    expect(lost.statusCode).toBe(503);
+    expect(lost.body.outcome).toBe('unknown');
+    expect(lost.body.detail).not.toMatch(/nothing was registered/);
+    // Retry-After covers the rest of the grace a late POST gets.
+    expect(Number(lost.headers['Retry-After'])).toBeGreaterThan(200);
+    expect(early.statusCode).toBe(503);
+    expect(early.body.outcome).toBe('unknown');
+    expect(countsBefore).toEqual({ posts: 1, total: 0, active: 0 });
+    expect(settled.statusCode).toBe(200);
+    expect(settled.body).toMatchObject({ status: 'HELD', reconciliation: { outcome: 'found' } });
+    expect(settled.body.lines[0].ticketSaleIds).toEqual(active().map((sale) => sale.id));
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+  });
+
+  it('a cancellation asked while the outcome was unknown stops the next identical request from posting', async () => {
+    const orderId = nextOrderId();
+    const body = { orderId, lines: [line()] };
+    stack.sandbox.faults.add({ method: 'POST', path: '/uitpas/ticket-sales', kind: 'timeout', times: 1 });
+    const search = stack.sandbox.faults.add({
+      method: 'GET',
+      path: '/uitpas/ticket-sales',
+      kind: 'status',
+      status: 503,
+    });
+
+    const lost = await register(body);
+    const cancelled = await cancel(orderId);
+    search.remove();
+    clockAhead(6);
+    const again = await register(body);
+
+    expect(lost.statusCode).toBe(503);
+    expect(cancelled.statusCode).toBe(202);
+    expect(cancelled.body.status).toBe('UNKNOWN');
+    // Nothing was registered (the grace is over): the order is closed, as the client asked, without a POST.
+    expect(again.statusCode).toBe(200);
+    expect(again.body.status).toBe('CANCELLED');
+    expect(counts()).toEqual({ posts: 1, total: 0, active: 0 });
+  });
+
+  it('a sale UiTPAS applies after the order was closed is recorded as orphaned and cancelled, with an alarm', async () => {
+    const orderId = nextOrderId();
+    const body = { orderId, lines: [line()] };
+    const errors = vi.spyOn(logger, 'error');
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The POST is on its way far longer than any lease (a stuck connection): it reaches UiTPAS only when released.
+    deps = {
+      uitpas: {
+        ...stack.uitpas,
+        async registerTicketSales(sales) {
+          await gate;
+          return stack.uitpas.registerTicketSales(sales);
+        },
+      },
+    };
+    const pending = register(body);
+    await until(async () => (await stack.orders.get(orderId))?.status === 'REGISTERING');
+    // Ten minutes later, past the lease and the grace, the buyer cancels: nothing is found, the order is closed.
+    clockAhead(10);
+    const cancelled = await cancel(orderId);
+    deps = {};
+    release();
+    const late = await pending;
+    const stored = await stack.orders.get(orderId);
+
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.body.status).toBe('CANCELLED');
+    expect(late.statusCode).toBe(200);
+    expect(stored?.orphanedSales?.map((sale) => sale.ticketSaleId)).toEqual(
+      stack.sandbox.state.ticketSales().map((sale) => sale.id),
+    );
+    expect(errors).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ alarm: 'ticket-sale-orphaned', orderId }),
+    );
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
+    errors.mockRestore();
+  });
+});
+
+describe('the lease', () => {
+  it('covers the rest of the invocation plus a margin, however long the token, the POST and a 401 retry take', async () => {
+    const orderId = nextOrderId();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    deps = {
+      uitpas: {
+        ...stack.uitpas,
+        async registerTicketSales(sales) {
+          await gate;
+          return stack.uitpas.registerTicketSales(sales);
+        },
+      },
+    };
+    const pending = handler(
+      apiEvent({
+        method: 'POST',
+        route: '/v1/ticket-sales',
+        body: { orderId, lines: [line()] },
+        principal: KEY_DEMO,
+      }),
+      { ...lambdaContext(), getRemainingTimeInMillis: () => 20_000 },
+    );
+    await until(async () => (await stack.orders.get(orderId))?.status === 'REGISTERING');
+    const attempt = (await stack.orders.get(orderId))?.attempt;
+    release();
+    const response = await pending;
+
+    const lease = Date.parse(attempt?.leaseUntil ?? '') - Date.parse(attempt?.startedAt ?? '');
+    expect(lease).toBeGreaterThan(24_000);
+    expect(lease).toBeLessThanOrEqual(25_000);
+    expect(response.statusCode).toBe(201);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+  });
+});
+
+describe('the stored pass', () => {
+  it('is keyed: its hash cannot be found back from the order id by trying every number', async () => {
+    const orderId = nextOrderId();
+    await register({ orderId, lines: [line()] });
+
+    const hash = (await stack.orders.get(orderId))?.lines[0]?.uitpasNumberHash ?? '';
+    const plain = createHash('sha256').update(`${orderId}:${PASSES.socialTariff}`).digest('hex');
+    const keyed = createHmac('sha256', TEST_PASS_HASH_KEY)
+      .update(`${orderId}:${PASSES.socialTariff}`)
+      .digest('hex');
+
+    expect(hash).not.toContain(plain);
+    expect(hash).toContain(keyed);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 });
 
@@ -469,7 +639,7 @@ describe('confirming and scoping', () => {
     expect(confirmed.body.confirmedAt).toBeTruthy();
     expect(again.body).toEqual(confirmed.body);
     expect((await getOrder(orderId)).body.status).toBe('CONFIRMED');
-    expect(posts()).toBe(1);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('refuses to confirm an order nothing was registered for', async () => {
@@ -487,7 +657,7 @@ describe('confirming and scoping', () => {
 
     expect(response.statusCode).toBe(409);
     expect(response.body).toMatchObject({ type: `${PROBLEM}order-not-held`, orderStatus: 'REFUSED' });
-    expect(posts()).toBe(1);
+    expect(counts()).toEqual({ posts: 1, total: 0, active: 0 });
   });
 
   it('keeps orders to the keys of their organisations', async () => {
@@ -505,7 +675,7 @@ describe('confirming and scoping', () => {
     expect(foreignEvent.statusCode).toBe(404);
     expect(foreignEvent.body).toMatchObject({ type: `${PROBLEM}event-not-found`, lineId: 'line-1' });
     expect((await getOrder('no-such-order')).statusCode).toBe(404);
-    expect(posts()).toBe(1);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
     expect(active({ eventId: TEST_EVENT_ID })).toHaveLength(1);
   });
 });
@@ -547,5 +717,8 @@ describe('the example events in events/', () => {
     expect((await run('register-ticket-sales/register-quantity-too-high.json')).body.type).toBe(
       `${PROBLEM}quantity-not-available`,
     );
+    // Registered: the order, the group pass (3), the basket (2), the weekly-limit event; refused: its second sale and
+    // the expired line's basket (all or nothing). Cancelled: the first order and one line of the basket.
+    expect(counts()).toEqual({ posts: 6, total: 7, active: 5 });
   });
 });

@@ -5,13 +5,18 @@
  *   regularPriceLabel?, quantity }] }`: registers every line in one UiTPAS `POST /ticket-sales`, exactly once per
  *   orderId. 201 with the order (HELD until `heldUntil`) when this request registered it; 200 with the stored order for
  *   the same request again; 409 for the same orderId with another body; 422 naming the line UiTPAS or our rules
- *   refused (with UiTPAS's `endUserMessage`); 503 when UiTPAS did not answer (`outcome` says what we found out).
+ *   refused (with UiTPAS's `endUserMessage`); 503 when UiTPAS did not answer (`outcome` says what we found out;
+ *   `unknown` comes with a Retry-After covering the time UiTPAS may still apply the POST: nothing is posted again
+ *   before that).
  * - `POST /v1/ticket-sales/{orderId}/confirm`: the buyer paid; HELD -> CONFIRMED (idempotent; 409 when it was
  *   cancelled meanwhile).
  * - `GET /v1/ticket-sales/{orderId}`: the order, its lines and their states.
  * Side effects: the order item and one claim item per UiTPAS sale in DynamoDB (conditional writes); UiTPAS
- * `POST /ticket-sales`, `GET /tariffs` for quantities above 1, `GET /ticket-sales` to reconcile a lost answer.
+ * `POST /ticket-sales`, `GET /tariffs` for quantities above 1, `GET /ticket-sales` to reconcile a lost answer,
+ * `DELETE /ticket-sales/{id}` for sales registered after a cancellation was asked (or orphaned by a late answer).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../lib/domain/mappings.js';
 import { created, httpRouter, ok, route } from '../lib/http/handler.js';
@@ -60,10 +65,18 @@ export const registerBody = z.strictObject({
 
 export const orderPath = z.object({ orderId: ticketingId });
 
+/**
+ * The invocation's deadline, for the registration's lease: the lease must cover everything this invocation may still
+ * do (token fetch with retries, the POST, a 401 refresh and a second POST), and only the Lambda context knows how
+ * long that is. Per invocation (concurrent calls of one handler in tests and the local stack do not mix).
+ */
+const invocation = new AsyncLocalStorage<{ deadline: number }>();
+
 export function createHandler(deps: () => TicketSalesDeps) {
-  return httpRouter({
+  const router = httpRouter({
     'POST /v1/ticket-sales': route({ auth: basket, body: registerBody }, async ({ body, principal }) => {
-      const result = await registerTicketSales(body, principal, deps());
+      const deadline = invocation.getStore()?.deadline;
+      const result = await registerTicketSales(body, principal, { ...deps(), deadline });
       return result.created ? created(result.order) : ok(result.order);
     }),
     'POST /v1/ticket-sales/{orderId}/confirm': route(
@@ -74,6 +87,10 @@ export function createHandler(deps: () => TicketSalesDeps) {
       ok(await getTicketSales(path.orderId, principal, deps())),
     ),
   });
+  return (event: APIGatewayProxyEventV2, context: Context) =>
+    invocation.run({ deadline: Date.now() + context.getRemainingTimeInMillis() }, () =>
+      router(event, context),
+    );
 }
 
 export const handler = createHandler(() => ticketSalesDeps({ withQueue: false, api: true }));

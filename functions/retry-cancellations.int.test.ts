@@ -11,6 +11,7 @@ import {
   call,
   EVENTS,
   KEY_DEMO,
+  saleCounts,
   startTicketSalesStack,
   type TicketSalesStack,
 } from '../lib/ticket-sales/test-stack.js';
@@ -38,6 +39,16 @@ const consumer = createHandler(() => ({
   alarm: (details) => alarms.push(details),
 }));
 let orderNumber = 0;
+/** POSTs counted before a test reset the request log (to count its DELETEs alone). */
+let earlierPosts = 0;
+const resetRequests = () => {
+  earlierPosts += stack.sandbox.requests.count('POST /uitpas/ticket-sales');
+  stack.sandbox.requests.reset();
+};
+const counts = () => {
+  const now = saleCounts(stack.sandbox);
+  return { ...now, posts: now.posts + earlierPosts };
+};
 
 beforeAll(async () => {
   stack = await startTicketSalesStack({ tablePrefix: 'retry' });
@@ -45,6 +56,7 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 beforeEach(async () => {
   alarms.length = 0;
+  earlierPosts = 0;
   await stack.fresh();
 });
 
@@ -105,6 +117,7 @@ describe('the cancellation queue consumer', () => {
     expect(stack.queue.redeliveries.map((r) => r.delaySeconds)).toEqual([30, 60, 120, 900]);
     expect(alarms).toEqual([]);
     expect((await stack.orders.get(orderId))?.status).toBe('CANCEL_PENDING');
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('raises the dead-letter alarm on the last receive and keeps the order CANCEL_PENDING', async () => {
@@ -118,7 +131,7 @@ describe('the cancellation queue consumer', () => {
     expect(alarms).toEqual([{ orderId, lineId: 'a', messageId: 'm', receiveCount: 8 }]);
     expect(stack.queue.redeliveries).toEqual([]);
     expect((await stack.orders.get(orderId))?.status).toBe('CANCEL_PENDING');
-    expect(stack.sandbox.state.activeTicketSales()).toHaveLength(1);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('reports only the messages that still have work, in a batch with a malformed one and an unknown order', async () => {
@@ -132,7 +145,7 @@ describe('the cancellation queue consumer', () => {
         `^/uitpas/ticket-sales/${(await stack.orders.get(stillDown.orderId))?.lines[0]?.ticketSaleIds[0]}$`,
       ),
     });
-    stack.sandbox.requests.reset();
+    resetRequests();
 
     const result = await consumer(
       sqsEvent([
@@ -146,13 +159,14 @@ describe('the cancellation queue consumer', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'down' }]);
     expect((await stack.orders.get(recovers.orderId))?.status).toBe('CANCELLED');
     expect((await stack.orders.get(stillDown.orderId))?.status).toBe('CANCEL_PENDING');
+    expect(counts()).toEqual({ posts: 2, total: 2, active: 1 });
   });
 
   it('does nothing for an order whose cancellation is done already', async () => {
     const { orderId, down } = await pendingOrder();
     down.remove();
     await consumer(sqsEvent([{ messageId: 'first', body: JSON.stringify({ orderId }), receiveCount: 1 }]));
-    stack.sandbox.requests.reset();
+    resetRequests();
 
     const duplicate = await consumer(
       sqsEvent([{ messageId: 'again', body: JSON.stringify({ orderId }), receiveCount: 1 }]),
@@ -160,6 +174,7 @@ describe('the cancellation queue consumer', () => {
 
     expect(duplicate.batchItemFailures).toEqual([]);
     expect(stack.sandbox.requests.count(DELETE_SALE)).toBe(0);
+    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
   });
 });
 
@@ -170,5 +185,6 @@ describe('the example event in events/', () => {
     ) as SQSEvent;
     // Its order does not exist in this fresh table: the message is read, found to have no work, and dropped.
     expect(await consumer(event)).toEqual({ batchItemFailures: [] });
+    expect(counts()).toEqual({ posts: 0, total: 0, active: 0 });
   });
 });

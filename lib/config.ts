@@ -62,6 +62,11 @@ const ticketingSchema = z.object({
 });
 
 const ticketSalesSchema = z.object({
+  PUBLIQ_ENV: z.enum(['sandbox', 'test', 'production']).default('sandbox'),
+  /** The key of the pass pseudonyms itself: local use only (deployed stages read it from SSM). */
+  PASS_HASH_KEY: optional(z.string().min(16)),
+  /** In AWS: the name of the SSM SecureString that holds the key. */
+  PASS_HASH_KEY_PARAMETER: optional(z.string().min(1)),
   /** How long a registered order waits for its confirmation before the sweep cancels it. */
   HELD_TIMEOUT_MINUTES: z.coerce
     .number()
@@ -99,6 +104,9 @@ export interface TicketingConfig {
 
 export interface TicketSalesConfig {
   heldTimeoutMinutes: number;
+  /** Exactly one of these is set: the pass-hash key itself (local) or the name of the parameter holding it (AWS). */
+  passHashKey: string | undefined;
+  passHashKeyParameter: string | undefined;
   cancellationQueueUrl: string | undefined;
   maxReceives: number;
   region: string;
@@ -114,6 +122,12 @@ function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
+
+/**
+ * The pass-hash key of the local stack, the tests and the sandbox: fixed and public, so it protects nothing; real
+ * environments must be given their own secret (PASS_HASH_KEY_PARAMETER).
+ */
+export const SANDBOX_PASS_HASH_KEY = 'sandbox-pass-hash-key-not-secret';
 
 /** The sandbox ships with fixed, public credentials; real environments must be given theirs. */
 const SANDBOX_CLIENT = { id: 'sandbox-client', secret: 'sandbox-secret' };
@@ -169,8 +183,19 @@ export function parseTicketingConfig(env: NodeJS.ProcessEnv): TicketingConfig {
 
 export function parseTicketSalesConfig(env: NodeJS.ProcessEnv): TicketSalesConfig {
   const raw = parse(ticketSalesSchema, env);
+  const parameter = raw.PASS_HASH_KEY ? undefined : raw.PASS_HASH_KEY_PARAMETER;
+  // Only the sandbox may fall back to the fixed key: a real one keyed with a public key is as good as unkeyed.
+  const key =
+    raw.PASS_HASH_KEY ?? (parameter || raw.PUBLIQ_ENV !== 'sandbox' ? undefined : SANDBOX_PASS_HASH_KEY);
+  if (!key && !parameter) {
+    throw new ConfigError(
+      `Invalid configuration: PASS_HASH_KEY or PASS_HASH_KEY_PARAMETER is required when PUBLIQ_ENV=${raw.PUBLIQ_ENV}`,
+    );
+  }
   return Object.freeze({
     heldTimeoutMinutes: raw.HELD_TIMEOUT_MINUTES,
+    passHashKey: key,
+    passHashKeyParameter: parameter,
     cancellationQueueUrl: raw.CANCELLATION_QUEUE_URL,
     maxReceives: raw.MAX_RECEIVES,
     region: raw.AWS_REGION,

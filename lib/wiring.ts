@@ -19,6 +19,7 @@ import {
   searchClientFromConfig,
 } from './uitdatabank/client.js';
 import { type UitpasClient, uitpasClientFromConfig } from './uitpas/client.js';
+import { secretSource } from './uitpas/secret.js';
 import { type TokenProvider, tokenProviderFromConfig } from './uitpas/token.js';
 
 export const tokens = once<TokenProvider>(() => tokenProviderFromConfig(publiqConfig()));
@@ -38,6 +39,14 @@ export const permissions = once(() => createPermissionsCache({ table: table(), u
 
 export const orders = once(() => createOrderRepository(table()));
 
+/** The key of the pass pseudonyms: PASS_HASH_KEY locally, its SSM SecureString in AWS (fetched once, cached). */
+export const passHashKey = once(() =>
+  secretSource(
+    { value: ticketSalesConfig().passHashKey, parameter: ticketSalesConfig().passHashKeyParameter },
+    { value: 'PASS_HASH_KEY', parameter: 'PASS_HASH_KEY_PARAMETER' },
+  ),
+);
+
 export const cancellationQueue = once(() =>
   cancellationQueueFromConfig({
     queueUrl: ticketSalesConfig().cancellationQueueUrl,
@@ -56,6 +65,7 @@ export function ticketSalesDeps(options: { withQueue: boolean; api: boolean }): 
     uitpas: uitpas(),
     queue: options.withQueue ? cancellationQueue() : undefined,
     heldTimeoutMinutes: ticketSalesConfig().heldTimeoutMinutes,
+    passHashKey: passHashKey(),
     uitpasTicketTypeId: options.api ? ticketingConfig().uitpasTicketTypeId : undefined,
   };
 }

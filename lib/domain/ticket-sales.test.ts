@@ -1,10 +1,16 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from './access.js';
 import { AppError } from './errors.js';
 import {
+  APPLY_GRACE_MS,
+  applyGraceOver,
   assignRegisteredSales,
+  CLOCK_SKEW_MS,
+  cancelRetryDelayMs,
   confirm,
   decideReconciliation,
+  expireHeld,
   failingSale,
   forLine,
   lineOfSale,
@@ -14,11 +20,14 @@ import {
   type OrderLine,
   type OrderRequest,
   passHash,
+  pendingCancellationDueAt,
   type RegisteredSale,
   reconciliationCandidates,
   recordCancellations,
   registered,
+  requestCancellation,
   requestHash,
+  retryAfterSeconds,
   salesToRegister,
   startCancelling,
   statusOfLines,
@@ -28,6 +37,8 @@ const UDB = '5a0967f9-cc06-4c3c-9206-30481a767434';
 const PASS_A = '0900000067513';
 const PASS_GROUP = '0900000045410';
 const NOW = new Date('2026-03-02T10:00:00.000Z');
+const KEY = 'unit-test-pass-hash-key';
+const at = (ms: number) => new Date(NOW.getTime() + ms);
 const principal: Principal = {
   keyId: 'k',
   clientName: 'box-office',
@@ -75,6 +86,7 @@ function order(overrides: Partial<Order> = {}): Order {
         leaseUntil: new Date(NOW.getTime() + 30_000).toISOString(),
       },
       now: NOW,
+      passKey: KEY,
     }),
     ...overrides,
   };
@@ -107,11 +119,14 @@ describe('the request identity', () => {
     expect(requestHash(changed)).not.toBe(requestHash(request));
   });
 
-  it('stores the pass only masked and as a per-order hash', () => {
+  it('stores the pass only masked and as a per-order hash keyed with a secret', () => {
     const stored = JSON.stringify(order());
     expect(stored).not.toContain(PASS_A);
-    expect(order().lines[0]?.uitpasNumberHash).toBe(passHash('o-1', PASS_A));
-    expect(passHash('o-2', PASS_A)).not.toBe(passHash('o-1', PASS_A));
+    expect(order().lines[0]?.uitpasNumberHash).toBe(passHash(KEY, 'o-1', PASS_A));
+    expect(passHash(KEY, 'o-2', PASS_A)).not.toBe(passHash(KEY, 'o-1', PASS_A));
+    // Without the key, trying every number finds nothing: the plain hash is not what is stored.
+    expect(passHash('another-key', 'o-1', PASS_A)).not.toBe(passHash(KEY, 'o-1', PASS_A));
+    expect(stored).not.toContain(createHash('sha256').update(`o-1:${PASS_A}`).digest('hex'));
   });
 });
 
@@ -140,7 +155,7 @@ describe('the POST and its answer', () => {
 
   it('maps the answer back by position', () => {
     const answer = [sale(PASS_A), sale(PASS_GROUP), sale(PASS_GROUP)];
-    expect(assignRegisteredSales(order(), answer)).toEqual([
+    expect(assignRegisteredSales(order(), answer, KEY)).toEqual([
       { ticketSaleIds: [answer[0]?.id], tariffName: 'Kansentarief', tariffPrice: 2 },
       { ticketSaleIds: [answer[1]?.id, answer[2]?.id], tariffName: 'Kansentarief', tariffPrice: 2 },
     ]);
@@ -148,12 +163,14 @@ describe('the POST and its answer', () => {
 
   it('matches on the fields when the answer comes back in another order, and refuses an answer that does not fit', () => {
     const answer = [sale(PASS_GROUP), sale(PASS_A), sale(PASS_GROUP)];
-    expect(assignRegisteredSales(order(), answer)?.map((a) => a.ticketSaleIds)).toEqual([
+    expect(assignRegisteredSales(order(), answer, KEY)?.map((a) => a.ticketSaleIds)).toEqual([
       [answer[1]?.id],
       [answer[0]?.id, answer[2]?.id],
     ]);
-    expect(assignRegisteredSales(order(), answer.slice(0, 2))).toBeUndefined();
-    expect(assignRegisteredSales(order(), [sale(PASS_A), sale(PASS_A), sale(PASS_GROUP)])).toBeUndefined();
+    expect(assignRegisteredSales(order(), answer.slice(0, 2), KEY)).toBeUndefined();
+    expect(
+      assignRegisteredSales(order(), [sale(PASS_A), sale(PASS_A), sale(PASS_GROUP)], KEY),
+    ).toBeUndefined();
   });
 
   it('holds the registered lines, or goes straight to cancelling when that was asked meanwhile', () => {
@@ -170,6 +187,25 @@ describe('the POST and its answer', () => {
       heldUntil,
     });
     expect(asked.status).toBe('CANCEL_PENDING');
+    // A cancellation asked for one line only cancels that line.
+    const oneLine = registered(
+      order({ cancelRequestedAt: NOW.toISOString(), cancelLineIds: ['g'] }),
+      assignments,
+      { now: NOW, heldUntil },
+    );
+    expect(oneLine.lines.map((line) => line.status)).toEqual(['HELD', 'CANCEL_PENDING']);
+  });
+
+  it('recognises the passes of an order stored before the key existed (plain SHA-256)', () => {
+    const legacy = order();
+    legacy.lines = legacy.lines.map((line, i) => ({
+      ...line,
+      uitpasNumberHash: createHash('sha256')
+        .update(`o-1:${i === 0 ? PASS_A : PASS_GROUP}`)
+        .digest('hex'),
+    }));
+    const answer = [sale(PASS_A), sale(PASS_GROUP), sale(PASS_GROUP)];
+    expect(assignRegisteredSales(legacy, answer, KEY)?.[0]?.ticketSaleIds).toEqual([answer[0]?.id]);
   });
 });
 
@@ -184,10 +220,10 @@ describe('reconciliation', () => {
       sale(PASS_A, { regularPrice: 12 }),
       sale(PASS_A, { tariff: { id: 'COUPON_1' } }),
     ];
-    const candidates = reconciliationCandidates(uncertain(), [...noise, ...ours]);
+    const candidates = reconciliationCandidates(uncertain(), [...noise, ...ours], KEY);
     expect(candidates).toEqual(ours);
 
-    const decision = decideReconciliation(uncertain(), candidates, new Set(), NOW);
+    const decision = decideReconciliation(uncertain(), candidates, new Set(), NOW, KEY);
 
     expect(decision.outcome).toBe('found');
     expect(decision.record.found).toEqual({ a: [ours[0]?.id], g: [ours[1]?.id, ours[2]?.id] });
@@ -195,19 +231,53 @@ describe('reconciliation', () => {
   });
 
   it('says none when nothing matches, and unknown for a partial or an ambiguous match', () => {
-    expect(decideReconciliation(uncertain(), [], new Set(), NOW).outcome).toBe('none');
-    const partial = decideReconciliation(uncertain(), [sale(PASS_A)], new Set(), NOW);
+    expect(decideReconciliation(uncertain(), [], new Set(), NOW, KEY).outcome).toBe('none');
+    const partial = decideReconciliation(uncertain(), [sale(PASS_A)], new Set(), NOW, KEY);
     expect(partial).toMatchObject({ outcome: 'unknown', record: { reason: 'partial-match' } });
     const tooMany = [sale(PASS_A), sale(PASS_A), sale(PASS_GROUP), sale(PASS_GROUP)];
-    const ambiguous = decideReconciliation(uncertain(), tooMany, new Set(), NOW);
+    const ambiguous = decideReconciliation(uncertain(), tooMany, new Set(), NOW, KEY);
     expect(ambiguous).toMatchObject({ outcome: 'unknown', record: { reason: 'ambiguous-match' } });
+  });
+
+  it('only takes sales dated while the uncertain attempt could post (start to lease end, with the clock skew)', () => {
+    const bounded = order({
+      uncertainSince: NOW.toISOString(),
+      uncertainUntil: at(30_000).toISOString(),
+    });
+    const date = (ms: number) => ({ creationDate: at(ms).toISOString() });
+    const inside = [
+      sale(PASS_A, date(-CLOCK_SKEW_MS)),
+      sale(PASS_GROUP, date(30_000 + CLOCK_SKEW_MS)),
+      sale(PASS_GROUP, { creationDate: undefined }),
+    ];
+    const outside = [
+      sale(PASS_A, date(-CLOCK_SKEW_MS - 1000)),
+      sale(PASS_A, date(30_000 + CLOCK_SKEW_MS + 1000)),
+    ];
+
+    expect(reconciliationCandidates(bounded, [...outside, ...inside], KEY)).toEqual(inside);
+    const decision = decideReconciliation(bounded, inside, new Set(), NOW, KEY);
+    expect(decision.record).toMatchObject({
+      since: '2026-03-02T09:58:00.000Z',
+      until: '2026-03-02T10:02:30.000Z',
+    });
+  });
+
+  it('takes nothing found as proof only once the grace for a late POST is over, and says how long to wait', () => {
+    const unknown = order({ status: 'UNKNOWN', uncertainSince: NOW.toISOString() });
+    expect(applyGraceOver(unknown, at(APPLY_GRACE_MS - 1))).toBe(false);
+    expect(applyGraceOver(unknown, at(APPLY_GRACE_MS))).toBe(true);
+    expect(retryAfterSeconds(unknown, at(1000))).toBe(APPLY_GRACE_MS / 1000 - 1);
+    expect(retryAfterSeconds(unknown, at(APPLY_GRACE_MS + 60_000))).toBe(5);
+    // The grace outlasts any lease (the register function's 29 s timeout plus the margin) and the clock skew.
+    expect(APPLY_GRACE_MS).toBeGreaterThan(35_000 + CLOCK_SKEW_MS);
   });
 
   it('never counts a sale that another order has claimed', () => {
     const other = sale(PASS_A);
     const ours = [sale(PASS_A), sale(PASS_GROUP), sale(PASS_GROUP)];
 
-    const decision = decideReconciliation(uncertain(), [other, ...ours], new Set([other.id]), NOW);
+    const decision = decideReconciliation(uncertain(), [other, ...ours], new Set([other.id]), NOW, KEY);
 
     expect(decision.outcome).toBe('found');
     expect(decision.record.found.a).toEqual([ours[0]?.id]);
@@ -245,6 +315,54 @@ describe('cancelling and confirming', () => {
     const done = recordCancellations(partly, { cancelled: new Set(['3']), failures: new Map() }, NOW);
     expect(done.status).toBe('CANCELLED');
     expect(done.lines[1]?.cancelSince).toBeUndefined();
+  });
+
+  it("moves the sweep's retry of a failing cancellation further out with every failed attempt", () => {
+    const cancelling = startCancelling(heldOrder(), new Set(['a', 'g']), NOW);
+    const down = { cancelled: new Set<string>(), failures: new Map([['1', 'UiTPAS unavailable']]) };
+
+    const first = recordCancellations(cancelling, down, NOW);
+    const second = recordCancellations(first, down, at(5 * 60_000));
+
+    expect(first).toMatchObject({ cancelAttempts: 1, cancelRetryAt: at(5 * 60_000).toISOString() });
+    expect(second).toMatchObject({ cancelAttempts: 2, cancelRetryAt: at(15 * 60_000).toISOString() });
+    expect(pendingCancellationDueAt(second)).toBe(at(15 * 60_000).toISOString());
+    expect([1, 2, 3, 4, 5, 9].map((n) => cancelRetryDelayMs(n) / 60_000)).toEqual([5, 10, 20, 40, 60, 60]);
+    const done = recordCancellations(
+      second,
+      { cancelled: new Set(['1', '2', '3']), failures: new Map() },
+      NOW,
+    );
+    expect(done.status).toBe('CANCELLED');
+    expect(done.cancelRetryAt).toBeUndefined();
+    expect(done.cancelAttempts).toBeUndefined();
+  });
+
+  it('expires the held lines past heldUntil even while a sibling line is being cancelled', () => {
+    const oneCancelling = startCancelling(heldOrder(), new Set(['g']), NOW);
+
+    expect(expireHeld(oneCancelling, at(59_000))).toBeUndefined();
+    const expired = expireHeld(oneCancelling, at(61_000));
+
+    expect(expired?.lines.map((line) => line.status)).toEqual(['CANCELLING', 'CANCELLING']);
+    expect(expired?.expiredAt).toBe(at(61_000).toISOString());
+    // Its place in the sweep's queue is no later than heldUntil while a line is still held.
+    expect(pendingCancellationDueAt(oneCancelling)).toBe(at(60_000).toISOString());
+  });
+
+  it('adds up cancellations asked before the outcome is known: lines, then the whole order', () => {
+    const unknown = order({ status: 'UNKNOWN' });
+
+    const a = requestCancellation(unknown, 'a', NOW) as Order;
+    const ag = requestCancellation(a, 'g', at(1000)) as Order;
+    const all = requestCancellation(ag, undefined, at(2000)) as Order;
+
+    expect(a).toMatchObject({ cancelRequestedAt: NOW.toISOString(), cancelLineIds: ['a'] });
+    expect(ag.cancelLineIds).toEqual(['a', 'g']);
+    expect(ag.cancelRequestedAt).toBe(NOW.toISOString());
+    expect(all.cancelLineIds).toBeUndefined();
+    expect(requestCancellation(a, 'a', NOW)).toBeUndefined();
+    expect(requestCancellation(all, 'g', NOW)).toBeUndefined();
   });
 
   it('derives the order status from its lines', () => {

@@ -8,12 +8,13 @@
  * Order statuses (lines use the same words; the order's status follows from its lines once it is registered):
  *
  *   REGISTERING --POST 200--------------------------------> HELD --confirm--> CONFIRMED
- *        |  \--refused / not sent / reconciled: none------> REFUSED (the same request again re-attempts)
- *        \----outcome unknown, reconciliation undecided---> UNKNOWN (reconciled again before anything else)
+ *        |  \--refused / not sent---------------------------> REFUSED (the same request again re-attempts)
+ *        \----no answer: unknown, or nothing found yet------> UNKNOWN (reconciled again before anything else)
+ *   UNKNOWN --found--> HELD;  --nothing found once APPLY_GRACE_MS is over--> REFUSED, or CANCELLED if cancel asked
  *   HELD | CONFIRMED --cancel / heldUntil passed--> CANCELLING --all sales gone--> CANCELLED
  *                                                      \--UiTPAS cannot take it now--> CANCEL_PENDING --retried--> CANCELLED
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { mayActFor, type Principal } from './access.js';
 import { AppError, type EndUserMessage, type SchemaError } from './errors.js';
 import { isValidPrice, toCents } from './mappings.js';
@@ -40,8 +41,25 @@ export const REGISTERED_STATUSES: readonly OrderStatus[] = [
   'CANCELLED',
 ];
 
-/** How far before an attempt's start a sale may be dated and still be ours: the two clocks differ. */
+/** How far outside an attempt's start and lease end a sale may be dated and still be ours: the two clocks differ. */
 export const CLOCK_SKEW_MS = 2 * 60 * 1000;
+
+/**
+ * How long after an uncertain attempt started its POST may still be applied at UiTPAS (a request UiTPAS got but
+ * applies late, after our client gave up). Until then, finding nothing among UiTPAS's sales proves nothing: the
+ * outcome stays UNKNOWN, nothing is posted again and nothing is closed. It covers the longest lease (the register
+ * function's timeout plus a margin, lib/ticket-sales/deps.ts checks it) and the clock skew, with room to spare.
+ */
+export const APPLY_GRACE_MS = 5 * 60 * 1000;
+
+/**
+ * When the sweep retries a cancellation UiTPAS could not take: 5 minutes after the attempt (the queue does the
+ * quick retries), doubling with every failed attempt up to an hour. Each failure moves the order back in the sweep's
+ * queue, so cancellations UiTPAS keeps refusing cannot crowd out the others.
+ */
+export function cancelRetryDelayMs(failedAttempts: number): number {
+  return Math.min(60, 5 * 2 ** Math.max(0, failedAttempts - 1)) * 60_000;
+}
 
 export interface OrderLineRequest {
   lineId: string;
@@ -66,7 +84,11 @@ export interface OrderLine {
   uitdatabankId: string;
   /** `0900******513`: enough for support, never the number itself (personal data). */
   uitpasNumberMasked: string;
-  /** SHA-256 of `<orderId>:<uitpasNumber>`: lets a later reconciliation recognise the pass among UiTPAS's sales. */
+  /**
+   * `hmac-sha256:` + HMAC-SHA256 of `<orderId>:<uitpasNumber>` under the pass-hash key (`passHash`): lets a later
+   * reconciliation recognise the pass among UiTPAS's sales. Orders stored before the key existed hold a plain
+   * SHA-256 (no prefix).
+   */
   uitpasNumberHash: string;
   tariffId: string;
   /** From UiTPAS's answer to the registration; null until registered. */
@@ -98,11 +120,15 @@ export interface Reconciliation {
   reason?: ReconcileReason | undefined;
   /** The earliest creation time a sale of ours can have (the uncertain attempt's start minus the clock skew). */
   since: string;
+  /** The latest creation time a sale of ours can have (the uncertain attempt's lease end plus the clock skew). */
+  until?: string | undefined;
   /** Ticket-sale ids found per line id. */
   found: Record<string, string[]>;
 }
 
 export type ReconcileReason =
+  /** Nothing found, but the POST may still be applied late (APPLY_GRACE_MS is not over): not proof yet. */
+  | 'may-still-apply'
   /** The search itself failed. */
   | 'uitpas-unreachable'
   /** The listing kept changing while it was paged. */
@@ -140,18 +166,42 @@ export interface Order {
    * searched before anything is posted again.
    */
   uncertainSince?: string | undefined;
+  /** That attempt's lease end: its POST was sent before it. A sale of ours is dated between the two (± skew). */
+  uncertainUntil?: string | undefined;
   heldUntil?: string | undefined;
   confirmedAt?: string | undefined;
   /** Set by the sweep when it cancels an order that was not confirmed in time. */
   expiredAt?: string | undefined;
-  /** A cancellation asked while the registration's outcome was unknown: done as soon as it is known. */
+  /**
+   * A cancellation asked while the registration was running or its outcome unknown: done as soon as it is known.
+   * Nothing registered after all: the order is closed (CANCELLED without sales), whichever lines were asked.
+   */
   cancelRequestedAt?: string | undefined;
+  /** The lines that cancellation is for; absent: every line. */
+  cancelLineIds?: string[] | undefined;
+  /** While a cancellation is pending: when the sweep retries it next (its place in the sweep's queue). */
+  cancelRetryAt?: string | undefined;
+  /** Failed attempts of the pending cancellation so far; the sweep's backoff grows with it. */
+  cancelAttempts?: number | undefined;
+  /**
+   * UiTPAS sales registered for this order that none of its lines holds: an attempt whose answer came after the
+   * order had been settled otherwise (closed, or registered by another attempt). They are cancelled like a pending
+   * cancellation, and an alarm is logged.
+   */
+  orphanedSales?: OrphanedSale[] | undefined;
   reconciliation?: Reconciliation | undefined;
   lastError?: OrderError | undefined;
   createdAt: string;
   updatedAt: string;
   /** 1 on create, +1 on every write; every write is conditional on the version read. */
   version: number;
+}
+
+export interface OrphanedSale {
+  ticketSaleId: string;
+  lineId: string;
+  foundAt: string;
+  cancelledAt?: string | undefined;
 }
 
 /** One ticket to register at UiTPAS (the shape of `POST /ticket-sales`'s array items). */
@@ -212,12 +262,26 @@ export function requestHash(request: OrderRequest): string {
   );
 }
 
+const PASS_HASH_PREFIX = 'hmac-sha256:';
+
 /**
- * A pseudonym of the pass, per order. A 13-digit number can be found back from its hash by trying them all, so this
- * only keeps the number out of plain sight (table exports, support screens); the table itself stays access-controlled.
+ * A pseudonym of the pass, per order, keyed with a secret (PASS_HASH_KEY / its SSM parameter). A plain hash of a
+ * 13-digit number (10^6 candidates once the masked digits are known) is found back by trying them all; without the
+ * key it is not.
  */
-export function passHash(orderId: string, uitpasNumber: string): string {
-  return sha256(`${orderId}:${uitpasNumber}`);
+export function passHash(key: string, orderId: string, uitpasNumber: string): string {
+  return `${PASS_HASH_PREFIX}${createHmac('sha256', key).update(`${orderId}:${uitpasNumber}`, 'utf8').digest('hex')}`;
+}
+
+/**
+ * How the order's lines hash a pass, to compare a sale's pass with them: keyed, or the plain SHA-256 of orders
+ * stored before the key existed (so an order still unsettled at that change is still recognised).
+ */
+function passHasher(order: Pick<Order, 'orderId' | 'lines'>, key: string): (uitpasNumber: string) => string {
+  const legacy = order.lines.some((line) => !line.uitpasNumberHash.startsWith(PASS_HASH_PREFIX));
+  return legacy
+    ? (uitpasNumber) => sha256(`${order.orderId}:${uitpasNumber}`)
+    : (uitpasNumber) => passHash(key, order.orderId, uitpasNumber);
 }
 
 // --- building an order ------------------------------------------------------------------------------------------
@@ -229,6 +293,7 @@ export function newOrder(input: {
   principal: Principal;
   attempt: Attempt;
   now: Date;
+  passKey: string;
 }): Order {
   const at = input.now.toISOString();
   return {
@@ -246,7 +311,7 @@ export function newOrder(input: {
         organisationId: planned.organisationId,
         uitdatabankId: planned.uitdatabankId,
         uitpasNumberMasked: input.masked[i] ?? '',
-        uitpasNumberHash: passHash(input.request.orderId, line.uitpasNumber),
+        uitpasNumberHash: passHash(input.passKey, input.request.orderId, line.uitpasNumber),
         tariffId: line.tariffId,
         tariffName: null,
         tariffPrice: null,
@@ -318,10 +383,22 @@ export function leaseIsLive(order: Order, now: Date): boolean {
   );
 }
 
-/** The earliest of the lines' pending cancellations: the order's place in the sweep's queue. */
+/** The earliest of the lines' pending cancellations. */
 export function cancelSince(order: Order): string | undefined {
   const since = order.lines.flatMap((line) => (line.cancelSince ? [line.cancelSince] : [])).sort();
   return since[0];
+}
+
+/**
+ * When the sweep must next look at an order with a pending cancellation: its retry time (moved on with every failed
+ * attempt), or, before any attempt failed, a while after the cancellation was asked (the API is doing it); and no
+ * later than `heldUntil` while a sibling line is still HELD, so that line still expires on time.
+ */
+export function pendingCancellationDueAt(order: Order): string {
+  const asked = cancelSince(order) ?? order.updatedAt;
+  const retry = order.cancelRetryAt ?? new Date(Date.parse(asked) + cancelRetryDelayMs(1)).toISOString();
+  const held = order.lines.some((line) => line.status === 'HELD') ? order.heldUntil : undefined;
+  return held !== undefined && held < retry ? held : retry;
 }
 
 // --- the POST and its answer ------------------------------------------------------------------------------------
@@ -396,14 +473,16 @@ export interface LineAssignment {
 export function assignRegisteredSales(
   order: Pick<Order, 'orderId' | 'lines'>,
   sales: readonly RegisteredSale[],
+  passKey: string,
 ): LineAssignment[] | undefined {
   const { lines } = order;
   const total = lines.reduce((sum, line) => sum + line.quantity, 0);
   if (sales.length !== total) return undefined;
+  const hash = passHasher(order, passKey);
   const fits = (line: OrderLine, sale: RegisteredSale) =>
     sameEvent(sale.eventId, line.uitdatabankId) &&
     sale.tariff.id === line.tariffId &&
-    passHash(order.orderId, sale.uitpasNumber) === line.uitpasNumberHash &&
+    hash(sale.uitpasNumber) === line.uitpasNumberHash &&
     samePrice(sale.regularPrice, line.regularPrice);
 
   const positional = sales.every((sale, i) => {
@@ -442,16 +521,27 @@ function samePrice(a: number, b: number): boolean {
   return isValidPrice(a) && isValidPrice(b) && toCents(a) === toCents(b);
 }
 
-/** The order with its lines registered: HELD until `heldUntil`, or straight to cancelling when that was asked. */
+/** Whether a cancellation asked before the outcome was known covers this line. */
+export function cancelRequestedFor(order: Order, lineId: string): boolean {
+  return (
+    order.cancelRequestedAt !== undefined &&
+    (order.cancelLineIds === undefined || order.cancelLineIds.includes(lineId))
+  );
+}
+
+/**
+ * The order with its lines registered: HELD until `heldUntil`, or, for the lines a cancellation was asked for
+ * meanwhile, straight to cancelling. The uncertain attempt is settled with it (its sales are these).
+ */
 export function registered(
   order: Order,
   assignments: readonly LineAssignment[],
   options: { now: Date; heldUntil: Date; reconciliation?: Reconciliation | undefined },
 ): Order {
   const at = options.now.toISOString();
-  const cancelling = order.cancelRequestedAt !== undefined;
   const lines = order.lines.map((line, i): OrderLine => {
     const assignment = assignments[i] as LineAssignment;
+    const cancelling = cancelRequestedFor(order, line.lineId);
     return {
       ...line,
       ticketSaleIds: assignment.ticketSaleIds,
@@ -464,6 +554,7 @@ export function registered(
   const {
     attempt: _attempt,
     uncertainSince: _uncertain,
+    uncertainUntil: _uncertainUntil,
     lastError: _lastError,
     reconciliation: previous,
     ...rest
@@ -490,6 +581,38 @@ export function uncertainStart(order: Order): string {
   return order.uncertainSince ?? order.attempt?.startedAt ?? order.createdAt;
 }
 
+/**
+ * When that attempt's lease ended: its POST was sent before. An order recorded before the bound was kept falls back
+ * to the longest an attempt may run (the grace).
+ */
+export function uncertainEnd(order: Order): string {
+  if (order.uncertainUntil) return order.uncertainUntil;
+  if (order.uncertainSince === undefined && order.attempt) return order.attempt.leaseUntil;
+  return new Date(Date.parse(uncertainStart(order)) + APPLY_GRACE_MS).toISOString();
+}
+
+/** From then on, finding nothing among UiTPAS's sales proves that the uncertain attempt registered nothing. */
+export function applyGraceEnds(order: Order): Date {
+  return new Date(Date.parse(uncertainStart(order)) + APPLY_GRACE_MS);
+}
+
+export function applyGraceOver(order: Order, now: Date): boolean {
+  return now.getTime() >= applyGraceEnds(order).getTime();
+}
+
+/** What a client waits before asking again about an unknown outcome: the rest of the grace, at least 5 s. */
+export function retryAfterSeconds(order: Order, now: Date): number {
+  return Math.max(5, Math.ceil((applyGraceEnds(order).getTime() - now.getTime()) / 1000));
+}
+
+/** The creation times a sale of the uncertain attempt can have, in UiTPAS's clock (epoch ms). */
+export function reconcileWindow(order: Order): { since: number; until: number } {
+  return {
+    since: Date.parse(uncertainStart(order)) - CLOCK_SKEW_MS,
+    until: Date.parse(uncertainEnd(order)) + CLOCK_SKEW_MS,
+  };
+}
+
 function lineKey(uitdatabankId: string, hash: string, tariffId: string, regularPrice: number): string {
   return [
     uitdatabankId.toLowerCase(),
@@ -500,11 +623,18 @@ function lineKey(uitdatabankId: string, hash: string, tariffId: string, regularP
 }
 
 /**
- * The sales that could be this order's: same event, pass, tariff and regular price, created after the uncertain
- * attempt started (less the clock skew). A sale without a creation date cannot be ruled out.
+ * The sales that could be this order's: same event, pass, tariff and regular price, created while the uncertain
+ * attempt could post (from its start to its lease end, widened by the clock skew). A later sale of the same pass,
+ * tariff and price is another channel's (a box office, a second basket), never ours to adopt or cancel. A sale
+ * without a creation date cannot be ruled out.
  */
-export function reconciliationCandidates(order: Order, sales: readonly RegisteredSale[]): RegisteredSale[] {
-  const since = Date.parse(uncertainStart(order)) - CLOCK_SKEW_MS;
+export function reconciliationCandidates(
+  order: Order,
+  sales: readonly RegisteredSale[],
+  passKey: string,
+): RegisteredSale[] {
+  const { since, until } = reconcileWindow(order);
+  const hash = passHasher(order, passKey);
   const keys = new Set(
     order.lines.map((line) =>
       lineKey(line.uitdatabankId, line.uitpasNumberHash, line.tariffId, line.regularPrice),
@@ -515,10 +645,8 @@ export function reconciliationCandidates(order: Order, sales: readonly Registere
     if (seen.has(sale.id)) return false;
     seen.add(sale.id);
     const created = sale.creationDate === undefined ? Number.NaN : Date.parse(sale.creationDate);
-    if (!Number.isNaN(created) && created < since) return false;
-    return keys.has(
-      lineKey(sale.eventId, passHash(order.orderId, sale.uitpasNumber), sale.tariff.id, sale.regularPrice),
-    );
+    if (!Number.isNaN(created) && (created < since || created > until)) return false;
+    return keys.has(lineKey(sale.eventId, hash(sale.uitpasNumber), sale.tariff.id, sale.regularPrice));
   });
 }
 
@@ -533,8 +661,12 @@ export function decideReconciliation(
   candidates: readonly RegisteredSale[],
   claimedElsewhere: ReadonlySet<string>,
   now: Date,
+  passKey: string,
 ): ReconcileDecision {
-  const since = new Date(Date.parse(uncertainStart(order)) - CLOCK_SKEW_MS).toISOString();
+  const window = reconcileWindow(order);
+  const since = new Date(window.since).toISOString();
+  const until = new Date(window.until).toISOString();
+  const hash = passHasher(order, passKey);
   const pools = new Map<string, { expected: number; sales: RegisteredSale[] }>();
   const keyOf = (line: OrderLine) =>
     lineKey(line.uitdatabankId, line.uitpasNumberHash, line.tariffId, line.regularPrice);
@@ -545,12 +677,7 @@ export function decideReconciliation(
   }
   for (const sale of candidates) {
     if (claimedElsewhere.has(sale.id)) continue;
-    const key = lineKey(
-      sale.eventId,
-      passHash(order.orderId, sale.uitpasNumber),
-      sale.tariff.id,
-      sale.regularPrice,
-    );
+    const key = lineKey(sale.eventId, hash(sale.uitpasNumber), sale.tariff.id, sale.regularPrice);
     pools.get(key)?.sales.push(sale);
   }
   const byAge = (a: RegisteredSale, b: RegisteredSale) =>
@@ -565,6 +692,7 @@ export function decideReconciliation(
     outcome,
     ...(reason ? { reason } : {}),
     since,
+    until,
     found,
   });
 
@@ -606,6 +734,33 @@ export function linesToCancel(order: Order, lineId?: string): OrderLine[] {
   );
 }
 
+/**
+ * Writes down a cancellation asked before the registration's outcome is known (REGISTERING, UNKNOWN): for the line
+ * asked, or every line. Requests add up (line a, then line b: both; then the order: all). Undefined when it is
+ * already covered.
+ */
+export function requestCancellation(order: Order, lineId: string | undefined, now: Date): Order | undefined {
+  const all = order.cancelRequestedAt !== undefined && order.cancelLineIds === undefined;
+  if (all || (lineId !== undefined && order.cancelLineIds?.includes(lineId))) return undefined;
+  const { cancelLineIds: _lines, ...rest } = order;
+  return {
+    ...rest,
+    cancelRequestedAt: order.cancelRequestedAt ?? now.toISOString(),
+    ...(lineId === undefined ? {} : { cancelLineIds: [...(order.cancelLineIds ?? []), lineId] }),
+  };
+}
+
+/**
+ * The sweep's expiry: HELD lines not confirmed before `heldUntil` start cancelling (whatever their sibling lines are
+ * doing). Undefined when nothing expires.
+ */
+export function expireHeld(order: Order, now: Date): Order | undefined {
+  if (!order.heldUntil || Date.parse(order.heldUntil) >= now.getTime()) return undefined;
+  const held = new Set(order.lines.filter((line) => line.status === 'HELD').map((line) => line.lineId));
+  if (held.size === 0) return undefined;
+  return { ...startCancelling(order, held, now), expiredAt: now.toISOString() };
+}
+
 /** Marks the cancellation as started (CANCELLING) before UiTPAS is called, so a crash cannot lose it. */
 export function startCancelling(order: Order, lineIds: ReadonlySet<string>, now: Date): Order {
   const at = now.toISOString();
@@ -627,12 +782,16 @@ export interface CancelResults {
 
 /**
  * Records what UiTPAS did. A line is CANCELLED when all its sales are gone; otherwise CANCEL_PENDING (retried by
- * the queue and the sweep). Applied to the freshest read, so concurrent cancellations add up instead of overwriting.
+ * the queue and the sweep, which comes back at `cancelRetryAt`, later after each failed attempt). Applied to the
+ * freshest read, so concurrent cancellations add up instead of overwriting.
  */
 export function recordCancellations(order: Order, results: CancelResults, now: Date): Order {
   const at = now.toISOString();
-  return withLines(
-    order,
+  const orphanedSales = order.orphanedSales?.map((sale) =>
+    !sale.cancelledAt && results.cancelled.has(sale.ticketSaleId) ? { ...sale, cancelledAt: at } : sale,
+  );
+  const next = withLines(
+    { ...order, ...(orphanedSales ? { orphanedSales } : {}) },
     order.lines.map((line): OrderLine => {
       if (line.status !== 'CANCELLING' && line.status !== 'CANCEL_PENDING') return line;
       const cancelled = [
@@ -658,19 +817,65 @@ export function recordCancellations(order: Order, results: CancelResults, now: D
       };
     }),
   );
+  const { cancelRetryAt: _retry, cancelAttempts: _attempts, ...settled } = next;
+  if (!hasPendingCancellation(next)) return settled;
+  const attempts = (order.cancelAttempts ?? 0) + 1;
+  return {
+    ...next,
+    cancelAttempts: attempts,
+    cancelRetryAt: new Date(now.getTime() + cancelRetryDelayMs(attempts)).toISOString(),
+  };
 }
 
 /** An order nothing was registered for, closed for good at the client's request: CANCELLED without sales. */
 export function closedWithoutSales(order: Order): Order {
-  const { attempt: _attempt, uncertainSince: _uncertain, ...rest } = order;
+  const { attempt: _attempt, uncertainSince: _uncertain, uncertainUntil: _until, ...rest } = order;
   return withLines(
     rest,
     order.lines.map((line) => ({ ...line, status: 'CANCELLED' })),
   );
 }
 
+/** Orphaned sales not cancelled yet. */
+export function openOrphans(order: Order): OrphanedSale[] {
+  return (order.orphanedSales ?? []).filter((sale) => !sale.cancelledAt);
+}
+
 export function hasPendingCancellation(order: Order): boolean {
-  return order.lines.some((line) => line.status === 'CANCELLING' || line.status === 'CANCEL_PENDING');
+  return (
+    order.lines.some((line) => line.status === 'CANCELLING' || line.status === 'CANCEL_PENDING') ||
+    openOrphans(order).length > 0
+  );
+}
+
+/** Whether the order's lines hold every one of these sales. */
+export function holdsSales(order: Order, assignments: readonly LineAssignment[]): boolean {
+  const held = new Set(order.lines.flatMap((line) => line.ticketSaleIds));
+  return assignments.every((assignment) => assignment.ticketSaleIds.every((id) => held.has(id)));
+}
+
+/**
+ * Sales registered for the order that none of its lines holds: recorded to be cancelled (see `orphanedSales`).
+ * Undefined when they are all known already.
+ */
+export function withOrphans(
+  order: Order,
+  assignments: readonly LineAssignment[],
+  now: Date,
+): Order | undefined {
+  const known = new Set([
+    ...order.lines.flatMap((line) => line.ticketSaleIds),
+    ...(order.orphanedSales ?? []).map((sale) => sale.ticketSaleId),
+  ]);
+  const foundAt = now.toISOString();
+  // The same request, so the same lines in the same order as the attempt that registered them.
+  const added = order.lines.flatMap((line, i) =>
+    (assignments[i]?.ticketSaleIds ?? [])
+      .filter((id) => !known.has(id))
+      .map((ticketSaleId): OrphanedSale => ({ ticketSaleId, lineId: line.lineId, foundAt })),
+  );
+  if (added.length === 0) return undefined;
+  return { ...order, orphanedSales: [...(order.orphanedSales ?? []), ...added] };
 }
 
 // --- confirming -------------------------------------------------------------------------------------------------
@@ -718,6 +923,10 @@ export interface OrderView {
   lines: OrderLineView[];
   /** What the last search of UiTPAS's sales found, when one was needed. */
   reconciliation?: Reconciliation;
+  /** A cancellation asked before the registration's outcome was known, done as soon as it is. */
+  cancelRequested?: { at: string; lineIds: string[] | null };
+  /** Sales registered for the order that no line holds (a late answer): cancelled by us. */
+  orphanedSales?: { ticketSaleId: string; lineId: string; cancelled: boolean }[];
   /** The shared "UiTPAS kansentarief" ticket type the registered lines are sold as (product rule 3). */
   uitpasTicketTypeId?: string;
 }
@@ -743,6 +952,18 @@ export function orderView(order: Order, uitpasTicketTypeId?: string): OrderView 
       cancelledTicketSaleIds: line.cancelledTicketSaleIds,
     })),
     ...(order.reconciliation ? { reconciliation: order.reconciliation } : {}),
+    ...(order.cancelRequestedAt
+      ? { cancelRequested: { at: order.cancelRequestedAt, lineIds: order.cancelLineIds ?? null } }
+      : {}),
+    ...(order.orphanedSales?.length
+      ? {
+          orphanedSales: order.orphanedSales.map((sale) => ({
+            ticketSaleId: sale.ticketSaleId,
+            lineId: sale.lineId,
+            cancelled: sale.cancelledAt !== undefined,
+          })),
+        }
+      : {}),
     ...(uitpasTicketTypeId ? { uitpasTicketTypeId } : {}),
   };
 }
@@ -831,25 +1052,27 @@ const UNAVAILABLE_MESSAGE: EndUserMessage = {
 };
 
 /**
- * UiTPAS did not answer the registration. `not-registered`: we checked and nothing was registered, so the same
- * request may simply be sent again. `unknown`: we could not find out; the same request again checks first and never
- * registers twice.
+ * UiTPAS did not answer the registration. `not-sent`: UiTPAS said it did not take it, so the same request may simply
+ * be sent again. `not-registered`: nothing was found among UiTPAS's sales after the grace a late POST gets (so it is
+ * proof). `unknown`: not known yet (nothing found so far proves nothing while the POST may still be applied, or the
+ * search failed); the same request again, after Retry-After, checks first and never registers twice.
  */
 export function registrationUnavailable(
   outcome: 'not-sent' | 'not-registered' | 'unknown',
   orderId: string,
   cause?: unknown,
+  retryAfterSeconds = 5,
 ): AppError {
   const detail = {
     'not-sent': `UiTPAS could not take the registration of order ${orderId}; nothing was registered. Send the same request again in a moment.`,
-    'not-registered': `UiTPAS did not answer the registration of order ${orderId} in time. We checked UiTPAS's sales: nothing was registered. Send the same request again in a moment; it checks once more before registering.`,
-    unknown: `UiTPAS did not answer the registration of order ${orderId} in time and we could not find out whether it was applied. Send the same request again later: it is checked with UiTPAS first and never registers twice.`,
+    'not-registered': `UiTPAS did not answer the registration of order ${orderId} in time, and its sales still show nothing registered for it after the time a late registration can take. Send the same request again in a moment.`,
+    unknown: `UiTPAS did not answer the registration of order ${orderId} in time and it is not known yet whether it was applied (UiTPAS may still apply it). Send the same request again in ${retryAfterSeconds} s: it is checked with UiTPAS first and never registers twice.`,
   }[outcome];
   return new AppError('uitpas-unavailable', 503, 'UiTPAS is temporarily unavailable', {
     detail,
     endUserMessage: UNAVAILABLE_MESSAGE,
     extensions: { orderId, outcome },
-    headers: { 'Retry-After': '5' },
+    headers: { 'Retry-After': String(retryAfterSeconds) },
     cause,
   });
 }

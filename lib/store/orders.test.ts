@@ -49,17 +49,43 @@ describe('where an order sits in the sweep index', () => {
     );
   });
 
-  it('puts a pending cancellation under the time it was first asked', () => {
+  it('puts a pending cancellation under the time the sweep must retry it, moved on by every failed attempt', () => {
     const line = { lineId: 'a', status: 'CANCEL_PENDING', cancelSince: '2026-03-02T10:05:00.000Z' };
     const pending = {
       ...base,
       status: 'CANCEL_PENDING',
       lines: [line, { ...line, cancelSince: '2026-03-02T10:02:00.000Z' }],
     } as Order;
+    // Before any attempt failed: 5 minutes after it was first asked (the API and the queue try first).
     expect(orderIndexKeys(pending)).toEqual({
       gsi1pk: 'ORDERS#CANCEL_PENDING',
-      gsi1sk: '2026-03-02T10:02:00.000Z#o-1',
+      gsi1sk: '2026-03-02T10:07:00.000Z#o-1',
     });
+    expect(orderIndexKeys({ ...pending, cancelRetryAt: '2026-03-02T11:00:00.000Z' })?.gsi1sk).toBe(
+      '2026-03-02T11:00:00.000Z#o-1',
+    );
+  });
+
+  it('keeps an order with a held line and a stuck cancellation due by heldUntil, and orphaned sales pending', () => {
+    const lines = [
+      { lineId: 'a', status: 'HELD' },
+      { lineId: 'b', status: 'CANCEL_PENDING', cancelSince: '2026-03-02T10:02:00.000Z' },
+    ];
+    const order = {
+      ...base,
+      status: 'CANCEL_PENDING',
+      heldUntil: '2026-03-02T10:30:00.000Z',
+      cancelRetryAt: '2026-03-02T11:00:00.000Z',
+      lines,
+    } as Order;
+    expect(orderIndexKeys(order)?.gsi1sk).toBe('2026-03-02T10:30:00.000Z#o-1');
+    const orphaned = {
+      ...base,
+      status: 'CANCELLED',
+      lines: [{ lineId: 'a', status: 'CANCELLED' }],
+      orphanedSales: [{ ticketSaleId: '9', lineId: 'a', foundAt: '2026-03-02T10:00:00.000Z' }],
+    } as Order;
+    expect(orderIndexKeys(orphaned)?.gsi1pk).toBe('ORDERS#CANCEL_PENDING');
   });
 });
 

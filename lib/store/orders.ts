@@ -6,15 +6,17 @@
  * | item       | pk                  | sk           | gsi1pk (index 'gsi1')   | gsi1sk                             |
  * |------------|---------------------|--------------|-------------------------|------------------------------------|
  * | order      | `ORDER#<orderId>`   | `ORDER`      | `ORDERS#HELD`           | `<heldUntil ISO>#<orderId>`        |
- * |            |                     |              | `ORDERS#CANCEL_PENDING` | `<cancel asked ISO>#<orderId>`     |
+ * |            |                     |              | `ORDERS#CANCEL_PENDING` | `<next retry ISO>#<orderId>`       |
  * |            |                     |              | `ORDERS#UNSETTLED`      | `<due ISO>#<orderId>`              |
  * | sale claim | `TICKETSALE#<id>`   | `TICKETSALE` | -                       | -                                  |
  *
  * - One item per order holds all its lines, so a registration costs the same few writes whatever the basket holds.
  * - The gsi1 keys are sparse and follow the status, so the sweep finds its work with one Query per partition:
- *   HELD orders by `heldUntil`; CANCELLING/CANCEL_PENDING orders by when the cancellation was asked; REGISTERING
- *   (by lease end), UNKNOWN and REFUSED-after-an-uncertain-attempt orders (by last update) in UNSETTLED. Confirmed,
- *   cancelled and plainly refused orders leave the index.
+ *   HELD orders by `heldUntil`; orders with a pending cancellation (CANCELLING/CANCEL_PENDING lines, or orphaned
+ *   sales) by when the sweep must retry it next (moved on after every failed attempt, and no later than `heldUntil`
+ *   while a sibling line is still HELD: `pendingCancellationDueAt`); REGISTERING (by lease end), UNKNOWN and
+ *   REFUSED-after-an-uncertain-attempt orders (by last update) in UNSETTLED. Confirmed, cancelled and plainly
+ *   refused orders leave the index.
  * - A sale claim says which order and line an UiTPAS ticket sale belongs to. It is written with
  *   `attribute_not_exists` (or by the same order again), so a reconciliation can never hand one sale to two orders.
  *
@@ -23,7 +25,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { cancelSince, type Order } from '../domain/ticket-sales.js';
+import { hasPendingCancellation, type Order, pendingCancellationDueAt } from '../domain/ticket-sales.js';
 import { queryPartition, type Table } from './table.js';
 
 export type OrderQueue = 'HELD' | 'CANCEL_PENDING' | 'UNSETTLED';
@@ -63,12 +65,14 @@ const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'kind', 'gsi1pk', 'gsi1sk']);
 export function orderIndexKeys(order: Order): { gsi1pk: string; gsi1sk: string } | undefined {
   const at = (partition: OrderQueue, time: string | undefined) =>
     time === undefined ? undefined : { gsi1pk: PARTITIONS[partition], gsi1sk: `${time}#${order.orderId}` };
+  // A pending cancellation comes first, whatever the status: its HELD siblings expire through it (see the due time).
+  if (hasPendingCancellation(order)) return at('CANCEL_PENDING', pendingCancellationDueAt(order));
   switch (order.status) {
     case 'HELD':
       return at('HELD', order.heldUntil);
     case 'CANCELLING':
     case 'CANCEL_PENDING':
-      return at('CANCEL_PENDING', cancelSince(order) ?? order.updatedAt);
+      return at('CANCEL_PENDING', pendingCancellationDueAt(order));
     case 'REGISTERING':
       return at('UNSETTLED', order.attempt?.leaseUntil ?? order.updatedAt);
     case 'UNKNOWN':

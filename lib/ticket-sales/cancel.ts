@@ -5,24 +5,31 @@
  * cancelled with `DELETE /ticket-sales/{id}` (a 404 `ticket-sale-not-found` means it is gone already: cancelled).
  * What UiTPAS could not take now stays CANCEL_PENDING: it is in the sweep's index, and a queue message asks for a
  * quick retry with backoff. A line is CANCELLED only when every one of its sales is.
+ *
+ * Asked before the registration's outcome is known (still registering, or UNKNOWN), the cancellation is written on
+ * the order (for the line asked, or all) and answered 202: it is done as soon as the sales are found, and an order
+ * found to have nothing registered (after the grace a late POST gets) is closed without sales.
  */
 import type { Principal } from '../domain/access.js';
 import { UpstreamProblem, UpstreamUnavailable } from '../domain/errors.js';
 import {
   closedWithoutSales,
   hasPendingCancellation,
+  leaseIsLive,
   lineNotFound,
   linesToCancel,
   mayAccessOrder,
   type Order,
   type OrderView,
+  openOrphans,
   orderNotFound,
   recordCancellations,
+  requestCancellation,
   startCancelling,
 } from '../domain/ticket-sales.js';
 import { logger } from '../logger.js';
 import { type Ctx, context, enqueueRetry, mutate, type TicketSalesDeps } from './deps.js';
-import { needsReconciliation, settleUncertain, waitWhileLeased } from './settle.js';
+import { closeUnderLease, needsReconciliation, settleUncertain, waitForLease } from './settle.js';
 
 export interface CancelResult {
   /** True when some cancellation is still pending at UiTPAS (202); false when everything asked is done (200). */
@@ -45,17 +52,36 @@ export async function cancelTicketSales(
   let order = found;
   // Until the registration is settled one way or the other; a concurrent request may settle it meanwhile.
   for (;;) {
-    order = await settleBeforeCancelling(ctx, order);
-    if (order.status === 'UNKNOWN') {
-      // Whether anything was registered is not known yet: the cancellation is kept on the order and done as soon
-      // as the reconciliation (the sweep's, or the next identical registration request's) finds the sales.
+    order = await waitForLease(ctx, order);
+    if (leaseIsLive(order, ctx.now())) {
+      // Still registering after the wait: the cancellation is written on the order, conditional on the version
+      // read, and the registration does it once its outcome is known (recordRegistered, recordRefused).
       order = await mutate(ctx, order, (current) =>
-        current.status === 'UNKNOWN' && !current.cancelRequestedAt
-          ? { ...current, cancelRequestedAt: now.toISOString() }
-          : undefined,
+        leaseIsLive(current, ctx.now()) ? requestCancellation(current, input.lineId, now) : undefined,
       );
-      if (order.status === 'UNKNOWN') return { pending: true, order: ctx.view(order) };
+      if (leaseIsLive(order, ctx.now())) return { pending: true, order: ctx.view(order) };
       continue;
+    }
+    if (needsReconciliation(order)) {
+      const settled = await settleUncertain(ctx, order);
+      order = settled.order;
+      if (settled.outcome === 'busy') continue;
+      if (settled.outcome === 'none') {
+        // Nothing was registered, and the grace for a late POST is over: closed without sales, under our lease.
+        order = await closeUnderLease(ctx, order);
+        continue;
+      }
+      if (settled.outcome === 'unknown') {
+        // Whether anything was registered is not known yet (nothing found so far proves nothing while the POST may
+        // still be applied): the cancellation is kept on the order and done as soon as the reconciliation (the
+        // sweep's, or the next identical registration request's) finds the sales, for the lines asked only.
+        order = await mutate(ctx, order, (current) =>
+          needsReconciliation(current) ? requestCancellation(current, input.lineId, now) : undefined,
+        );
+        if (needsReconciliation(order)) return { pending: true, order: ctx.view(order) };
+        continue;
+      }
+      // Registered: a cancellation asked before is under way (CANCEL_PENDING); this one goes on below.
     }
     if (order.status === 'REFUSED') {
       // Nothing was registered: there is nothing to cancel at UiTPAS, and the order is closed for good.
@@ -77,6 +103,10 @@ export async function cancelTicketSales(
       );
       return ids.size > 0 ? startCancelling(current, ids, now) : undefined;
     });
+  }
+  // What this request asked, and whatever else is pending on the order (a cancellation asked before the outcome
+  // was known, orphaned sales): one pass at UiTPAS.
+  if (hasPendingCancellation(order)) {
     order = await runCancellations(ctx, order);
     if (hasPendingCancellation(order))
       await enqueueRetry(ctx, { orderId: order.orderId, lineId: input.lineId });
@@ -84,68 +114,48 @@ export async function cancelTicketSales(
   return { pending: hasPendingCancellation(order), order: ctx.view(order) };
 }
 
-/** A registration still running is waited for; one whose outcome is uncertain is reconciled first. */
-async function settleBeforeCancelling(ctx: Ctx, first: Order): Promise<Order> {
-  let order = first;
-  for (;;) {
-    order = await waitWhileLeased(ctx, order);
-    if (!needsReconciliation(order)) return order;
-    const settled = await settleUncertain(ctx, order);
-    if (settled.outcome !== 'none') {
-      // busy: someone else holds it now, look again; registered or unknown: recorded, go on from there.
-      order = settled.order;
-      if (settled.outcome === 'busy') continue;
-      return order;
-    }
-    // Nothing was registered: the order is closed without sales, under the lease this request holds.
-    const owner = settled.order.attempt?.owner;
-    order = await mutate(ctx, settled.order, (current) =>
-      current.status === 'REGISTERING' && current.attempt?.owner === owner
-        ? closedWithoutSales(current)
-        : undefined,
-    );
-  }
-}
-
 /**
- * Cancels at UiTPAS every sale of the order's CANCELLING and CANCEL_PENDING lines that is not cancelled yet, and
- * records the outcome. Stops calling UiTPAS at the first sign that it is unavailable (the rest is retried later).
- * Used by the API, the queue consumer and the sweep: concurrent runs are harmless (a second DELETE answers 404).
+ * Cancels at UiTPAS every sale of the order's CANCELLING and CANCEL_PENDING lines that is not cancelled yet, and its
+ * orphaned sales, and records the outcome. Stops calling UiTPAS at the first sign that it is unavailable (the rest is
+ * retried later). Used by the API, the registration, the queue consumer and the sweep: concurrent runs are harmless
+ * (a second DELETE answers 404).
  */
 export async function runCancellations(ctx: Ctx, order: Order): Promise<Order> {
   const cancelled = new Set<string>();
   const failures = new Map<string, string>();
   let unavailable: string | undefined;
-  for (const line of order.lines) {
-    if (line.status !== 'CANCELLING' && line.status !== 'CANCEL_PENDING') continue;
-    for (const id of line.ticketSaleIds) {
-      if (line.cancelledTicketSaleIds.includes(id)) continue;
-      if (unavailable) {
-        failures.set(id, unavailable);
-        continue;
-      }
-      try {
-        await ctx.deps.uitpas.cancelTicketSale(id);
+  const open = [
+    ...order.lines
+      .filter((line) => line.status === 'CANCELLING' || line.status === 'CANCEL_PENDING')
+      .flatMap((line) => line.ticketSaleIds.filter((id) => !line.cancelledTicketSaleIds.includes(id))),
+    ...openOrphans(order).map((sale) => sale.ticketSaleId),
+  ];
+  for (const id of open) {
+    if (unavailable) {
+      failures.set(id, unavailable);
+      continue;
+    }
+    try {
+      await ctx.deps.uitpas.cancelTicketSale(id);
+      cancelled.add(id);
+    } catch (error) {
+      if (error instanceof UpstreamProblem && error.is('ticket-sale-not-found')) {
         cancelled.add(id);
-      } catch (error) {
-        if (error instanceof UpstreamProblem && error.is('ticket-sale-not-found')) {
-          cancelled.add(id);
-        } else if (error instanceof UpstreamProblem) {
-          // A refusal of this one sale (e.g. a permission withdrawn): the others may still go through.
-          failures.set(id, `UiTPAS refused: ${error.status} ${error.type}`);
-          logger.error('UiTPAS refused to cancel a ticket sale', {
-            orderId: order.orderId,
-            ticketSaleId: id,
-            error,
-          });
-        } else if (error instanceof UpstreamUnavailable) {
-          unavailable = `UiTPAS unavailable (${error.reason}${error.status ? ` ${error.status}` : ''})`;
-          failures.set(id, unavailable);
-        } else {
-          logger.error('unexpected error while cancelling a ticket sale', { orderId: order.orderId, error });
-          unavailable = 'unexpected error';
-          failures.set(id, unavailable);
-        }
+      } else if (error instanceof UpstreamProblem) {
+        // A refusal of this one sale (e.g. a permission withdrawn): the others may still go through.
+        failures.set(id, `UiTPAS refused: ${error.status} ${error.type}`);
+        logger.error('UiTPAS refused to cancel a ticket sale', {
+          orderId: order.orderId,
+          ticketSaleId: id,
+          error,
+        });
+      } else if (error instanceof UpstreamUnavailable) {
+        unavailable = `UiTPAS unavailable (${error.reason}${error.status ? ` ${error.status}` : ''})`;
+        failures.set(id, unavailable);
+      } else {
+        logger.error('unexpected error while cancelling a ticket sale', { orderId: order.orderId, error });
+        unavailable = 'unexpected error';
+        failures.set(id, unavailable);
       }
     }
   }

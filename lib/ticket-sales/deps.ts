@@ -4,9 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BasketEvent } from '../basket/lookup-tariffs.js';
+import { SANDBOX_PASS_HASH_KEY } from '../config.js';
 import type { UitpasTariffs } from '../domain/tariffs.js';
 import {
+  APPLY_GRACE_MS,
   type Attempt,
+  CLOCK_SKEW_MS,
   type Order,
   type OrderView,
   orderView,
@@ -43,8 +46,19 @@ export interface TicketSalesDeps {
   uitpasTicketTypeId?: string | undefined;
   now?: () => Date;
   /**
-   * How long an attempt holds the order. It must exceed the longest a POST to UiTPAS can take (the client's
-   * per-request deadline), so nobody reconciles while a POST of the holder may still be on its way. Default 30 s.
+   * The key of the pass pseudonyms (`passHash`): PASS_HASH_KEY or its SSM parameter, read once per container
+   * (lib/wiring.ts). Default: the sandbox's fixed key, for the local stack, the tests and the benchmark only.
+   */
+  passHashKey?: () => Promise<string>;
+  /**
+   * When this Lambda invocation is cut off (epoch ms: `context.getRemainingTimeInMillis()` at its start). An attempt's
+   * lease then lasts the rest of the invocation plus a margin: nobody else reconciles or posts while anything of
+   * this invocation, its POST included, may still run, however long the token fetch, the POST and a 401 retry take.
+   */
+  deadline?: number | undefined;
+  /**
+   * A fixed lease instead (tests). Without it or a deadline (the sweep, which never posts): 30 s. Either way it must
+   * fit in APPLY_GRACE_MS with the clock skew, as the grace for a late POST counts from the attempt's start.
    */
   leaseMs?: number;
   /** How long a request waits for a concurrent identical request to finish. Default 8 s. */
@@ -54,6 +68,8 @@ export interface TicketSalesDeps {
 }
 
 export const DEFAULT_LEASE_MS = 30_000;
+/** Added to the rest of an invocation: the invocation's own writes after its POST, and clock jitter. */
+export const LEASE_MARGIN_MS = 5_000;
 export const DEFAULT_WAIT_MS = 8_000;
 export const DEFAULT_POLL_MS = 150;
 /** Lost races in a row before giving up (a 500): only a flood of writes on one order gets there. */
@@ -63,30 +79,48 @@ export interface Ctx {
   deps: TicketSalesDeps;
   now(): Date;
   sleep(ms: number): Promise<void>;
-  leaseMs: number;
   waitMs: number;
   pollMs: number;
   heldMs: number;
   newAttempt(now: Date): Attempt;
   view(order: Order): OrderView;
+  /** The pass-hash key (fetched once per container by its source). */
+  passKey(): Promise<string>;
 }
 
+const sandboxKey = async () => SANDBOX_PASS_HASH_KEY;
+
 export function context(deps: TicketSalesDeps): Ctx {
-  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const { deadline } = deps;
+  // Measured on the real clock (the invocation's), whatever clock the order's times are written with.
+  const leaseMs = () =>
+    deps.leaseMs ??
+    (deadline === undefined ? DEFAULT_LEASE_MS : Math.max(0, deadline - Date.now()) + LEASE_MARGIN_MS);
   return {
     deps,
     now: deps.now ?? (() => new Date()),
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    leaseMs,
     waitMs: deps.waitMs ?? DEFAULT_WAIT_MS,
     pollMs: deps.pollMs ?? DEFAULT_POLL_MS,
     heldMs: deps.heldTimeoutMinutes * 60_000,
-    newAttempt: (now) => ({
-      owner: randomUUID(),
-      startedAt: now.toISOString(),
-      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-    }),
+    newAttempt: (now) => {
+      const lease = leaseMs();
+      // "Nothing found" becomes proof APPLY_GRACE_MS after an attempt started; an attempt still running then, or a
+      // sale it causes dated beyond the window, would make that proof wrong. A function timeout this long is a
+      // deployment mistake: it fails loudly here, before anything is posted.
+      if (lease + CLOCK_SKEW_MS >= APPLY_GRACE_MS) {
+        throw new Error(
+          `a lease of ${lease} ms (function timeout + margin) does not fit in the ${APPLY_GRACE_MS} ms grace for a late POST`,
+        );
+      }
+      return {
+        owner: randomUUID(),
+        startedAt: now.toISOString(),
+        leaseUntil: new Date(now.getTime() + lease).toISOString(),
+      };
+    },
     view: (order) => orderView(order, deps.uitpasTicketTypeId),
+    passKey: deps.passHashKey ?? sandboxKey,
   };
 }
 

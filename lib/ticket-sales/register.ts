@@ -6,10 +6,12 @@
  *    same moment one creates it, the other waits for its result.
  * 3. One `POST /ticket-sales` with every ticket. UiTPAS's answer decides: sales -> HELD (and each sale claimed for
  *    the order); a refusal -> REFUSED, the problem naming the line; no answer -> UiTPAS's sales are searched
- *    (reconciled) before anything is decided, and never posted again while that search cannot tell.
+ *    (reconciled) before anything is decided, and never posted again while that search cannot tell. Finding
+ *    nothing right after a timeout tells nothing (UiTPAS may apply the POST late): UNKNOWN until the grace is over.
  *
  * The same request again answers the stored order (200) without calling UiTPAS once it is registered; after a
- * refusal it tries again; after an unknown outcome it reconciles first. Another body under the same orderId is a 409.
+ * refusal it tries again; after an unknown outcome it reconciles first, and posts again only when nothing was found
+ * after the grace and no cancellation was asked meanwhile. Another body under the same orderId is a 409.
  */
 import type { Principal } from '../domain/access.js';
 import { UpstreamProblem, UpstreamUnavailable } from '../domain/errors.js';
@@ -17,6 +19,8 @@ import {
   assignRegisteredSales,
   failingSale,
   forLine,
+  hasPendingCancellation,
+  holdsSales,
   isRegistered,
   leaseIsLive,
   lineOfSale,
@@ -27,21 +31,25 @@ import {
   type OrderView,
   orderConflict,
   type PlannedLine,
+  reconcileWindow,
   registrationUnavailable,
   requestHash,
+  retryAfterSeconds,
   salesToRegister,
-  uncertainStart,
 } from '../domain/ticket-sales.js';
 import { problemFromUpstream } from '../domain/upstream-errors.js';
 import { logger, maskUitpasNumber, redactString } from '../logger.js';
+import { runCancellations } from './cancel.js';
 import { type Ctx, context, reread, type TicketSalesDeps } from './deps.js';
 import { loadEvents, normaliseRequest, planOrder } from './plan.js';
 import {
   claimAll,
+  closeUnderLease,
   reconcileOrder,
   recordRefused,
   recordRegistered,
   recordUnknown,
+  settleReconciled,
   settleUncertain,
   takeLease,
   waitWhileLeased,
@@ -60,9 +68,11 @@ export async function registerTicketSales(
 ): Promise<RegisterResult> {
   const ctx = context(deps);
   const request = normaliseRequest(input);
-  // The order and the events are read together: one round trip on the way to a new registration.
+  // The order, the events and the pass-hash key are read together: one round trip on the way to a registration.
   const events = loadEvents(request, deps);
   events.catch(() => undefined);
+  const passKey = ctx.passKey();
+  passKey.catch(() => undefined);
   const existing = await deps.orders.get(request.orderId, { consistent: true });
   if (existing) return resume(ctx, existing, request, principal);
 
@@ -75,6 +85,7 @@ export async function registerTicketSales(
     principal,
     attempt: ctx.newAttempt(now),
     now,
+    passKey: await passKey,
   });
   if (await deps.orders.save(order)) return post(ctx, order, request, true);
   // An identical (or conflicting) request created it first.
@@ -114,11 +125,30 @@ async function resume(
       order = settled.order;
       continue;
     }
-    if (settled.outcome === 'registered') return { created: false, order: ctx.view(settled.order) };
-    if (settled.outcome === 'unknown') throw registrationUnavailable('unknown', order.orderId);
-    // Nothing was registered: this request may register, under the lease it holds.
+    if (settled.outcome === 'registered') {
+      return { created: false, order: ctx.view(await cancelAskedMeanwhile(ctx, settled.order)) };
+    }
+    if (settled.outcome === 'unknown') {
+      throw registrationUnavailable(
+        'unknown',
+        order.orderId,
+        undefined,
+        retryAfterSeconds(settled.order, ctx.now()),
+      );
+    }
+    // Nothing was registered (proven: the grace is over). A cancellation asked meanwhile closes the order for good,
+    // as the client asked: never a POST after it.
+    if (settled.order.cancelRequestedAt) {
+      return { created: false, order: ctx.view(await closeUnderLease(ctx, settled.order)) };
+    }
+    // Otherwise this request may register, under the lease it holds.
     return postAfterReconciliation(ctx, settled.order, request, principal);
   }
+}
+
+/** Sales registered with a cancellation asked meanwhile (or orphaned): cancelled now rather than at the next sweep. */
+async function cancelAskedMeanwhile(ctx: Ctx, order: Order): Promise<Order> {
+  return hasPendingCancellation(order) ? runCancellations(ctx, order) : order;
 }
 
 async function postAfterReconciliation(
@@ -131,12 +161,20 @@ async function postAfterReconciliation(
   try {
     plan = await planOrder(request, principal, ctx.deps);
   } catch (error) {
-    await recordRefused(ctx, leased, { reconciliation: leased.reconciliation });
+    await recordRefused(ctx, leased, { reconciliation: leased.reconciliation, settled: true });
     throw error;
   }
-  // A fresh lease for the POST (the search may have taken a while); it also records what the search found.
-  const renewed = await takeLease(ctx, leased, plan);
-  if (!renewed) return resume(ctx, await reread(ctx, leased.orderId), request, principal);
+  // A fresh lease for the POST (the search may have taken a while); it also records what the search found. The
+  // earlier attempt is settled (nothing after the grace), so this POST is the only one that can be uncertain now.
+  const renewed = await takeLease(ctx, leased, plan, { settled: true });
+  if (!renewed) {
+    const current = await reread(ctx, leased.orderId);
+    // Still ours: only a cancellation can have been asked meanwhile (cancel.ts), and it wins over the POST.
+    if (current.attempt?.owner === leased.attempt?.owner && current.cancelRequestedAt) {
+      return { created: false, order: ctx.view(await closeUnderLease(ctx, current)) };
+    }
+    return resume(ctx, current, request, principal);
+  }
   return post(ctx, renewed, request, true);
 }
 
@@ -177,21 +215,31 @@ async function post(
       await recordRefused(ctx, order, { error: lastError });
       throw registrationUnavailable('not-sent', order.orderId, error);
     }
-    const uncertain: Order = { ...order, uncertainSince: uncertainStart(order), lastError };
-    const decision = await reconcileOrder(ctx, uncertain);
-    if (decision.outcome === 'found') {
-      const held = await recordRegistered(ctx, uncertain, decision.assignments, decision.record);
-      return { created, order: ctx.view(held) };
+    // This attempt (its start to its lease end) is the uncertain one. A search right now that finds nothing does
+    // not settle it: UiTPAS may still apply the POST. Only a sale found does.
+    const settled = await settleReconciled(ctx, order, await reconcileOrder(ctx, order), {
+      error: lastError,
+    });
+    if (settled.outcome === 'registered') {
+      return { created, order: ctx.view(await cancelAskedMeanwhile(ctx, settled.order)) };
     }
-    if (decision.outcome === 'none') {
-      await recordRefused(ctx, uncertain, { reconciliation: decision.record });
+    if (settled.outcome === 'none') {
+      // Only once the grace is over, which one attempt never outlasts; kept for completeness.
+      await recordRefused(ctx, settled.order, {
+        reconciliation: settled.order.reconciliation,
+        settled: true,
+      });
       throw registrationUnavailable('not-registered', order.orderId, error);
     }
-    await recordUnknown(ctx, uncertain, decision.record);
-    throw registrationUnavailable('unknown', order.orderId, error);
+    throw registrationUnavailable(
+      'unknown',
+      order.orderId,
+      error,
+      retryAfterSeconds(settled.order, ctx.now()),
+    );
   }
 
-  const assignments = assignRegisteredSales(order, answer);
+  const assignments = assignRegisteredSales(order, answer, await ctx.passKey());
   if (!assignments) {
     logger.error('UiTPAS answered a registration with sales that do not fit the request', {
       alarm: 'ticket-sale-unexpected-answer',
@@ -199,17 +247,21 @@ async function post(
       expected: order.lines.reduce((sum, line) => sum + line.quantity, 0),
       received: answer.length,
     });
-    const uncertain: Order = { ...order, uncertainSince: uncertainStart(order) };
-    await recordUnknown(ctx, uncertain, {
+    const window = reconcileWindow(order);
+    const unknown = await recordUnknown(ctx, order, {
       at: at(),
       outcome: 'unknown',
       reason: 'unexpected-answer',
-      since: uncertainStart(order),
+      since: new Date(window.since).toISOString(),
+      until: new Date(window.until).toISOString(),
       found: {},
     });
-    throw registrationUnavailable('unknown', order.orderId);
+    throw registrationUnavailable('unknown', order.orderId, undefined, retryAfterSeconds(unknown, ctx.now()));
   }
   // Claims before HELD: a reconciliation running for another order meanwhile can never take these sales.
   await claimAll(ctx, order, assignments, 'registration');
-  return { created, order: ctx.view(await recordRegistered(ctx, order, assignments)) };
+  const held = await recordRegistered(ctx, order, assignments);
+  // Settled by another request meanwhile (the sales are orphaned and being cancelled): its result, not ours.
+  const ours = created && holdsSales(held, assignments);
+  return { created: ours, order: ctx.view(await cancelAskedMeanwhile(ctx, held)) };
 }

@@ -3,33 +3,39 @@
  *
  * 1. HELD orders past `heldUntil` (not confirmed in time): cancelled, so a crashed or abandoned basket never leaves
  *    a discount registered. CANCELLING is written first, so a confirmation arriving meanwhile gets a clear 409.
- * 2. CANCELLING / CANCEL_PENDING orders older than `pendingAfterMinutes`: retried (a lost queue message, a crash
- *    between the two writes of a cancellation, or UiTPAS down longer than the queue's retries).
- * 3. REGISTERING orders whose lease ran out, UNKNOWN orders, and refusals after an uncertain attempt, older than
- *    `unsettledAfterSeconds`: reconciled with UiTPAS's sales. Found -> HELD (and cancelled at expiry like any other);
- *    none -> REFUSED for good; still unknown -> left for the next run, with an alarm-worthy log line.
+ * 2. Orders with a pending cancellation whose retry time has come (5 minutes after it was asked, later after each
+ *    failed attempt): retried (a lost queue message, a crash between the two writes of a cancellation, or UiTPAS
+ *    down longer than the queue's retries). Their HELD lines past `heldUntil` expire here too: such an order is not
+ *    in the HELD index while a sibling line's cancellation is stuck.
+ * 3. REGISTERING orders whose lease ran out, UNKNOWN orders, and refusals after an uncertain attempt, untouched for
+ *    `unsettledAfterSeconds` (default: the grace a late POST gets): reconciled with UiTPAS's sales. Found -> HELD
+ *    (and cancelled at expiry like any other), or cancelled if that was asked; nothing found after the grace ->
+ *    REFUSED (the same request may try again), or closed if a cancellation was asked; still unknown -> left for a
+ *    later run, with an alarm-worthy log line.
  *
  * Safe to run concurrently with itself and with the API: every step is a conditional write or takes the lease.
  */
 import {
-  closedWithoutSales,
+  APPLY_GRACE_MS,
+  expireHeld,
   hasPendingCancellation,
   leaseIsLive,
   type Order,
-  startCancelling,
+  pendingCancellationDueAt,
 } from '../domain/ticket-sales.js';
 import { logger } from '../logger.js';
 import type { OrderQueue } from '../store/orders.js';
 import { runCancellations } from './cancel.js';
 import { type Ctx, context, enqueueRetry, mutate, type TicketSalesDeps } from './deps.js';
-import { recordRefused, settleUncertain } from './settle.js';
+import { closeUnderLease, recordRefused, settleUncertain } from './settle.js';
 
 export interface SweepOptions {
   /** At most this many orders per partition per run; the rest waits for the next run. Default 100. */
   limit?: number;
-  /** Retry pending cancellations older than this (the queue handles the younger ones). Default 5. */
-  pendingAfterMinutes?: number;
-  /** Reconcile unsettled orders older than this. Default 60. */
+  /**
+   * Reconcile unsettled orders untouched for this long. Default: APPLY_GRACE_MS, before which finding nothing
+   * proves nothing (a shorter value only costs searches: the grace is checked per order anyway).
+   */
   unsettledAfterSeconds?: number;
 }
 
@@ -81,38 +87,45 @@ export async function sweepHeldSales(
     }
   };
 
-  await each('HELD', now, async (listed) => {
-    // The index copy may be stale: the write is conditional, and the check is made again on what is stored. Only
-    // the run whose write went through cancels (two sweeps at once do the work once).
-    let expiredHere = false;
+  /**
+   * The index copy may be stale: the write is conditional, and the check is made again on what is stored. Only the
+   * run whose write went through cancels (two sweeps at once do the work once).
+   */
+  const expire = async (listed: Order): Promise<{ order: Order; expired: boolean }> => {
+    let expired = false;
     const order = await mutate(ctx, listed, (current) => {
-      expiredHere = false;
-      if (current.status !== 'HELD' || !current.heldUntil || Date.parse(current.heldUntil) >= now.getTime()) {
-        return undefined;
-      }
-      expiredHere = true;
-      const held = new Set(current.lines.filter((line) => line.status === 'HELD').map((line) => line.lineId));
-      return { ...startCancelling(current, held, now), expiredAt: now.toISOString() };
+      const next = expireHeld(current, now);
+      expired = next !== undefined;
+      return next;
     });
-    if (!expiredHere) return;
-    summary.expired += 1;
-    logger.info('cancelling an order that was not confirmed in time', {
-      orderId: order.orderId,
-      heldUntil: order.heldUntil,
-    });
-    await cancel(order);
+    if (expired) {
+      summary.expired += 1;
+      logger.info('cancelling held lines that were not confirmed in time', {
+        orderId: order.orderId,
+        heldUntil: order.heldUntil,
+      });
+    }
+    return { order, expired };
+  };
+
+  await each('HELD', now, async (listed) => {
+    const { order, expired } = await expire(listed);
+    if (expired) await cancel(order);
   });
 
-  const pendingBefore = new Date(now.getTime() - (options.pendingAfterMinutes ?? 5) * 60_000);
-  await each('CANCEL_PENDING', pendingBefore, async (listed) => {
+  await each('CANCEL_PENDING', now, async (listed) => {
     // Read again: the index copy may lag, and a sale cancelled meanwhile need not be asked again.
-    const order = await deps.orders.get(listed.orderId, { consistent: true });
-    if (!order || !hasPendingCancellation(order)) return;
-    summary.retried += 1;
+    const stored = await deps.orders.get(listed.orderId, { consistent: true });
+    if (!stored || !hasPendingCancellation(stored)) return;
+    if (pendingCancellationDueAt(stored) > now.toISOString()) return;
+    const { order, expired } = await expire(stored);
+    if (!expired) summary.retried += 1;
     await cancel(order);
   });
 
-  const unsettledBefore = new Date(now.getTime() - (options.unsettledAfterSeconds ?? 60) * 1000);
+  const unsettledBefore = new Date(
+    now.getTime() - (options.unsettledAfterSeconds ?? APPLY_GRACE_MS / 1000) * 1000,
+  );
   await each('UNSETTLED', unsettledBefore, async (order) => settle(ctx, order, summary, cancel));
 
   logger.info('sweep done', { ...summary });
@@ -139,14 +152,10 @@ async function settle(
       return;
     case 'none': {
       summary.reconciled.none += 1;
-      // Nothing was registered, a minute and more after the attempt: refused for good (or closed, if cancelled).
+      // Nothing was registered, and the grace for a late POST is over: settled for good. REFUSED (the same
+      // request may try again), or closed if a cancellation was asked meanwhile.
       if (settled.order.cancelRequestedAt) {
-        const owner = settled.order.attempt?.owner;
-        await mutate(ctx, settled.order, (current) =>
-          current.status === 'REGISTERING' && current.attempt?.owner === owner
-            ? closedWithoutSales(current)
-            : undefined,
-        );
+        await closeUnderLease(ctx, settled.order);
       } else {
         await recordRefused(ctx, settled.order, {
           reconciliation: settled.order.reconciliation,
@@ -155,14 +164,18 @@ async function settle(
       }
       return;
     }
-    case 'unknown':
+    case 'unknown': {
       summary.reconciled.unknown += 1;
-      logger.error('registration outcome still unknown after reconciling; retried at the next sweep', {
-        alarm: 'ticket-sale-outcome-unknown',
+      const reason = settled.order.reconciliation?.reason;
+      // Nothing found within the grace is expected (a shorter unsettledAfterSeconds); anything else needs a person.
+      const log = reason === 'may-still-apply' ? logger.warn : logger.error;
+      log.call(logger, 'registration outcome still unknown after reconciling; retried at a later sweep', {
+        ...(reason === 'may-still-apply' ? {} : { alarm: 'ticket-sale-outcome-unknown' }),
         orderId: settled.order.orderId,
-        reason: settled.order.reconciliation?.reason,
+        reason,
         since: settled.order.uncertainSince,
       });
       return;
+    }
   }
 }

@@ -21,6 +21,8 @@ import { createTokenProvider } from '../uitpas/token.js';
 import type { TicketSalesDeps } from './deps.js';
 
 export const OTHER_ORGANISATION_ID = 'other-org';
+/** The pass-hash key of the test stack (a real deployment reads its own from SSM). */
+export const TEST_PASS_HASH_KEY = 'test-pass-hash-key-0123456789abcdef';
 /** Ticketing events of the demo seed (local/seed.ts) plus the few extra ones the tests need. */
 export const EVENTS = {
   festival: 'demo-festival',
@@ -107,6 +109,7 @@ export async function startTicketSalesStack(
         queue: stack.queue,
         heldTimeoutMinutes: 30,
         uitpasTicketTypeId: 'uitpas-kansentarief',
+        passHashKey: async () => TEST_PASS_HASH_KEY,
         waitMs: 5000,
         pollMs: 50,
         ...overrides,
@@ -142,6 +145,24 @@ async function seedTables(table: Table): Promise<void> {
     copy(EVENTS.otherOrganisation, { organisationId: OTHER_ORGANISATION_ID }),
     undefined,
   );
+}
+
+/** What reached the sandbox: the `POST /ticket-sales` requests, and the sales it holds (all of them, and active). */
+export function saleCounts(sandbox: Sandbox): { posts: number; total: number; active: number } {
+  return {
+    posts: sandbox.requests.count('POST /uitpas/ticket-sales'),
+    total: sandbox.state.ticketSales().length,
+    active: sandbox.state.activeTicketSales().length,
+  };
+}
+
+/** Waits until `condition` holds (polling), or fails after `timeoutMs`. */
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export interface CallResult {

@@ -1,7 +1,8 @@
 /**
- * Where the UiTPAS client secret comes from: the configuration itself locally, an SSM SecureString (or a Secrets
- * Manager reference through SSM) in AWS. Fetched once and kept for `maxAgeSeconds`, so a rotated secret is picked
- * up without a redeploy. The SSM client is loaded only when a parameter is actually used.
+ * Where a secret comes from (the UiTPAS client secret, the ticket sales' pass-hash key): the configuration itself
+ * locally, an SSM SecureString (or a Secrets Manager reference through SSM) in AWS. Fetched once and kept for
+ * `maxAgeSeconds`, so a rotated secret is picked up without a redeploy. The SSM client is loaded only when a
+ * parameter is actually used.
  */
 import { ConfigError, type PubliqConfig } from '../config.js';
 
@@ -18,18 +19,34 @@ export interface ClientSecretSourceOptions {
   now?: () => number;
 }
 
+/** The configuration keys a secret is set with, for the errors: the value itself, and the parameter's name. */
+export interface SecretNames {
+  value: string;
+  parameter: string;
+}
+
 export function clientSecretSource(
   config: Pick<PubliqConfig, 'clientSecret' | 'clientSecretParameter'>,
   options: ClientSecretSourceOptions = {},
 ): () => Promise<string> {
-  const { clientSecret, clientSecretParameter } = config;
-  if (clientSecret) return async () => clientSecret;
-  if (!clientSecretParameter) {
-    throw new ConfigError(
-      'Invalid configuration: UITPAS_CLIENT_SECRET or UITPAS_CLIENT_SECRET_PARAMETER is required',
-    );
+  return secretSource(
+    { value: config.clientSecret, parameter: config.clientSecretParameter },
+    { value: 'UITPAS_CLIENT_SECRET', parameter: 'UITPAS_CLIENT_SECRET_PARAMETER' },
+    options,
+  );
+}
+
+export function secretSource(
+  config: { value: string | undefined; parameter: string | undefined },
+  names: SecretNames,
+  options: ClientSecretSourceOptions = {},
+): () => Promise<string> {
+  const { value: secret, parameter } = config;
+  if (secret) return async () => secret;
+  if (!parameter) {
+    throw new ConfigError(`Invalid configuration: ${names.value} or ${names.parameter} is required`);
   }
-  const parameterName = clientSecretParameter;
+  const parameterName = parameter;
   const maxAge = options.maxAgeSeconds ?? 900;
   const now = options.now ?? Date.now;
   let cached: { value: Promise<string>; fetchedAt: number } | undefined;
@@ -39,7 +56,7 @@ export function clientSecretSource(
     const value = await getParameter(parameterName, { decrypt: true, maxAge });
     if (!value) {
       throw new ConfigError(
-        `Invalid configuration: the parameter named by UITPAS_CLIENT_SECRET_PARAMETER (${parameterName}) is empty`,
+        `Invalid configuration: the parameter named by ${names.parameter} (${parameterName}) is empty`,
       );
     }
     return value;
