@@ -2,9 +2,10 @@
  * The UiTdatabank sync at catalogue scale: 10,000 ticketing events (labelled uitDB and UiTPAS, over four
  * organisations) written straight into DynamoDB with BatchWriteItem, the sandbox in-process with real clients, and
  * DynamoDB in its own process. Two runs: the first, full one (creates every event in UiTdatabank, assesses every one),
- * then an incremental one after 1% of our events changed (a new name) and 100 other events changed in UiTdatabank (a
- * new base price). Prints, for both: time, what the run did, the upstream calls by route (sandbox request log) and the
- * DynamoDB calls by command. Figures only; nothing here asserts a time.
+ * then an incremental one after 1% of our events changed (a new name), 100 other events of ours changed in UiTdatabank
+ * (a new base price) and 5,000 events of someone else's organizer changed in UiTdatabank (the rest of the catalogue,
+ * which the change feed should not have to read). Prints, for both: time, what the run did, the upstream calls by
+ * route (sandbox request log) and the DynamoDB calls by command. Figures only; nothing here asserts a time.
  *
  *   npm run bench -- sync          (BENCH_SYNC_EVENTS=2000 for a quicker look; BENCH_SYNC_CONCURRENCY=8 by default)
  */
@@ -20,7 +21,12 @@ import type { SyncDeps } from '../lib/sync/deps.js';
 import type { SyncSummary } from '../lib/sync/report.js';
 import { runSync } from '../lib/sync/run.js';
 import { startDynamoProcess } from '../local/dynamo.js';
-import { basePrice, TEST_ORGANIZER_ID, TEST_PLACE_ID } from '../local/sandbox/index.js';
+import {
+  basePrice,
+  NON_UITPAS_ORGANIZER_ID,
+  TEST_ORGANIZER_ID,
+  TEST_PLACE_ID,
+} from '../local/sandbox/index.js';
 import { startTestStack } from '../local/test-stack.js';
 import { countedTable } from './stats.js';
 
@@ -29,6 +35,7 @@ const CONCURRENCY = Number(process.env.BENCH_SYNC_CONCURRENCY ?? 8);
 const ORGANISATIONS = 4;
 const CHANGED_OURS = Math.max(1, Math.round(EVENTS / 100));
 const CHANGED_UPSTREAM = 100;
+const CHANGED_ELSEWHERE = 5_000;
 
 export async function benchSync(): Promise<void> {
   const stack = await startTestStack({
@@ -85,8 +92,13 @@ export async function benchSync(): Promise<void> {
       if (!event?.uitdatabankId) throw new Error(`bench: ${eventId} was not pushed`);
       stack.sandbox.state.updateEvent(event.uitdatabankId, { priceInfo: [basePrice(12)] });
     }
+    stack.sandbox.state.seedEvents({
+      count: CHANGED_ELSEWHERE,
+      organizerId: NON_UITPAS_ORGANIZER_ID,
+      stepMs: 0,
+    });
     const second = await measure(
-      `incremental run (${CHANGED_OURS} of ours and ${CHANGED_UPSTREAM} in UiTdatabank changed)`,
+      `incremental run (${CHANGED_OURS} of ours and ${CHANGED_UPSTREAM} of ours in UiTdatabank changed, ${CHANGED_ELSEWHERE} others in UiTdatabank)`,
       deps,
       stack.sandbox.requests,
       dynamo,

@@ -100,9 +100,16 @@ function policies({ service, stage }) {
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
       clientSecret,
     ],
-    // No Scan and no Query on the table itself: the work is found through gsi1. Puts only for its own items.
+    // No Scan: the work is found through gsi1. Puts only for its own items (and the audit of the ids it stores).
     syncUitdatabank: [
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
+      // Before creating an event, its audit trail says whether the sync created it once already.
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: TABLE,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#event#*'] } },
+      },
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: TABLE },
       {
         Effect: 'Allow',

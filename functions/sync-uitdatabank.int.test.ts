@@ -5,8 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../lib/domain/access.js';
 import type { Organisation, Promotor, TicketingEvent } from '../lib/domain/mappings.js';
 import { EVENT_HAS_UITPAS_TICKET_SALES } from '../lib/domain/sync.js';
+import type { MappingDeps } from '../lib/mappings/deps.js';
+import { deleteEvent, saveEvent } from '../lib/mappings/events.js';
+import type { EventBody } from '../lib/mappings/schemas.js';
+import { uitdatabankPorts } from '../lib/mappings/uitdatabank-port.js';
+import { checkEventReadiness } from '../lib/readiness/check.js';
 import { createAuditRepository } from '../lib/store/audit.js';
 import { createMappingRepository, type MappingRepository } from '../lib/store/mappings.js';
 import { createPermissionsCache } from '../lib/store/permissions.js';
@@ -15,7 +21,12 @@ import { createSyncStore } from '../lib/store/sync.js';
 import type { Table } from '../lib/store/table.js';
 import type { SyncDeps, SyncOptions } from '../lib/sync/deps.js';
 import type { SyncResult, SyncSummary } from '../lib/sync/report.js';
-import { createEntryClient, createSearchClient } from '../lib/uitdatabank/client.js';
+import {
+  createEntryClient,
+  createSearchClient,
+  type EntryClient,
+  type SearchClient,
+} from '../lib/uitdatabank/client.js';
 import { createUitpasClient, type UitpasClient } from '../lib/uitpas/client.js';
 import { createTokenProvider } from '../lib/uitpas/token.js';
 import { lambdaContext } from '../local/api-event.js';
@@ -33,7 +44,7 @@ import { run } from './sync-uitdatabank.js';
 
 let dynamo: LocalDynamo;
 let sandbox: Sandbox;
-let clients: Pick<SyncDeps, 'entry' | 'search'> & { uitpas: UitpasClient };
+let clients: { entry: EntryClient; search: SearchClient; uitpas: UitpasClient };
 
 beforeAll(async () => {
   [dynamo, sandbox] = await Promise.all([startLocalDynamo(), startSandbox({ port: 0 })]);
@@ -558,6 +569,481 @@ describe('refresh', () => {
   });
 });
 
+const ADMIN: Principal = { keyId: 'k1', clientName: 'admin-a', role: 'admin', organisations: [ORG] };
+
+/** The mapping use cases (the admin API) on the same table and sandbox. */
+function mappingDeps(stack: Stack): MappingDeps {
+  return {
+    mappings: stack.mappings,
+    audit: stack.deps.audit,
+    uitdatabankEvents: uitdatabankPorts(clients.entry).events,
+  };
+}
+
+/** The PUT body the admin API would get for the stored event, with `uitdatabankId` as given. */
+function bodyOf(event: TicketingEvent, uitdatabankId?: string | null): EventBody {
+  return {
+    organisationId: event.organisationId,
+    name: event.name,
+    startDate: event.startDate,
+    ...(event.endDate ? { endDate: event.endDate } : {}),
+    labels: event.labels,
+    ...(event.eventTypeId ? { eventTypeId: event.eventTypeId } : {}),
+    ticketTypes: event.ticketTypes,
+    ...(uitdatabankId === undefined ? {} : { uitdatabankId }),
+  } as EventBody;
+}
+
+async function storedEvent(mappings: MappingRepository, eventId: string): Promise<TicketingEvent> {
+  const event = await mappings.getEvent(eventId, { consistent: true });
+  if (!event) throw new Error(`no event ${eventId}`);
+  return event;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('an event the sync created before is never created twice', () => {
+  it('refuses to clear a manual mapping of an event the sync created, and adopts its own event if cleared anyway', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-a'));
+    await stack.sync();
+    const created = await uitdatabankIdOf(stack.mappings, 'ev-a');
+    const admin = mappingDeps(stack);
+    await saveEvent(
+      {
+        eventId: 'ev-a',
+        body: bodyOf(await storedEvent(stack.mappings, 'ev-a'), TEST_EVENT_ID),
+        principal: ADMIN,
+      },
+      admin,
+    );
+
+    await expect(
+      saveEvent(
+        { eventId: 'ev-a', body: bodyOf(await storedEvent(stack.mappings, 'ev-a'), null), principal: ADMIN },
+        admin,
+      ),
+    ).rejects.toMatchObject({ slug: 'uitdatabank-id-from-sync', status: 422 });
+
+    // Cleared anyway (a direct write, or a race): the sync takes back the event it created, it does not POST again.
+    const {
+      uitdatabankId: _id,
+      uitdatabankIdSource: _source,
+      ...unmapped
+    } = await storedEvent(stack.mappings, 'ev-a');
+    await stack.mappings.putEvent({ ...unmapped, version: unmapped.version + 1 }, unmapped.version);
+    sandbox.requests.reset();
+
+    const summary = await stack.sync();
+
+    expect(summary).toMatchObject({ pushed: 0, adopted: 1, failed: [] });
+    expect(sandbox.requests.count('POST /entry/events')).toBe(0);
+    expect(await stack.mappings.getEvent('ev-a', { consistent: true })).toMatchObject({
+      uitdatabankId: created,
+      uitdatabankIdSource: 'sync',
+    });
+  });
+
+  it('adopts the event it created before an admin deleted the ticketing event and saved it again', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-d'));
+    await stack.sync();
+    const created = await uitdatabankIdOf(stack.mappings, 'ev-d');
+    const admin = mappingDeps(stack);
+    const before = await storedEvent(stack.mappings, 'ev-d');
+    await deleteEvent({ eventId: 'ev-d', principal: ADMIN }, admin);
+    await saveEvent(
+      { eventId: 'ev-d', body: { ...bodyOf(before), name: 'Concert ev-d (nieuwe zaal)' }, principal: ADMIN },
+      admin,
+    );
+    sandbox.requests.reset();
+
+    const summary = await stack.sync();
+
+    expect(summary).toMatchObject({ pushed: 0, adopted: 1, failed: [] });
+    expect(sandbox.requests.count('POST /entry/events')).toBe(0);
+    expect(await uitdatabankIdOf(stack.mappings, 'ev-d')).toBe(created);
+    // What was pushed before is not known any more: every field is sent once, so the new name arrives.
+    expect(sandbox.state.getEvent(created)?.name.nl).toBe('Concert ev-d (nieuwe zaal)');
+  });
+
+  it('creates a new event when the one it created before was deleted in UiTdatabank', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-gone'));
+    await stack.sync();
+    const created = await uitdatabankIdOf(stack.mappings, 'ev-gone');
+    sandbox.state.updateEvent(created, { workflowStatus: 'DELETED' });
+    const {
+      uitdatabankId: _id,
+      uitdatabankIdSource: _source,
+      ...unmapped
+    } = await storedEvent(stack.mappings, 'ev-gone');
+    await stack.mappings.putEvent({ ...unmapped, version: unmapped.version + 1 }, unmapped.version);
+
+    const summary = await stack.sync();
+
+    expect(summary).toMatchObject({ pushed: 1, adopted: 0, failed: [] });
+    expect(await uitdatabankIdOf(stack.mappings, 'ev-gone')).not.toBe(created);
+  });
+});
+
+describe('malformed UiTdatabank events', () => {
+  it('do not block the change feed: the window moves past them, and one of ours is a failure of its own', async () => {
+    const stack = await freshStack();
+    const fine = sandbox.state.addEvent({ name: { nl: 'Fine' }, organizerId: TEST_ORGANIZER_ID }).id;
+    const broken = sandbox.state.addEvent({ name: { nl: 'Broken' }, organizerId: TEST_ORGANIZER_ID }).id;
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-fine', { labels: ['UiTPAS'], uitdatabankId: fine, uitdatabankIdSource: 'manual' }),
+      ticketingEvent('ev-broken', {
+        labels: ['UiTPAS'],
+        uitdatabankId: broken,
+        uitdatabankIdSource: 'manual',
+      }),
+    );
+    await stack.sync();
+    await sleep(5);
+    // Someone else's legacy events of the same organizer: a plain-string name, no calendarType.
+    const legacy = sandbox.state.addEvent({ name: { nl: 'x' }, organizerId: TEST_ORGANIZER_ID }).id;
+    Object.assign(sandbox.state.getEvent(legacy) ?? {}, { name: 'Legacy naam' });
+    const noCalendar = sandbox.state.addEvent({ name: { nl: 'y' }, organizerId: TEST_ORGANIZER_ID }).id;
+    Object.assign(sandbox.state.getEvent(noCalendar) ?? {}, { calendarType: undefined });
+    await sleep(5);
+    sandbox.state.updateEvent(broken, { name: { nl: 'Broken, changed' } });
+    Object.assign(sandbox.state.getEvent(broken) ?? {}, { mainLanguage: undefined });
+    await sleep(5);
+    sandbox.state.updateEvent(fine, { workflowStatus: 'DELETED' });
+
+    const summary = await stack.sync();
+
+    expect(summary.failed).toEqual([
+      expect.objectContaining({ eventId: 'ev-broken', phase: 'refresh', transient: false }),
+    ]);
+    expect(await readinessOf(stack.table, 'ev-fine')).toMatchObject({ ready: false });
+
+    // Reported once, not on every run that reads it again.
+    const again = await stack.sync();
+    expect(again.failed).toEqual([]);
+  });
+
+  it('read from Entry for an assessment, are reported as invalid, not as unreachable to try again', async () => {
+    const stack = await freshStack();
+    const broken = sandbox.state.addEvent({
+      name: { nl: 'Broken' },
+      organizerId: NON_UITPAS_ORGANIZER_ID,
+    }).id;
+    // Changed long ago (outside the change feed's window), and not valid JSON-LD for us.
+    Object.assign(sandbox.state.getEvent(broken) ?? {}, {
+      calendarType: undefined,
+      modified: '2026-01-01T00:00:00+00:00',
+    });
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-broken', {
+        labels: ['UiTPAS'],
+        uitdatabankId: broken,
+        uitdatabankIdSource: 'manual',
+      }),
+    );
+
+    const first = await stack.sync();
+
+    expect(first.failed).toEqual([
+      expect.objectContaining({
+        eventId: 'ev-broken',
+        phase: 'assess',
+        transient: false,
+        error: expect.stringContaining('does not match'),
+      }),
+    ]);
+    sandbox.requests.reset();
+    const second = await stack.sync();
+    expect(second.failed).toEqual([]);
+    expect(sandbox.requests.count(`GET /entry/events/${broken}`)).toBe(0);
+  });
+});
+
+describe('a permission snapshot the basket reads', () => {
+  it('is corrected when permissions were granted after a run that could not refresh them', async () => {
+    const stack = await freshStack();
+    const id = sandbox.state.addEvent({ name: { nl: 'E' }, organizerId: TEST_ORGANIZER_ID }).id;
+    const granted = sandbox.state.getPermissions(TEST_ORGANIZER_ID);
+    sandbox.state.setPermissions(TEST_ORGANIZER_ID, []);
+    await stack.sync(); // fills the permissions cache: not permitted
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-a', { labels: ['UiTPAS'], uitdatabankId: id, uitdatabankIdSource: 'manual' }),
+    );
+    const fault = sandbox.faults.add({ path: '/uitpas/permissions', kind: 'status', status: 500 });
+    await stack.sync(); // refresh fails; the cached list says not permitted
+    fault.remove();
+    expect((await stack.mappings.getEventForBasket('ev-a'))?.organizerPermission?.permitted).toBe(false);
+    sandbox.state.setPermissions(TEST_ORGANIZER_ID, granted);
+
+    const summary = await stack.sync();
+
+    expect(summary.refreshed).toBe(1);
+    expect((await stack.mappings.getEventForBasket('ev-a'))?.organizerPermission?.permitted).toBe(true);
+  });
+
+  it('is corrected when an admin check from a stale permissions cache wrote permitted: false', async () => {
+    const stack = await freshStack();
+    const id = sandbox.state.addEvent({ name: { nl: 'E' }, organizerId: TEST_ORGANIZER_ID }).id;
+    const granted = sandbox.state.getPermissions(TEST_ORGANIZER_ID);
+    sandbox.state.setPermissions(TEST_ORGANIZER_ID, []);
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-a', { labels: ['UiTPAS'], uitdatabankId: id, uitdatabankIdSource: 'manual' }),
+    );
+    await stack.sync();
+    const adminDeps = {
+      mappings: stack.mappings,
+      snapshots: createReadinessRepository(stack.table),
+      uitdatabank: clients.entry,
+      uitpas: clients.uitpas,
+      permissions: createPermissionsCache({ table: stack.table, uitpas: clients.uitpas }),
+    };
+    await checkEventReadiness('ev-a', ADMIN, adminDeps); // the admin container keeps the list in memory
+    sandbox.state.setPermissions(TEST_ORGANIZER_ID, granted);
+    await stack.sync();
+    expect((await stack.mappings.getEventForBasket('ev-a'))?.organizerPermission?.permitted).toBe(true);
+    await checkEventReadiness('ev-a', ADMIN, adminDeps); // from the stale memory: writes permitted false
+    expect((await stack.mappings.getEventForBasket('ev-a'))?.organizerPermission?.permitted).toBe(false);
+
+    const summary = await stack.sync();
+
+    expect(summary.refreshed).toBe(1);
+    expect((await stack.mappings.getEventForBasket('ev-a'))?.organizerPermission?.permitted).toBe(true);
+  });
+});
+
+describe('the change feed boundary', () => {
+  it('sees a change that Search indexed after the high-water mark passed it', async () => {
+    const stack = await freshStack();
+    const id = sandbox.state.addEvent({ name: { nl: 'E1' }, organizerId: TEST_ORGANIZER_ID }).id;
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-1', { labels: ['UiTPAS'], uitdatabankId: id, uitdatabankIdSource: 'manual' }),
+    );
+    await stack.sync();
+    await sleep(5);
+    const changedAt = new Date().toISOString().replace('Z', '+00:00');
+    await sleep(5);
+    sandbox.state.addEvent({ name: { nl: 'someone else' }, organizerId: TEST_ORGANIZER_ID });
+    await stack.sync(); // the mark moves past `changedAt`
+    // Only now does Search show the deletion that happened at `changedAt`.
+    sandbox.state.updateEvent(id, { workflowStatus: 'DELETED' });
+    Object.assign(sandbox.state.getEvent(id) ?? {}, { modified: changedAt });
+
+    const summary = await stack.sync();
+
+    expect(summary.refreshed).toBe(1);
+    expect(await readinessOf(stack.table, 'ev-1')).toMatchObject({ ready: false });
+  });
+
+  it('processes a second change of an event with the same modified instant', async () => {
+    const stack = await freshStack();
+    const id = sandbox.state.addEvent({ name: { nl: 'E2' }, organizerId: TEST_ORGANIZER_ID }).id;
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-2', { labels: ['UiTPAS'], uitdatabankId: id, uitdatabankIdSource: 'manual' }),
+    );
+    await stack.sync();
+    await sleep(5);
+    sandbox.state.updateEvent(id, { name: { nl: 'E2 renamed' } });
+    const modified = sandbox.state.getEvent(id)?.modified;
+    await stack.sync();
+    // Second precision upstream: a later change within the same second carries the same `modified`.
+    sandbox.state.updateEvent(id, { workflowStatus: 'DELETED' });
+    Object.assign(sandbox.state.getEvent(id) ?? {}, { modified });
+
+    const summary = await stack.sync();
+
+    expect(summary.refreshed).toBe(1);
+    expect(await readinessOf(stack.table, 'ev-2')).toMatchObject({ ready: false });
+  });
+});
+
+describe('the change feed cost', () => {
+  it('reads only the changes of our organizers, in pages of 500', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-a'));
+    await stack.sync();
+    sandbox.state.seedEvents({ count: 300, organizerId: NON_UITPAS_ORGANIZER_ID, stepMs: 1 });
+    sandbox.requests.reset();
+
+    const summary = await stack.sync();
+
+    expect(summary.feed?.items).toBeLessThan(10);
+    const pages = sandbox.requests.filter('GET /search/events');
+    expect(pages).toHaveLength(1);
+    expect(pages[0]?.query).toMatchObject({ limit: '500', q: `organizer.id:(${TEST_ORGANIZER_ID})` });
+  });
+
+  it('still notices, in its daily sweep, an event of ours moved to another organizer', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-a'));
+    await stack.sync();
+    const id = await uitdatabankIdOf(stack.mappings, 'ev-a');
+    sandbox.state.updateEvent(id, { organizerId: NON_UITPAS_ORGANIZER_ID });
+
+    const summary = await stack.sync({ sweepIntervalMs: 0 });
+
+    expect(summary.refreshed).toBe(1);
+    expect(await readinessOf(stack.table, 'ev-a')).toMatchObject({ ready: false });
+    expect(summary.sweep).toMatchObject({ checked: 1, assessed: 1 });
+  });
+});
+
+describe('a create whose answer was lost', () => {
+  it('is not repeated while Search may not have indexed it yet', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-1'));
+    sandbox.faults.add({ method: 'POST', path: '/entry/events', kind: 'dropAfterApply', times: 1 });
+    await stack.sync();
+    // Search is slow to index: the orphan search finds nothing yet.
+    const lagging: SyncDeps = {
+      ...stack.deps,
+      search: {
+        searchEvents: (async (params: Parameters<SyncDeps['search']['searchEvents']>[0]) => {
+          const page = await stack.deps.search.searchEvents(params);
+          return params.q?.startsWith('name.') ? { ...page, member: [], totalItems: 0 } : page;
+        }) as SyncDeps['search']['searchEvents'],
+      },
+      now: () => new Date(Date.now() + 5 * 60_000),
+    };
+
+    const later = await run(lagging, { concurrency: 4 });
+
+    expect(later).toMatchObject({
+      pushed: 0,
+      skipped: [expect.objectContaining({ code: 'push-in-progress' })],
+    });
+    expect(sandbox.requests.count('POST /entry/events')).toBe(1);
+
+    const muchLater = await run(
+      { ...stack.deps, now: () => new Date(Date.now() + 16 * 60_000) },
+      { concurrency: 4 },
+    );
+    expect(muchLater).toMatchObject({ pushed: 0, adopted: 1 });
+    expect(sandbox.requests.count('POST /entry/events')).toBe(1);
+  });
+});
+
+describe('a DynamoDB error outside one event', () => {
+  it('while renewing the lease, stops the run with its summary', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-1'), ticketingEvent('ev-2'));
+    const deps: SyncDeps = {
+      ...stack.deps,
+      store: {
+        ...stack.deps.store,
+        renewLease: async () => {
+          throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+        },
+      },
+    };
+
+    const summary = await run(deps, { leaseTtlMs: 3 });
+
+    expect(summary).toMatchObject({ outcome: 'incomplete', stopReason: 'lease-error' });
+    expect(summary.outcome !== 'lease-held' && summary.failed).toEqual(
+      expect.arrayContaining([expect.objectContaining({ eventId: '*', phase: 'lease' })]),
+    );
+    // The lease was released: the next run can start at once.
+    expect(await stack.sync()).toMatchObject({ outcome: 'completed' });
+  });
+
+  it('while reading a promotor, fails that event and not the run', async () => {
+    const stack = await freshStack();
+    await putPromotor(stack.mappings, {
+      promotorId: 'promo-1',
+      name: 'Promotor',
+      organisationId: ORG,
+      uitdatabankOrganizerId: TEST_ORGANIZER_ID,
+    });
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-p', {
+        labels: ['UiTPAS'],
+        promotorId: 'promo-1',
+        uitdatabankId: TEST_EVENT_ID,
+        uitdatabankIdSource: 'manual',
+      }),
+      ticketingEvent('ev-q'),
+    );
+    await stack.sync();
+    const deps: SyncDeps = {
+      ...stack.deps,
+      mappings: {
+        ...stack.deps.mappings,
+        getPromotor: async () => {
+          throw new Error('DynamoDB throttled');
+        },
+      },
+    };
+
+    const summary = await run(deps, {});
+
+    expect(summary.outcome).not.toBe('lease-held');
+    expect(summary.outcome !== 'lease-held' && summary.failed).toEqual(
+      expect.arrayContaining([expect.objectContaining({ eventId: 'ev-p' })]),
+    );
+  });
+
+  it('while reading our events or the feed state, ends the run with its summary', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-1'));
+    const failing = (name: string) => async () => {
+      throw new Error(`${name}: DynamoDB throttled`);
+    };
+
+    const noLoad = await run({
+      ...stack.deps,
+      store: { ...stack.deps.store, listOrganisationEvents: failing('load') },
+    });
+    expect(noLoad).toMatchObject({ outcome: 'incomplete', pushed: 0 });
+    expect(noLoad.outcome !== 'lease-held' && noLoad.failed).toEqual([
+      expect.objectContaining({ eventId: '*', phase: 'load' }),
+    ]);
+    expect(sandbox.requests.count('POST /entry/events')).toBe(0);
+
+    const noFeed = await run({ ...stack.deps, store: { ...stack.deps.store, getFeedMark: failing('feed') } });
+    expect(noFeed).toMatchObject({ pushed: 1 });
+    expect(noFeed.outcome !== 'lease-held' && noFeed.failed).toEqual([
+      expect.objectContaining({ eventId: '*', phase: 'refresh' }),
+    ]);
+  });
+});
+
+describe('an event UiTPAS has not registered yet', () => {
+  it('is checked again on the next run when it was created minutes ago', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-new'));
+    const asked = new Set<string>();
+    const deps: SyncDeps = {
+      ...stack.deps,
+      // UiTPAS registers a new event a little after UiTdatabank published it.
+      uitpas: {
+        getEventCardSystems: async (id: string) => {
+          if (!asked.has(id)) {
+            asked.add(id);
+            return null;
+          }
+          return clients.uitpas.getEventCardSystems(id);
+        },
+      },
+    };
+
+    await run(deps, {});
+    expect(await readinessOf(stack.table, 'ev-new')).toMatchObject({ ready: false });
+    const second = await run(deps, {});
+
+    expect(second).toMatchObject({ refreshed: 1 });
+    expect(await readinessOf(stack.table, 'ev-new')).toMatchObject({ ready: true });
+  });
+});
+
 describe('handler', () => {
   it('runs on the scheduled event with the configured table and sandbox', async () => {
     sandbox.reset();
@@ -573,6 +1059,8 @@ describe('handler', () => {
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       PUBLIQ_ENV: 'sandbox',
       SANDBOX_URL: sandbox.url,
+      // The basket's budget per upstream call, kept short here; the sync's own clients have their own.
+      UPSTREAM_TIMEOUT_MS: '300',
     });
     const { handler } = await import('./sync-uitdatabank.js');
     const scheduled = JSON.parse(readFileSync('events/sync-uitdatabank/scheduled.json', 'utf8'));
@@ -581,5 +1069,24 @@ describe('handler', () => {
 
     expect(result).toMatchObject({ outcome: 'completed', pushed: 1 });
     expect(result.outcome !== 'lease-held' && result.owner.startsWith('lambda:')).toBe(true);
+  });
+
+  it('gives the sync its own, longer timeout on UiTdatabank than the basket has', async () => {
+    // Same container as the test above (UPSTREAM_TIMEOUT_MS 300 ms); UiTdatabank now takes 600 ms to answer.
+    await createMappingRepository(await createLocalTable(dynamo.endpoint, 'sync-handler-test')).putEvent(
+      ticketingEvent('ev-slow'),
+      undefined,
+    );
+    const slow = [
+      sandbox.faults.add({ method: 'POST', path: '/entry/events', kind: 'latency', ms: 600 }),
+      sandbox.faults.add({ method: 'GET', path: '/search/events', kind: 'latency', ms: 600 }),
+    ];
+    const { handler } = await import('./sync-uitdatabank.js');
+    const scheduled = JSON.parse(readFileSync('events/sync-uitdatabank/scheduled.json', 'utf8'));
+
+    const result = await handler(scheduled, lambdaContext('syncUitdatabank'));
+
+    for (const fault of slow) fault.remove();
+    expect(result).toMatchObject({ outcome: 'completed', pushed: 1, failed: [] });
   });
 });

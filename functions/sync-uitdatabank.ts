@@ -11,6 +11,7 @@
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { publiqConfig } from '../lib/config.js';
 import { logger } from '../lib/logger.js';
 import { once } from '../lib/once.js';
 import { createAuditRepository } from '../lib/store/audit.js';
@@ -19,13 +20,29 @@ import { createSyncStore } from '../lib/store/sync.js';
 import type { SyncDeps, SyncOptions } from '../lib/sync/deps.js';
 import type { SyncResult } from '../lib/sync/report.js';
 import { runSync } from '../lib/sync/run.js';
-import { entry, mappings, permissions, search, table, uitpas } from '../lib/wiring.js';
+import { entryClientFromConfig, searchClientFromConfig } from '../lib/uitdatabank/client.js';
+import { mappings, permissions, table, tokens, uitpas } from '../lib/wiring.js';
 
 /**
  * No work is started later than this before the Lambda timeout (at most a fifth of the time given), so the run ends
  * cleanly, releases its lease and logs its summary; what is left stays pending for the next run.
  */
 const TIMEOUT_MARGIN_MS = 30_000;
+
+/**
+ * The sync's own budget per UiTdatabank call (`SYNC_UPSTREAM_TIMEOUT_MS`, default 15 s), apart from the basket's
+ * (`UPSTREAM_TIMEOUT_MS`, 4 s): a change feed page of embedded events is large, and a `POST /events` cut off by a
+ * short timeout may have created the event anyway, which then has to be looked for instead of simply stored. The
+ * basket waits for a person at the till; the sync waits for nobody.
+ */
+const syncTimeoutMs = once(() =>
+  z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15_000)
+    .parse(process.env.SYNC_UPSTREAM_TIMEOUT_MS || undefined),
+);
 
 /** EventBridge's scheduled event; an empty object (a manual invoke) is fine too. */
 const scheduledEventSchema = z.looseObject({
@@ -43,8 +60,9 @@ export const defaultDeps = once(
     mappings: mappings(),
     audit: createAuditRepository(table()),
     store: createSyncStore(table()),
-    entry: entry(),
-    search: search(),
+    // Its own Entry and Search clients (the token is shared), with the sync's timeout.
+    entry: entryClientFromConfig({ ...publiqConfig(), timeoutMs: syncTimeoutMs() }, tokens()),
+    search: searchClientFromConfig({ ...publiqConfig(), timeoutMs: syncTimeoutMs() }),
     uitpas: uitpas(),
     snapshots: createReadinessRepository(table()),
     permissions: permissions(),

@@ -91,7 +91,7 @@ if (result.outcome === 'lease-held') {
   process.exit(0);
 }
 line(
-  `${result.outcome} in ${result.durationMs} ms: pushed ${result.pushed}, adopted ${result.adopted}, updated ${result.updated}, refreshed ${result.refreshed}, skipped ${result.skipped.length}, failed ${result.failed.length}`,
+  `${result.outcome}${result.stopReason ? ` (${result.stopReason})` : ''} in ${result.durationMs} ms: pushed ${result.pushed}, adopted ${result.adopted}, updated ${result.updated}, refreshed ${result.refreshed}, skipped ${result.skipped.length}, failed ${result.failed.length}`,
 );
 const show = <T>(title: string, list: T[], format: (entry: T) => string) => {
   if (list.length === 0) return;

@@ -435,6 +435,19 @@ describe('readiness checklist', () => {
     expect(item(report, 'uitpas-knows-event').observed).toBe('UiTPAS unreachable');
   });
 
+  it('flags the items it could not check because an upstream was unreachable, and only those', () => {
+    const report = evaluateReadiness(facts({ cardSystems: UNAVAILABLE, uitdatabankEvent: UNAVAILABLE }));
+    expect(report.items.filter((entry) => entry.unavailable).map((entry) => entry.id)).toEqual([
+      'uitdatabank-event',
+      'base-price',
+      'organizer-match',
+      'uitpas-knows-event',
+    ]);
+    expect(item(report, 'uitpas-knows-event').unavailable).toBe(true);
+    const known = evaluateReadiness(facts({ cardSystems: null }));
+    expect(known.items.some((entry) => entry.unavailable)).toBe(false);
+  });
+
   it('gives Dutch and English for every failing item', () => {
     const report = evaluateReadiness(
       facts({

@@ -42,6 +42,8 @@ export interface ReadinessItem {
   observed: unknown;
   /** What to do, present when the item is not ok. */
   fix?: Fix;
+  /** Set when the item could not be checked because its upstream gave no usable answer: worth checking again. */
+  unavailable?: true;
 }
 
 export interface ReadinessReport {
@@ -138,10 +140,13 @@ function blockedBy(id: ReadinessItemId, above: ReadinessItemId): ReadinessItem {
 
 function unreachable(id: ReadinessItemId, service: Service): ReadinessItem {
   const name = SERVICE[service];
-  return fail(id, `${name} unreachable`, {
-    nl: `${name} was niet bereikbaar, dus dit punt kon niet gecontroleerd worden. Probeer het over enkele ogenblikken opnieuw.`,
-    en: `${name} could not be reached, so this item could not be checked. Try again in a moment.`,
-  });
+  return {
+    ...fail(id, `${name} unreachable`, {
+      nl: `${name} was niet bereikbaar, dus dit punt kon niet gecontroleerd worden. Probeer het over enkele ogenblikken opnieuw.`,
+      en: `${name} could not be reached, so this item could not be checked. Try again in a moment.`,
+    }),
+    unavailable: true,
+  };
 }
 
 const euro = (amount: number) => `${amount.toFixed(2)} EUR`;

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Organisation, TicketingEvent } from './mappings.js';
 import {
-  alreadySeen,
   calendarFor,
   changedPushFields,
   createFingerprint,
+  FEED_OVERLAP_MS,
   type FeedItem,
+  feedSeenKey,
   fingerprintOf,
   isStillRefused,
+  nextFeedMark,
   nextFeedStep,
   planPush,
 } from './sync.js';
@@ -202,57 +204,70 @@ describe('the change feed window', () => {
   const T1 = '2026-01-01T00:00:01+00:00';
   const T2 = '2026-01-01T00:00:02+00:00';
 
-  it('moves to the last item’s modified after a full page, remembering the ids at that instant', () => {
-    const step = nextFeedStep(
-      { modifiedFrom: T0, seenAtFrom: [] },
-      0,
-      [item('a', T0), item('b', T1), item('c', T1)],
-      3,
-      10,
-    );
-    expect(step).toEqual({ kind: 'next', window: { modifiedFrom: T1, seenAtFrom: ['b', 'c'] }, start: 0 });
+  it('moves to the last item’s modified after a full page', () => {
+    const step = nextFeedStep({ modifiedFrom: T0 }, 0, [item('a', T0), item('b', T1), item('c', T1)], 3, 10);
+    expect(step).toEqual({ kind: 'next', window: { modifiedFrom: T1 }, start: 0 });
   });
 
-  it('is done after a short page, keeping the last instant as the high-water mark', () => {
-    const step = nextFeedStep({ modifiedFrom: T0, seenAtFrom: ['x'] }, 0, [item('a', T2)], 3, 10);
-    expect(step).toEqual({ kind: 'done', window: { modifiedFrom: T2, seenAtFrom: ['a'] } });
+  it('is done after a short page, at the last instant', () => {
+    const step = nextFeedStep({ modifiedFrom: T0 }, 0, [item('a', T2)], 3, 10);
+    expect(step).toEqual({ kind: 'done', window: { modifiedFrom: T2 } });
   });
 
   it('keeps the window when the feed is empty', () => {
-    const window = { modifiedFrom: T1, seenAtFrom: ['b'] };
+    const window = { modifiedFrom: T1 };
     expect(nextFeedStep(window, 0, [], 3, 10)).toEqual({ kind: 'done', window });
   });
 
   it('pages with start through many items that share the boundary instant', () => {
-    const step = nextFeedStep(
-      { modifiedFrom: T1, seenAtFrom: ['a'] },
-      0,
-      [item('a', T1), item('b', T1)],
-      2,
-      10,
-    );
-    expect(step).toEqual({ kind: 'next', window: { modifiedFrom: T1, seenAtFrom: ['a', 'b'] }, start: 2 });
+    const step = nextFeedStep({ modifiedFrom: T1 }, 0, [item('a', T1), item('b', T1)], 2, 10);
+    expect(step).toEqual({ kind: 'next', window: { modifiedFrom: T1 }, start: 2 });
   });
 
   it('skips one millisecond past an instant that holds more items than Search can page through', () => {
-    const step = nextFeedStep(
-      { modifiedFrom: T1, seenAtFrom: [] },
-      10,
-      [item('y', T1), item('z', T1)],
-      2,
-      10,
-    );
+    const step = nextFeedStep({ modifiedFrom: T1 }, 10, [item('y', T1), item('z', T1)], 2, 10);
     expect(step).toMatchObject({
       kind: 'skip-instant',
-      window: { modifiedFrom: '2026-01-01T00:00:01.001Z', seenAtFrom: [] },
+      window: { modifiedFrom: '2026-01-01T00:00:01.001Z' },
       skippedInstant: T1,
     });
   });
+});
 
-  it('recognises an item on the boundary that was processed already, whatever the offset notation', () => {
-    const window = { modifiedFrom: '2026-01-01T01:00:01+01:00', seenAtFrom: ['b'] };
-    expect(alreadySeen(window, item('b', T1))).toBe(true);
-    expect(alreadySeen(window, item('c', T1))).toBe(false);
-    expect(alreadySeen(window, item('b', T2))).toBe(false);
+describe('the change feed mark', () => {
+  const MARK = '2026-01-01T10:00:00.000Z';
+  const UP_TO = '2026-01-01T10:15:00.000Z';
+
+  it('moves to where the run started reading once every query read to its end', () => {
+    expect(nextFeedMark(MARK, UP_TO, [{ kind: 'done' }, { kind: 'done' }])).toBe(UP_TO);
+    expect(nextFeedMark(MARK, UP_TO, [])).toBe(UP_TO);
+  });
+
+  it('stays at the least far query, and never moves back', () => {
+    const stopped = '2026-01-01T10:05:00+00:00';
+    expect(nextFeedMark(MARK, UP_TO, [{ kind: 'done' }, { kind: 'at', modifiedFrom: stopped }])).toBe(
+      stopped,
+    );
+    expect(nextFeedMark(MARK, UP_TO, [{ kind: 'done' }, { kind: 'not-started' }])).toBe(MARK);
+    expect(nextFeedMark(MARK, UP_TO, [{ kind: 'at', modifiedFrom: '2026-01-01T09:58:00Z' }])).toBe(MARK);
+  });
+
+  it('reads from a few minutes before the mark', () => {
+    expect(FEED_OVERLAP_MS).toBeGreaterThanOrEqual(2 * 60_000);
+  });
+});
+
+describe('what an assessment from the feed saw', () => {
+  const facts = { workflowStatus: 'APPROVED', basePrice: 10, organizerId: 'AB-12' };
+
+  it('is the same for the same instant and facts, whatever the offset notation', () => {
+    expect(feedSeenKey('2026-01-01T01:00:01+01:00', facts)).toBe(feedSeenKey('2026-01-01T00:00:01Z', facts));
+  });
+
+  it('differs for a later modified, and for another fact at the same instant', () => {
+    const key = feedSeenKey('2026-01-01T00:00:01Z', facts);
+    expect(feedSeenKey('2026-01-01T00:00:02Z', facts)).not.toBe(key);
+    expect(feedSeenKey('2026-01-01T00:00:01Z', { ...facts, workflowStatus: 'DELETED' })).not.toBe(key);
+    expect(feedSeenKey('2026-01-01T00:00:01Z', 'invalid')).not.toBe(key);
   });
 });

@@ -206,23 +206,22 @@ export function createFingerprint(plan: PushPlan): string {
 // --- The change feed ---------------------------------------------------------------------------------------------
 
 /**
- * Where the change feed goes on: Search's `modifiedFrom` (inclusive) and the ids already processed whose `modified`
- * equals it, so the boundary is not processed twice. Ids are lower case (UiTdatabank ids are case-insensitive).
+ * How far before the stored high-water mark every run starts reading the change feed. Search indexes a change a
+ * little after its `modified`, and our clock and UiTdatabank's may differ: a mark that moved past a change before
+ * Search showed it must not hide that change for good. What is read again is recognised per event (`feedSeenKey`),
+ * so the overlap costs Search rows, not assessments.
  */
+export const FEED_OVERLAP_MS = 5 * 60_000;
+
+/** Where one query of the change feed goes on within a run: Search's `modifiedFrom` (inclusive). */
 export interface FeedWindow {
   modifiedFrom: string;
-  seenAtFrom: string[];
 }
 
 export interface FeedItem {
   /** Lower case. */
   id: string;
   modified: string;
-}
-
-/** True when the item sits on the window's boundary and was processed already (a previous page or run). */
-export function alreadySeen(window: FeedWindow, item: FeedItem): boolean {
-  return sameInstant(item.modified, window.modifiedFrom) && window.seenAtFrom.includes(item.id);
 }
 
 export type FeedStep =
@@ -240,22 +239,20 @@ export type FeedStep =
  * The next request after a page of the feed (sorted by `modified` ascending). The window moves to the last item's
  * `modified` after every page (keyset paging), so an item that changes while we page (and so moves to the end of the
  * order) cannot shift another one out of sight, as offset paging would. `start` is only used to page through many
- * items that share one instant, up to Search's cap.
+ * items that share one instant, up to Search's cap. Items on the boundary come again on the next page; they are
+ * recognised per event (`feedSeenKey`).
  */
 export function nextFeedStep(
   window: FeedWindow,
   start: number,
-  page: readonly FeedItem[],
+  page: readonly Pick<FeedItem, 'modified'>[],
   limit: number,
   startMax: number,
 ): FeedStep {
   const last = page.at(-1);
   if (!last) return { kind: 'done', window };
-  const atLast = page.filter((item) => sameInstant(item.modified, last.modified)).map((item) => item.id);
   const stays = sameInstant(last.modified, window.modifiedFrom);
-  const next: FeedWindow = stays
-    ? { modifiedFrom: window.modifiedFrom, seenAtFrom: unique([...window.seenAtFrom, ...atLast]) }
-    : { modifiedFrom: last.modified, seenAtFrom: unique(atLast) };
+  const next: FeedWindow = stays ? window : { modifiedFrom: last.modified };
   if (page.length < limit) return { kind: 'done', window: next };
   if (!stays) return { kind: 'next', window: next, start: 0 };
   // The whole page sat on the boundary instant: page on within it.
@@ -264,20 +261,68 @@ export function nextFeedStep(
   const skipped = new Date(Date.parse(last.modified) + 1).toISOString();
   return {
     kind: 'skip-instant',
-    window: { modifiedFrom: skipped, seenAtFrom: [] },
+    window: { modifiedFrom: skipped },
     start: 0,
     skippedInstant: last.modified,
   };
 }
 
+/** How far one query of the change feed got in a run. */
+export type FeedReach =
+  /** Read to its end. */
+  | { kind: 'done' }
+  /** Stopped (deadline, lease, a failure): every change before this instant was processed, some at it maybe. */
+  | { kind: 'at'; modifiedFrom: string }
+  | { kind: 'not-started' };
+
+/**
+ * The high-water mark to store after a run read the feed from `mark - FEED_OVERLAP_MS`, with one query per group of
+ * organizers. A query read to its end has seen every change up to `readUpTo` (the run's clock when it started reading;
+ * what Search had not indexed yet then is within the next run's overlap); a stopped one only up to where it stopped;
+ * one not started, nothing new. The mark is the least of these, and never moves back.
+ */
+export function nextFeedMark(mark: string, readUpTo: string, reaches: readonly FeedReach[]): string {
+  let least = readUpTo;
+  for (const reach of reaches) {
+    const at = reach.kind === 'done' ? readUpTo : reach.kind === 'at' ? reach.modifiedFrom : mark;
+    if (Date.parse(at) < Date.parse(least)) least = at;
+  }
+  return Date.parse(least) > Date.parse(mark) ? least : mark;
+}
+
+/** What the readiness checklist reads of an UiTdatabank event (see `toUitdatabankEventFacts` in lib/readiness). */
+export interface FeedFacts {
+  workflowStatus: string | undefined;
+  basePrice: number | undefined;
+  organizerId: string | null;
+}
+
+/**
+ * What one assessment looked at: the UiTdatabank event's `modified` and the facts the checklist reads from it (or
+ * that it was malformed). Stored with the assessment, so an event the feed shows again (the overlap, a page
+ * boundary, the daily sweep) is not assessed again for nothing. A later `modified` is processed; so is a change at
+ * the same instant that altered a fact (UiTdatabank writes `modified` to the second, so two changes within one
+ * second share it).
+ */
+export function feedSeenKey(modified: string, facts: FeedFacts | 'invalid'): string {
+  const ms = Date.parse(modified);
+  const at = Number.isNaN(ms) ? modified : String(ms);
+  if (facts === 'invalid') return `${at}|invalid`;
+  return [
+    at,
+    facts.workflowStatus ?? '',
+    facts.basePrice ?? '',
+    (facts.organizerId ?? '').toLowerCase(),
+  ].join('|');
+}
+
+/** Recorded when Entry answered 404 for an event that Search does not show either: nothing to assess until it returns. */
+export const SEEN_GONE = 'gone';
+
 function sameInstant(a: string, b: string): boolean {
   const left = Date.parse(a);
   const right = Date.parse(b);
   return Number.isNaN(left) || Number.isNaN(right) ? a === b : left === right;
-}
-
-function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
 }
 
 function skip(code: PushSkipCode, reason: string): PushPlanResult {

@@ -11,6 +11,7 @@ import {
   notFound,
   organisationNotAllowed,
   type TicketingEvent,
+  UITDB_LABEL,
   type UitdatabankIdSource,
 } from '../domain/mappings.js';
 import type { Page, SyncedIdResult } from '../store/mappings.js';
@@ -82,7 +83,10 @@ export async function saveEvent(
       }
     }
 
-    const mapping = await mappingFor(body.uitdatabankId, existing, deps, checkedIds);
+    const mapping = await mappingFor(body.uitdatabankId, existing, deps, checkedIds, {
+      eventId,
+      labels: body.labels,
+    });
     return saveItem(deps, {
       entity: 'event',
       entityId: eventId,
@@ -114,6 +118,7 @@ async function mappingFor(
   existing: TicketingEvent | undefined,
   deps: MappingDeps,
   checkedIds: Set<string>,
+  event: { eventId: string; labels: readonly string[] },
 ): Promise<Mapping> {
   const stored: Mapping =
     existing?.uitdatabankId !== undefined
@@ -132,6 +137,19 @@ async function mappingFor(
         '/uitdatabankId',
         `The UiTdatabank sync created or found ${stored.uitdatabankId} for this event; removing it would create the event again. Enter another id to map it by hand instead.`,
       );
+    }
+    // A manual id over an event the sync created before: without an id, a uitDB event goes back to the sync, which
+    // takes the event it created again (it never creates a second one). "No id" is not what the admin would get.
+    if (stored.uitdatabankId !== undefined && event.labels.includes(UITDB_LABEL)) {
+      const synced = await lastSyncedUitdatabankId(event.eventId, deps);
+      if (synced !== undefined) {
+        throw invalidReference(
+          'uitdatabank-id-from-sync',
+          'The sync created this event in UiTdatabank before',
+          '/uitdatabankId',
+          `The UiTdatabank sync created ${synced} for this event before it was mapped by hand. Without an id the sync would map it to ${synced} again, so the id cannot be cleared: enter ${synced} to map it back, or remove the uitDB label if the event should not be in UiTdatabank.`,
+        );
+      }
     }
     return {};
   }
@@ -189,6 +207,27 @@ export async function listMappingEvents(
     limit: input.limit,
     cursor: input.cursor,
   });
+}
+
+/**
+ * The UiTdatabank id the sync last stored for this event, from the event's audit trail (which outlives the event: a
+ * DELETE and a new PUT of the same id still find it); undefined when the sync never stored one. One Query, rarely
+ * more: the trail is read newest first.
+ */
+export async function lastSyncedUitdatabankId(
+  eventId: string,
+  deps: Pick<MappingDeps, 'audit'>,
+): Promise<string | undefined> {
+  let cursor: string | undefined;
+  do {
+    const page = await deps.audit.list('event', eventId, { limit: 100, cursor, organisationIds: 'all' });
+    for (const entry of page.items) {
+      const stored = entry.changes.uitdatabankId?.after;
+      if (entry.actor.keyId === SYNC_ACTOR && typeof stored === 'string') return stored;
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return undefined;
 }
 
 /**

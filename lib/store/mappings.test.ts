@@ -104,13 +104,20 @@ describe('the mapping repository’s requests', () => {
     });
   });
 
-  it('guards the sync’s write against a manual mapping in the condition itself', async () => {
+  it('guards the sync’s write against a manual mapping and another stored id in the condition itself', async () => {
     dynamo.on(GetCommand).resolves({ Item: { ...event } });
     dynamo.on(UpdateCommand).resolves({});
     await mappings.setSyncedUitdatabankId('demo-festival', '5a0967f9-cc06-4c3c-9206-30481a767434', 1);
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      ConditionExpression: '#version = :expected AND (attribute_not_exists(#source) OR #source <> :manual)',
-      ExpressionAttributeValues: expect.objectContaining({ ':expected': 1, ':manual': 'manual', ':next': 2 }),
+      ConditionExpression:
+        '#version = :expected AND (attribute_not_exists(#source) OR #source <> :manual)' +
+        ' AND (attribute_not_exists(uitdatabankId) OR uitdatabankId = :id)',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':expected': 1,
+        ':manual': 'manual',
+        ':next': 2,
+        ':id': '5a0967f9-cc06-4c3c-9206-30481a767434',
+      }),
     });
   });
 });

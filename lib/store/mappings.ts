@@ -64,6 +64,8 @@ export type SyncedIdResult =
   | { outcome: 'unchanged'; event: TicketingEvent }
   /** A person mapped this event by hand: the sync must leave it alone. */
   | { outcome: 'manual-mapping-kept'; event: TicketingEvent }
+  /** The sync stored another id for this event meanwhile (another run): that one stays. */
+  | { outcome: 'other-id-kept'; event: TicketingEvent }
   | { outcome: 'version-conflict'; currentVersion: number | undefined }
   | { outcome: 'not-found' };
 
@@ -369,6 +371,8 @@ export function createMappingRepository(table: Table) {
       const current = await get<TicketingEvent>(EVENT_KEY(eventId), EVENT_FIELDS, true);
       if (!current) return { outcome: 'not-found' };
       if (current.uitdatabankIdSource === 'manual') return { outcome: 'manual-mapping-kept', event: current };
+      if (current.uitdatabankId !== undefined && current.uitdatabankId !== uitdatabankId)
+        return { outcome: 'other-id-kept', event: current };
       if (current.version !== expectedVersion)
         return { outcome: 'version-conflict', currentVersion: current.version };
       if (current.uitdatabankId === uitdatabankId) return { outcome: 'unchanged', event: current };
@@ -390,8 +394,10 @@ export function createMappingRepository(table: Table) {
             UpdateExpression:
               'SET uitdatabankId = :id, #source = :sync, updatedAt = :at, updatedBy = :by, #version = :next' +
               (gsi1sk === undefined ? '' : ', gsi1sk = :gsi1sk'),
+            // Never over another id: a run that lost a version race must not replace what the winner stored.
             ConditionExpression:
-              '#version = :expected AND (attribute_not_exists(#source) OR #source <> :manual)',
+              '#version = :expected AND (attribute_not_exists(#source) OR #source <> :manual)' +
+              ' AND (attribute_not_exists(uitdatabankId) OR uitdatabankId = :id)',
             ExpressionAttributeNames: { '#version': 'version', '#source': 'uitdatabankIdSource' },
             ExpressionAttributeValues: {
               ':id': uitdatabankId,
@@ -410,6 +416,8 @@ export function createMappingRepository(table: Table) {
         const stored = await get<TicketingEvent>(EVENT_KEY(eventId), EVENT_FIELDS, true);
         if (!stored) return { outcome: 'not-found' };
         if (stored.uitdatabankIdSource === 'manual') return { outcome: 'manual-mapping-kept', event: stored };
+        if (stored.uitdatabankId !== undefined && stored.uitdatabankId !== uitdatabankId)
+          return { outcome: 'other-id-kept', event: stored };
         return { outcome: 'version-conflict', currentVersion: stored.version };
       }
       return { outcome: 'stored', event: next, previous: current };

@@ -190,23 +190,43 @@ describe('push state on the event item', () => {
   });
 });
 
-describe('the change feed window', () => {
-  it('is stored, and never moved back', async () => {
-    expect(await store.getFeedWindow()).toBeUndefined();
-    const now = new Date('2026-09-01T10:00:00Z');
-    expect(
-      await store.saveFeedWindow({ modifiedFrom: '2026-09-01T09:00:00+00:00', seenAtFrom: ['a'] }, now),
-    ).toBe(true);
-    expect(
-      await store.saveFeedWindow({ modifiedFrom: '2026-09-01T08:00:00+00:00', seenAtFrom: [] }, now),
-    ).toBe(false);
-    expect(
-      await store.saveFeedWindow({ modifiedFrom: '2026-09-01T09:00:00+00:00', seenAtFrom: ['a', 'b'] }, now),
-    ).toBe(true);
+describe('the UiTdatabank id the sync stores', () => {
+  it('never replaces another id the sync stored meanwhile', async () => {
+    const OTHER = '11111111-2222-4333-8444-555555555555';
+    await mappings.putEvent(event('id-kept'), undefined);
+    expect(await mappings.setSyncedUitdatabankId('id-kept', UDB, 1)).toMatchObject({ outcome: 'stored' });
 
-    expect(await store.getFeedWindow()).toEqual({
-      modifiedFrom: '2026-09-01T09:00:00+00:00',
-      seenAtFrom: ['a', 'b'],
+    // A run that read version 1, lost the race and tries again on the version it now sees.
+    const result = await mappings.setSyncedUitdatabankId('id-kept', OTHER, 2);
+
+    expect(result).toMatchObject({ outcome: 'other-id-kept' });
+    expect(await mappings.getEvent('id-kept', { consistent: true })).toMatchObject({
+      uitdatabankId: UDB,
+      version: 2,
     });
+    expect(await mappings.setSyncedUitdatabankId('id-kept', UDB, 2)).toMatchObject({ outcome: 'unchanged' });
+  });
+});
+
+describe('the change feed mark', () => {
+  it('is stored, and never moved back', async () => {
+    expect(await store.getFeedMark()).toBeUndefined();
+    const now = new Date('2026-09-01T10:00:00Z');
+    expect(await store.saveFeedMark('2026-09-01T09:00:00+00:00', now)).toBe(true);
+    expect(await store.saveFeedMark('2026-09-01T08:00:00+00:00', now)).toBe(false);
+    expect(await store.saveFeedMark('2026-09-01T09:00:00.000Z', now)).toBe(true);
+
+    expect(await store.getFeedMark()).toBe('2026-09-01T09:00:00.000Z');
+  });
+});
+
+describe('the sweep state', () => {
+  it('is stored as given, a finished cycle without a position', async () => {
+    expect(await store.getSweep()).toBeUndefined();
+    const now = new Date('2026-09-01T10:00:00Z');
+    await store.saveSweep({ cycleStartedAt: now.toISOString(), after: 'abc' }, now);
+    expect(await store.getSweep()).toEqual({ cycleStartedAt: now.toISOString(), after: 'abc' });
+    await store.saveSweep({ cycleStartedAt: now.toISOString() }, now);
+    expect(await store.getSweep()).toEqual({ cycleStartedAt: now.toISOString() });
   });
 });

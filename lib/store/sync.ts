@@ -7,7 +7,8 @@
  * | item        | pk           | sk     | attributes                                                              |
  * |-------------|--------------|--------|-------------------------------------------------------------------------|
  * | run lease   | `SYNC#LEASE` | `SYNC` | `owner`, `expiresAt` (epoch ms), `acquiredAt`                            |
- * | feed state  | `SYNC#STATE` | `SYNC` | `modifiedFrom`, `modifiedFromMs`, `seenAtFrom` (ids), `updatedAt`        |
+ * | feed state  | `SYNC#STATE` | `SYNC` | `modifiedFrom` (the high-water mark), `modifiedFromMs`, `updatedAt`      |
+ * | sweep state | `SYNC#SWEEP` | `SYNC` | `cycleStartedAt`, `after` (the last id checked; absent: cycle done)      |
  * | event (+)   | `EVENT#<id>` | `EVENT`| `syncPushed`, `syncClaim`, `syncIssues`, `syncRefreshed` (see below)     |
  *
  * On an event item:
@@ -17,8 +18,11 @@
  *   the POST may have been applied without us getting the id (timeout, 5xx), and the next run looks for the orphan.
  * - `syncIssues`: refusals that are not retried until the wanted value changes (e.g. the organizer change refused
  *   with `event-has-uitpas-ticket-sales`).
- * - `syncRefreshed`: `{ uitdatabankId, version, organizerId, permissions, at, pending? }`: the event as it was when readiness was
- *   last assessed, so a change on our side (new mapping, new version, other organizer) is assessed again.
+ * - `syncRefreshed`: `{ uitdatabankId, version, organizerId, permissions, at, pending?, seen? }`: the event as it was
+ *   when readiness was last assessed, so a change on our side (new mapping, new version, other organizer) is assessed
+ *   again; `seen` is what it saw of the UiTdatabank event (`feedSeenKey`), so the feed's overlap is not assessed twice.
+ *   What is already seen is kept per event, not in one list on the feed state: no item grows with a burst of changes.
+ * The event's readiness snapshot (`readiness`, lib/store/readiness.ts) is read along, for its organizer permission.
  *
  * Events are found through gsi1 (`ORG#<orgId>#EXTMAP`, which the mapping repository keeps on every event labelled
  * `UiTPAS` or `uitDB`; see lib/store/mappings.ts): one Query per organisation, never a Scan. gsi2 is not used.
@@ -26,8 +30,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TicketingEvent } from '../domain/mappings.js';
-import type { FeedWindow, PushFingerprint, SyncIssues } from '../domain/sync.js';
+import type { PushFingerprint, SyncIssues } from '../domain/sync.js';
+import type { OrganizerPermissionSnapshot } from '../domain/tariffs.js';
 import { EVENT_FIELDS, EVENT_KEY, EXTMAP } from './mappings.js';
+import { READINESS_ATTRIBUTE } from './readiness.js';
 import { queryPartition, type Table } from './table.js';
 
 export interface PushedState {
@@ -64,6 +70,8 @@ export interface RefreshedState {
   at: string;
   /** Set when an assessment failed transiently: the next run assesses the event again. */
   pending?: boolean;
+  /** What the assessment saw of the UiTdatabank event: `feedSeenKey` (lib/domain/sync.ts), or `SEEN_GONE`. */
+  seen?: string;
 }
 
 export interface EventSyncState {
@@ -76,12 +84,23 @@ export interface EventSyncState {
 export interface SyncEventItem {
   event: TicketingEvent;
   sync: EventSyncState;
+  /** The readiness snapshot the basket reads (lib/store/readiness.ts), reduced to what the sync compares. */
+  readiness?: { eventVersion: number; organizerPermission?: OrganizerPermissionSnapshot };
+}
+
+/** Where the daily sweep of our mapped ids is: a cycle started at `cycleStartedAt`, done up to `after`. */
+export interface SweepState {
+  cycleStartedAt: string;
+  /** The last (lower-case) UiTdatabank id checked in this cycle; undefined once the cycle is done. */
+  after?: string;
 }
 
 export type LeaseResult = { acquired: true } | { acquired: false; holder: string; expiresAt: number };
 
 const LEASE = { pk: 'SYNC#LEASE', sk: 'SYNC' };
 const STATE = { pk: 'SYNC#STATE', sk: 'SYNC' };
+const SWEEP = { pk: 'SYNC#SWEEP', sk: 'SYNC' };
+
 function toSyncEventItem(item: Record<string, unknown>): SyncEventItem {
   const event: Record<string, unknown> = {};
   for (const field of EVENT_FIELDS) if (item[field] !== undefined) event[field] = item[field];
@@ -90,7 +109,26 @@ function toSyncEventItem(item: Record<string, unknown>): SyncEventItem {
   if (item.syncClaim) sync.claim = item.syncClaim as PushClaim;
   if (item.syncIssues && Object.keys(item.syncIssues).length > 0) sync.issues = item.syncIssues as SyncIssues;
   if (item.syncRefreshed) sync.refreshed = item.syncRefreshed as RefreshedState;
-  return { event: event as unknown as TicketingEvent, sync };
+  const readiness = readinessOf(item[READINESS_ATTRIBUTE]);
+  return { event: event as unknown as TicketingEvent, sync, ...(readiness ? { readiness } : {}) };
+}
+
+/** The snapshot's version and organizer permission, when they have the expected shape. */
+function readinessOf(value: unknown): SyncEventItem['readiness'] {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { eventVersion, organizerPermission: permission } = value as Record<string, unknown>;
+  if (typeof eventVersion !== 'number') return undefined;
+  const p = permission as Record<string, unknown> | undefined;
+  const valid =
+    typeof p?.organizerId === 'string' && typeof p.permitted === 'boolean' && typeof p.checkedAt === 'string';
+  return {
+    eventVersion,
+    ...(valid
+      ? {
+          organizerPermission: { organizerId: p.organizerId, permitted: p.permitted, checkedAt: p.checkedAt },
+        }
+      : {}),
+  } as SyncEventItem['readiness'];
 }
 
 function isConditionFailure(error: unknown): boolean {
@@ -311,37 +349,44 @@ export function createSyncStore(table: Table) {
       );
     },
 
-    /** Where the change feed goes on; undefined before the first run. */
-    async getFeedWindow(): Promise<FeedWindow | undefined> {
+    /** The change feed's high-water mark; undefined before the first run. */
+    async getFeedMark(): Promise<string | undefined> {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: STATE, ConsistentRead: true }));
-      if (!Item || typeof Item.modifiedFrom !== 'string') return undefined;
-      return {
-        modifiedFrom: Item.modifiedFrom,
-        seenAtFrom: Array.isArray(Item.seenAtFrom) ? (Item.seenAtFrom as string[]) : [],
-      };
+      return typeof Item?.modifiedFrom === 'string' ? Item.modifiedFrom : undefined;
     },
 
     /**
-     * Stores the window after a page was processed. Never moves it back: a slower concurrent run (without the lease)
-     * cannot undo the progress of a faster one (false then).
+     * Stores the mark as the feed moves on. Never moves it back: a slower concurrent run (without the lease) cannot
+     * undo the progress of a faster one (false then). (An item written by an earlier version may still carry
+     * `seenAtFrom`; the Put drops it.)
      */
-    saveFeedWindow(window: FeedWindow, now: Date): Promise<boolean> {
-      const modifiedFromMs = Date.parse(window.modifiedFrom);
+    saveFeedMark(mark: string, now: Date): Promise<boolean> {
+      const modifiedFromMs = Date.parse(mark);
       return conditional(() =>
         doc.send(
           new PutCommand({
             TableName,
-            Item: {
-              ...STATE,
-              modifiedFrom: window.modifiedFrom,
-              modifiedFromMs,
-              seenAtFrom: window.seenAtFrom,
-              updatedAt: now.toISOString(),
-            },
+            Item: { ...STATE, modifiedFrom: mark, modifiedFromMs, updatedAt: now.toISOString() },
             ConditionExpression: 'attribute_not_exists(pk) OR modifiedFromMs <= :ms',
             ExpressionAttributeValues: { ':ms': modifiedFromMs },
           }),
         ),
+      );
+    },
+
+    async getSweep(): Promise<SweepState | undefined> {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: SWEEP, ConsistentRead: true }));
+      if (typeof Item?.cycleStartedAt !== 'string') return undefined;
+      return {
+        cycleStartedAt: Item.cycleStartedAt,
+        ...(typeof Item.after === 'string' ? { after: Item.after } : {}),
+      };
+    },
+
+    /** Last writer wins: two runs at once (without the lease) at worst check a batch twice. */
+    async saveSweep(state: SweepState, now: Date): Promise<void> {
+      await doc.send(
+        new PutCommand({ TableName, Item: { ...SWEEP, ...state, updatedAt: now.toISOString() } }),
       );
     },
   };

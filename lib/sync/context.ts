@@ -6,7 +6,7 @@ import type { Organisation, Promotor } from '../domain/mappings.js';
 import { logger } from '../logger.js';
 import type { SyncEventItem } from '../store/sync.js';
 import type { ResolvedOptions, SyncDeps } from './deps.js';
-import type { SyncReport } from './report.js';
+import type { StopReason, SyncReport } from './report.js';
 
 export interface RunContext {
   deps: SyncDeps;
@@ -15,7 +15,9 @@ export interface RunContext {
   now(): Date;
   /** Call before starting a unit of work: renews the lease when due; false once the run must stop starting work. */
   proceed(): Promise<boolean>;
-  stopReason(): 'deadline' | 'lease-lost' | undefined;
+  /** Stop starting work from now on (an error outside one event); the run still ends with its summary. */
+  stop(reason: StopReason): void;
+  stopReason(): StopReason | undefined;
   organisations: Map<string, Organisation>;
   promotor(promotorId: string): Promise<Promotor | undefined>;
   /** Every event labelled UiTPAS or uitDB, updated in place when the run stores something on it. */
@@ -30,18 +32,26 @@ export function createRunContext(input: {
   report: SyncReport;
   now: () => Date;
 }): RunContext {
-  const { deps, options, now } = input;
+  const { deps, options, now, report } = input;
   const promotors = new Map<string, Promise<Promotor | undefined>>();
-  let stop: 'deadline' | 'lease-lost' | undefined;
+  let stop: StopReason | undefined;
   let lastRenewal = now().getTime();
   let renewing: Promise<void> | undefined;
 
   async function renew(): Promise<void> {
     const at = now().getTime();
-    const renewed = await deps.store.renewLease(options.owner, options.leaseTtlMs, at);
+    let renewed: boolean;
+    try {
+      renewed = await deps.store.renewLease(options.owner, options.leaseTtlMs, at);
+    } catch (error) {
+      // Whether the lease is still ours is unknown: stop starting work (what runs finishes), and say why.
+      stop ??= 'lease-error';
+      report.fail('*', 'lease', error, 'renewing the run lease; the run stopped starting work');
+      return;
+    }
     if (renewed) lastRenewal = at;
     else {
-      stop = 'lease-lost';
+      stop ??= 'lease-lost';
       logger.warn('Sync lease lost: another run took over; stopping', { owner: options.owner });
     }
   }
@@ -62,6 +72,9 @@ export function createRunContext(input: {
         await renewing;
       }
       return stop === undefined;
+    },
+    stop(reason) {
+      stop ??= reason;
     },
     stopReason: () => stop,
     organisations: new Map(),
@@ -97,9 +110,10 @@ export async function forEachLimited<T>(
       const index = next;
       next += 1;
       if (index >= items.length) return;
-      if (!(await proceed())) return;
       const item = items[index] as T;
       try {
+        // `proceed` may write (the lease renewal): whatever it throws is the item's failure, never the run's.
+        if (!(await proceed())) return;
         await work(item);
       } catch (error) {
         onError(item, error);

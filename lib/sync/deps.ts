@@ -58,15 +58,26 @@ export interface SyncOptions {
   /** How long a push claim protects an in-flight `POST /events` before another run may look for an orphan. 10 min. */
   claimTtlMs?: number;
   /**
-   * How long after a create that may have been applied the next run waits before it looks for the event in Search
-   * (Search indexes new events after a short delay). Default 2 min.
+   * How long after a create that may have been applied a run waits before it concludes from an empty Search that
+   * the create did not happen, and creates again. Search indexes new events after a delay that is usually seconds
+   * but is not bounded anywhere: an orphan searched for too early is created a second time. Default 15 min.
    */
   orphanSearchDelayMs?: number;
   /** Events worked on at once. Default 8. */
   concurrency?: number;
-  /** Search page size and `start` cap: the real limits unless a test makes them small. */
+  /**
+   * Change feed page size (default 500: 2,000 embedded events are several MB to fetch and parse within one timeout,
+   * 3.2 MB from the sandbox and more from UiTdatabank, whose events carry descriptions, images and sub-events) and
+   * `start` cap (Search's 10,000 unless a test makes it small).
+   */
   feedPageLimit?: number;
   feedStartMax?: number;
+  /** Organizer ids per change feed query (`q=organizer.id:(A OR B ...)`), which keeps the URL short. Default 100. */
+  feedOrganizersPerQuery?: number;
+  /** How often the sweep of all our mapped ids starts again (catches events moved to another organizer). 24 h. */
+  sweepIntervalMs?: number;
+  /** How many of our mapped ids the sweep looks up per run (100 per Search request). Default 500. */
+  sweepBatch?: number;
   /** First run only: how far before the run's start the change feed begins. Default 1 min (clock skew). */
   initialLookbackMs?: number;
   /** Epoch ms after which no new work is started (the Lambda timeout minus a margin); what is left stays pending. */
@@ -83,6 +94,9 @@ export interface ResolvedOptions {
   concurrency: number;
   feedPageLimit: number;
   feedStartMax: number;
+  feedOrganizersPerQuery: number;
+  sweepIntervalMs: number;
+  sweepBatch: number;
   initialLookbackMs: number;
   deadline: number;
   onProgress: (progress: SyncProgress) => void;
@@ -94,10 +108,13 @@ export function resolveOptions(options: SyncOptions, defaultOwner: () => string)
     leaseTtlMs: options.leaseTtlMs ?? 120_000,
     lease: options.lease ?? true,
     claimTtlMs: options.claimTtlMs ?? 10 * 60_000,
-    orphanSearchDelayMs: options.orphanSearchDelayMs ?? 2 * 60_000,
+    orphanSearchDelayMs: options.orphanSearchDelayMs ?? 15 * 60_000,
     concurrency: Math.max(1, options.concurrency ?? 8),
-    feedPageLimit: Math.min(SEARCH_LIMIT_MAX, Math.max(1, options.feedPageLimit ?? SEARCH_LIMIT_MAX)),
+    feedPageLimit: Math.min(SEARCH_LIMIT_MAX, Math.max(1, options.feedPageLimit ?? 500)),
     feedStartMax: Math.min(SEARCH_START_MAX, Math.max(0, options.feedStartMax ?? SEARCH_START_MAX)),
+    feedOrganizersPerQuery: Math.max(1, options.feedOrganizersPerQuery ?? 100),
+    sweepIntervalMs: Math.max(0, options.sweepIntervalMs ?? 24 * 60 * 60_000),
+    sweepBatch: Math.max(0, options.sweepBatch ?? 500),
     initialLookbackMs: options.initialLookbackMs ?? 60_000,
     deadline: options.deadline ?? Number.POSITIVE_INFINITY,
     onProgress: options.onProgress ?? (() => {}),

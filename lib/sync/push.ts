@@ -6,9 +6,13 @@
  *
  * No event is created twice, even by two runs without the lease: before the POST the run claims the push on the event
  * item with a conditional write (`syncClaim`, which only holds while the event has no id and no other claim). If the
- * POST may have been applied without us getting the id (timeout, 5xx, the process died), the claim stays; the next
- * run first looks for that event in Search (same name, organizer, place and start, created after the claim) and
- * stores it instead of creating another.
+ * POST may have been applied without us getting the id (timeout, 5xx, the process died), the claim stays; a run at
+ * least `orphanSearchDelayMs` later looks for that event in Search (same name, organizer, place and start, created
+ * after the claim) and stores it instead of creating another.
+ *
+ * Nor is an event created again after its id went away: when an admin cleared a manual id that had replaced the
+ * synced one, or deleted the ticketing event and saved it again (the sync's state goes with the item, the audit trail
+ * does not), the sync takes back the UiTdatabank event it created before, unless that one was deleted in UiTdatabank.
  */
 import { UpstreamProblem, UpstreamUnavailable } from '../domain/errors.js';
 import { UITDB_LABEL } from '../domain/mappings.js';
@@ -26,7 +30,7 @@ import {
   type SyncIssues,
 } from '../domain/sync.js';
 import { logger } from '../logger.js';
-import { recordSyncedUitdatabankId } from '../mappings/events.js';
+import { lastSyncedUitdatabankId, recordSyncedUitdatabankId } from '../mappings/events.js';
 import type { PushClaim, SyncEventItem } from '../store/sync.js';
 import type { PriceInfoInput } from '../uitdatabank/client.js';
 import { idFromUri } from '../uitdatabank/ids.js';
@@ -101,13 +105,19 @@ async function create(item: SyncEventItem, plan: PushPlan, ctx: RunContext, atte
     return;
   }
 
+  if (!sync.claim) {
+    const earlier = await earlierCreate(item, ctx);
+    if (earlier && (await takeBack(item, earlier, plan, ctx)) === 'done') return;
+  }
+
   let replacing: PushClaim | undefined;
   if (sync.claim) {
     const claim = sync.claim;
+    // An empty Search only proves nothing was created once Search had time to index it (and an in-flight claim
+    // only counts as abandoned once it expired): until then, creating again could make a second event.
     const abandoned =
-      claim.state === 'uncertain'
-        ? now.getTime() >= Date.parse(claim.at) + options.orphanSearchDelayMs
-        : now.getTime() > claim.expiresAt;
+      now.getTime() >= Date.parse(claim.at) + options.orphanSearchDelayMs &&
+      (claim.state === 'uncertain' || now.getTime() > claim.expiresAt);
     if (!abandoned) {
       report.skip(
         event.eventId,
@@ -230,7 +240,7 @@ async function storeId(
   fingerprint: PushFingerprint,
   how: 'pushed' | 'adopted',
   ctx: RunContext,
-): Promise<void> {
+): Promise<boolean> {
   const { eventId } = item.event;
   const { deps, report } = ctx;
   let expectedVersion = item.event.version;
@@ -252,7 +262,7 @@ async function storeId(
         delete item.sync.claim;
         if (how === 'pushed') report.pushed += 1;
         else report.adopted += 1;
-        return;
+        return true;
       }
       case 'version-conflict': {
         if (result.currentVersion === undefined) break;
@@ -260,14 +270,21 @@ async function storeId(
         continue;
       }
       case 'manual-mapping-kept':
+      case 'other-id-kept':
       case 'not-found': {
         if (item.sync.claim) await deps.store.releaseClaim(eventId, item.sync.claim);
+        const meanwhile =
+          result.outcome === 'not-found'
+            ? 'the event was deleted'
+            : result.outcome === 'manual-mapping-kept'
+              ? 'an admin mapped it by hand'
+              : `another run stored ${result.event.uitdatabankId} for it`;
         report.warn(
-          `UiTdatabank event ${uitdatabankId} was created for ${eventId}, but ${
-            result.outcome === 'not-found' ? 'the event was deleted' : 'an admin mapped it by hand'
-          } meanwhile: the UiTdatabank event is not used by us (delete it in UiTdatabank if it is not wanted).`,
+          `UiTdatabank event ${uitdatabankId} was ${how === 'pushed' ? 'created' : 'found'} for ${eventId}, but ${meanwhile} meanwhile: the UiTdatabank event is not used by us${
+            how === 'pushed' ? ' (delete it in UiTdatabank if it is not wanted)' : ''
+          }.`,
         );
-        return;
+        return false;
       }
     }
   }
@@ -277,6 +294,76 @@ async function storeId(
     'push',
     new Error(`UiTdatabank id ${uitdatabankId} not stored: the event kept changing`),
   );
+  return false;
+}
+
+/** An UiTdatabank event this sync created for the event before, and what it last sent to it. */
+interface EarlierCreate {
+  uitdatabankId: string;
+  /** Empty when only the audit trail remembers the create: every field is then sent once. */
+  fingerprint: PushFingerprint;
+}
+
+/**
+ * The UiTdatabank event the sync created for this event before its id went away: from the push state on the item
+ * (a manual id that replaced ours, then was cleared), else from the audit trail, which outlives a DELETE of the event
+ * (the item, and its push state, do not). One DynamoDB Query per create, no upstream call; exact, where a search by
+ * name and start would miss an event whose name or start was changed in the new PUT. (Audit entries are written
+ * after the id, best-effort: a lost one is logged as an ERROR with the entry.)
+ */
+async function earlierCreate(item: SyncEventItem, ctx: RunContext): Promise<EarlierCreate | undefined> {
+  const { pushed } = item.sync;
+  if (pushed?.uitdatabankId) return { uitdatabankId: pushed.uitdatabankId, fingerprint: pushed.fingerprint };
+  const stored = await lastSyncedUitdatabankId(item.event.eventId, { audit: ctx.deps.audit });
+  return stored === undefined ? undefined : { uitdatabankId: stored, fingerprint: {} };
+}
+
+/**
+ * Stores the earlier UiTdatabank event again (reported as `adopted`) and sends what changed since, instead of
+ * creating a second one. `create` when that is the right thing after all: the earlier event was deleted in
+ * UiTdatabank, or another of our events is mapped to it now.
+ */
+async function takeBack(
+  item: SyncEventItem,
+  earlier: EarlierCreate,
+  plan: PushPlan,
+  ctx: RunContext,
+): Promise<'done' | 'create'> {
+  const { eventId } = item.event;
+  const id = earlier.uitdatabankId;
+  if (ctx.knownUitdatabankIds.has(id.toLowerCase())) {
+    ctx.report.warn(
+      `UiTdatabank event ${id}, which the sync created for ${eventId} before, is mapped to another of our events now: a new one is created for ${eventId}.`,
+    );
+    return 'create';
+  }
+  let live: boolean;
+  try {
+    const found = await ctx.deps.entry.getEvent(id);
+    live = found !== null && found.workflowStatus !== 'DELETED';
+  } catch (error) {
+    // A body we cannot read is still an event that exists; anything else: no answer, so no create either.
+    if (error instanceof UpstreamUnavailable && error.reason === 'invalid-response') live = true;
+    else {
+      ctx.report.fail(
+        eventId,
+        'push',
+        error,
+        `looking up ${id}, which the sync created for this event before`,
+      );
+      return 'done';
+    }
+  }
+  if (!live) {
+    ctx.report.warn(
+      `UiTdatabank event ${id}, which the sync created for ${eventId} before, is deleted in UiTdatabank: a new one is created.`,
+    );
+    return 'create';
+  }
+  ctx.knownUitdatabankIds.add(id.toLowerCase());
+  logger.info('Taking back the UiTdatabank event the sync created before', { eventId, uitdatabankId: id });
+  if (await storeId(item, id, earlier.fingerprint, 'adopted', ctx)) await update(item, id, plan, ctx);
+  return 'done';
 }
 
 /** The event a lost create made, if UiTdatabank has it: same name, organizer, place and start, created after it. */
@@ -306,8 +393,9 @@ function isOrphanOf(candidate: UitdatabankEvent, claim: PushClaim, from: number)
   const sameInstant = (a: string | undefined, b: string) =>
     a !== undefined && Date.parse(a) === Date.parse(b);
   const created = Date.parse(candidate.created ?? '');
+  const name = typeof candidate.name === 'string' ? candidate.name : candidate.name.nl;
   return (
-    candidate.name.nl === claim.name &&
+    name === claim.name &&
     !Number.isNaN(created) &&
     created >= from &&
     idFromUri(candidate.organizer?.['@id'] ?? '', 'organizer')?.toLowerCase() ===

@@ -5,7 +5,13 @@
  */
 import { UpstreamProblem, UpstreamUnavailable } from '../domain/errors.js';
 
-export type SyncPhase = 'load' | 'permissions' | 'push' | 'refresh' | 'assess';
+export type SyncPhase = 'lease' | 'load' | 'permissions' | 'push' | 'refresh' | 'assess';
+
+/**
+ * Why a run stopped starting work: its time is up, another run took the lease, the lease could not be renewed (a
+ * DynamoDB error: the lease may be lost, so this run stops), or an error outside any one event (see `failed`).
+ */
+export type StopReason = 'deadline' | 'lease-lost' | 'lease-error' | 'error';
 
 export interface SkippedEvent {
   eventId: string;
@@ -30,15 +36,21 @@ export interface FeedFigures {
   from: string;
   to: string;
   pages: number;
-  /** Items the feed returned (boundary duplicates included) and those that are mapped to one of our events. */
+  /** Items the feed returned (boundary and overlap included) and those of them assessed for one of our events. */
   items: number;
   matched: number;
+}
+
+export interface SweepFigures {
+  /** Our mapped UiTdatabank ids looked up this run, and events assessed because what Search shows was not seen yet. */
+  checked: number;
+  assessed: number;
 }
 
 export interface SyncSummary {
   outcome: 'completed' | 'incomplete';
   /** Why an incomplete run stopped early; the rest is picked up by the next run. */
-  stopReason?: 'deadline' | 'lease-lost';
+  stopReason?: StopReason;
   owner: string;
   startedAt: string;
   finishedAt: string;
@@ -56,6 +68,8 @@ export interface SyncSummary {
   /** Events labelled uitDB / UiTPAS events with an UiTdatabank id, as read this run. */
   events: { organisations: number; uitdb: number; uitpasMapped: number };
   feed?: FeedFigures;
+  /** The daily sweep of our mapped ids, when this run did part of it. */
+  sweep?: SweepFigures;
   permissions: 'refreshed' | 'failed';
   /** Calls made by the sync's clients, by client method. */
   upstreamCalls: Record<string, number>;
@@ -89,6 +103,7 @@ export class SyncReport {
   updated = 0;
   refreshed = 0;
   feed: FeedFigures | undefined;
+  sweep: SweepFigures | undefined;
   readonly skipped: SkippedEvent[] = [];
   readonly failed: FailedEvent[] = [];
   readonly warnings: string[] = [];

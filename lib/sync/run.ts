@@ -7,9 +7,16 @@
  * - DynamoDB: one Query on the ORGS partition, one Query per organisation on gsi1 (whole items, 1 MB pages: for
  *   10,000 events of ~1.5 kB about 15 pages, ~1,900 read units), promotor GetItems (once each), and writes only for
  *   what changed (claim, id + audit, push state, readiness snapshot and marker).
- * - Upstream: the change feed (one Search request per 2,000 changes), `GET /permissions` once, and per change only:
- *   the Entry POST/PUTs for our changes, a UiTPAS card-systems call per assessed event. A run without changes makes one
+ * - Upstream: the change feed of our organizers only (one Search request per 500 changes of our organizers since a
+ *   few minutes before the last run, per 100 organizers), `GET /permissions` once, and per change only: the Entry
+ *   POST/PUTs for our changes, a UiTPAS card-systems call per assessed event. Plus the daily sweep of our mapped ids
+ *   (one Search request per 100 ids, at most 5 per run, until the cycle is done). A run without changes makes one
  *   Search request and one `GET /permissions`.
+ * - A create also reads the event's audit trail first (one Query): an event the sync created before is taken back,
+ *   never created twice.
+ *
+ * An error outside one event (a DynamoDB error on the lease, the load, the feed state) stops the run from starting
+ * more work; it still releases its lease and returns (and logs) its summary, with the error in `failed`.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -20,7 +27,7 @@ import { createRunContext, forEachLimited, type RunContext } from './context.js'
 import { counted, resolveOptions, type SyncDeps, type SyncOptions } from './deps.js';
 import { pushCandidates, pushPhase } from './push.js';
 import { refreshPhase } from './refresh.js';
-import { forLog, SyncReport, type SyncResult, type SyncSummary } from './report.js';
+import { forLog, type SyncPhase, SyncReport, type SyncResult, type SyncSummary } from './report.js';
 
 /** Organisations read at once. */
 const LOAD_CONCURRENCY = 4;
@@ -69,14 +76,24 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   };
   const ctx = createRunContext({ deps: countedDeps, options: resolved, report, now });
   let permissions: 'refreshed' | 'failed' = 'failed';
+  let phase: SyncPhase = 'permissions';
   try {
     const permitted = await timed(report, 'permissions', () => refreshPermissions(deps, report));
     if (permitted) permissions = 'refreshed';
     resolved.onProgress({ phase: 'permissions', message: `UiTPAS permissions ${permissions}` });
 
+    phase = 'load';
     await timed(report, 'load', () => load(ctx));
+    phase = 'push';
     await timed(report, 'push', () => pushPhase(ctx));
+    phase = 'refresh';
     await timed(report, 'refresh', () => refreshPhase(ctx, { permissions: permitted }));
+  } catch (error) {
+    // An error outside any one event (DynamoDB, a bug): the run stops here, and still ends with its summary.
+    // Without all our events, neither the push (which must know every mapped id) nor the feed may go on.
+    report.fail('*', phase, error);
+    ctx.stop('error');
+    logger.error('UiTdatabank sync stopped by an error outside one event', { phase, error: error as Error });
   } finally {
     if (resolved.lease) {
       try {
@@ -112,6 +129,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
       ).length,
     },
     ...(report.feed ? { feed: report.feed } : {}),
+    ...(report.sweep ? { sweep: report.sweep } : {}),
     permissions,
     upstreamCalls: report.upstreamCalls,
     phaseMs: report.phaseMs,

@@ -291,6 +291,48 @@ describe('Search client', () => {
     },
   );
 
+  it('parses embedded events one by one: a malformed one is set aside with its place, id and modified', async () => {
+    const other = '11111111-2222-4333-8444-555555555555';
+    server.on('GET /search/events', {
+      json: page([
+        event({ name: 'Legacy naam' }),
+        event({
+          '@id': `https://io-test.uitdatabank.be/events/${other}`,
+          calendarType: undefined,
+          modified: '2026-08-20T11:00:00+02:00',
+        }),
+        { modified: '2026-08-20T12:00:00+02:00' },
+        event({ modified: '2026-08-20T13:00:00+02:00' }),
+      ]),
+    });
+
+    const result = await search.searchEvents({ embed: true, disableDefaultFilters: true });
+
+    // A plain-string name (legacy items) is valid.
+    expect(result.member.map((member) => member.name)).toEqual([
+      'Legacy naam',
+      { nl: 'Permanente UiTPAS Test Festiviteit' },
+    ]);
+    expect(result.invalid).toEqual([
+      {
+        index: 1,
+        '@id': `https://io-test.uitdatabank.be/events/${other}`,
+        modified: '2026-08-20T11:00:00+02:00',
+        detail: expect.stringContaining('calendarType'),
+      },
+      { index: 2, modified: '2026-08-20T12:00:00+02:00', detail: expect.stringContaining('@id') },
+    ]);
+  });
+
+  it('still refuses a page that is not a page', async () => {
+    server.on('GET /search/events', { json: { member: 'no' } });
+
+    await expect(search.searchEvents({ embed: true })).rejects.toMatchObject({
+      name: 'UpstreamUnavailable',
+      reason: 'invalid-response',
+    });
+  });
+
   it('accepts bare references when not embedding', async () => {
     server.on('GET /search/events', {
       json: page([{ '@id': `https://io-test.uitdatabank.be/events/${EVENT_ID}`, '@type': 'Event' }]),

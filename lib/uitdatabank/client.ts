@@ -4,7 +4,7 @@
  * or `UpstreamProblem` / `UpstreamUnavailable` (policy table in lib/http-client/upstream.ts). Creating an event is
  * never retried; the PUT updates are idempotent and retried like DELETE.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { PubliqConfig } from '../config.js';
 import { UpstreamProblem } from '../domain/errors.js';
 import {
@@ -18,9 +18,11 @@ import { boundedInt, requireText } from '../http-client/validate.js';
 import { idFromUri, isUitdatabankId, uitdatabankUri } from './ids.js';
 import {
   createdEventSchema,
+  type EventPage,
   type EventReference,
   eventReferenceSchema,
   eventSchema,
+  type InvalidMember,
   type Language,
   organizerSchema,
   type PagedCollection,
@@ -123,9 +125,10 @@ export interface SearchEventsParams {
 }
 
 export interface SearchClient {
-  searchEvents(params: SearchEventsParams & { embed: true }): Promise<PagedCollection<UitdatabankEvent>>;
+  /** Embedded: the members that match the event schema, and the others in `invalid` (see `InvalidMember`). */
+  searchEvents(params: SearchEventsParams & { embed: true }): Promise<EventPage>;
   searchEvents(params: SearchEventsParams & { embed?: false }): Promise<PagedCollection<EventReference>>;
-  searchEvents(params: SearchEventsParams): Promise<PagedCollection<UitdatabankEvent | EventReference>>;
+  searchEvents(params: SearchEventsParams): Promise<EventPage | PagedCollection<EventReference>>;
 }
 
 export const SEARCH_START_MAX = 10_000;
@@ -232,21 +235,18 @@ export function createSearchClient(options: SearchClientOptions): SearchClient {
     headers: { 'x-client-id': options.clientId },
     ...transport(options),
   });
-  const eventsPage = pagedCollectionSchema(eventSchema);
+  // Embedded members are checked one by one (`eventsPage`): a single malformed event must not make a page unreadable.
+  const eventsPage = pagedCollectionSchema(z.unknown());
   const referencesPage = pagedCollectionSchema(eventReferenceSchema);
 
-  function searchEvents(
-    params: SearchEventsParams & { embed: true },
-  ): Promise<PagedCollection<UitdatabankEvent>>;
+  function searchEvents(params: SearchEventsParams & { embed: true }): Promise<EventPage>;
   function searchEvents(
     params: SearchEventsParams & { embed?: false },
   ): Promise<PagedCollection<EventReference>>;
-  function searchEvents(
-    params: SearchEventsParams,
-  ): Promise<PagedCollection<UitdatabankEvent | EventReference>>;
+  function searchEvents(params: SearchEventsParams): Promise<EventPage | PagedCollection<EventReference>>;
   async function searchEvents(
     params: SearchEventsParams,
-  ): Promise<PagedCollection<UitdatabankEvent | EventReference>> {
+  ): Promise<EventPage | PagedCollection<EventReference>> {
     const query = searchEventsQuery(params);
     const request: UpstreamRequest = {
       method: 'GET',
@@ -254,9 +254,16 @@ export function createSearchClient(options: SearchClientOptions): SearchClient {
       retry: 'safe',
     };
     const response = await upstream.send(request);
-    return params.embed
-      ? upstream.parse(eventsPage, response, request)
-      : upstream.parse(referencesPage, response, request);
+    if (!params.embed) return upstream.parse(referencesPage, response, request);
+    const { member, ...page } = upstream.parse(eventsPage, response, request);
+    const valid: UitdatabankEvent[] = [];
+    const invalid: InvalidMember[] = [];
+    member.forEach((raw, index) => {
+      const parsed = eventSchema.safeParse(raw);
+      if (parsed.success) valid.push(parsed.data);
+      else invalid.push(invalidMember(raw, index, parsed.error));
+    });
+    return { ...page, member: valid, invalid };
   }
 
   return { searchEvents };
@@ -317,6 +324,20 @@ export function searchClientFromConfig(
     retries: config.retries,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+}
+
+/** What can be read of a member that does not match the schema: its id and `modified` (or `created`), if strings. */
+function invalidMember(raw: unknown, index: number, error: z.ZodError): InvalidMember {
+  const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const id = text(record['@id']);
+  const modified = text(record.modified) ?? text(record.created);
+  // Zod's messages name the path and the expected type, never the value received.
+  const detail = error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+  return { index, ...(id ? { '@id': id } : {}), ...(modified ? { modified } : {}), detail };
 }
 
 function checkedId(what: string, id: string): string {

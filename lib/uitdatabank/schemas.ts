@@ -54,7 +54,8 @@ export const embeddedOrganizerSchema = z.looseObject({
 export const eventSchema = z.looseObject({
   '@id': z.string(),
   mainLanguage: openEnum(LANGUAGES),
-  name: localizedTextSchema,
+  /** A localized object; legacy events (and some imports) carry a plain string. */
+  name: nameSchema,
   calendarType: openEnum(CALENDAR_TYPES),
   startDate: z.string().optional(),
   endDate: z.string().optional(),
@@ -112,6 +113,25 @@ export interface PagedCollection<T> {
   totalItems: number;
   member: T[];
   [key: string]: unknown;
+}
+
+/**
+ * A member of a Search page that does not match `eventSchema`. The page is read member by member, so one malformed
+ * event anywhere in UiTdatabank never makes the whole page unreadable; what could be read of it is kept, so a
+ * change feed can still move past it and tell whose it was.
+ */
+export interface InvalidMember {
+  /** Its place in the page's `member` array (the valid members keep their order around it). */
+  index: number;
+  '@id'?: string;
+  modified?: string;
+  /** What did not match (paths and expectations, never values). */
+  detail: string;
+}
+
+/** An embedded Search page: the events that match the schema, and those that do not. */
+export interface EventPage extends PagedCollection<UitdatabankEvent> {
+  invalid: InvalidMember[];
 }
 
 /** `POST /events` answers 201 with the new id. */
