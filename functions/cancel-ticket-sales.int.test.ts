@@ -3,20 +3,23 @@
  * and the queue consumer picking up what UiTPAS could not take. The queue is an in-memory fake of the port.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Principal } from '../lib/domain/access.js';
 import type { TicketSalesDeps } from '../lib/ticket-sales/deps.js';
 import type { DeadLetterAlarm } from '../lib/ticket-sales/retry-cancellations.js';
+import { PASSES } from '../local/sandbox/index.js';
 import {
-  call,
-  EVENTS,
-  KEY_DEMO,
+  cancellationsDown,
+  faultNextPost,
   KEY_OTHER,
-  saleCounts,
+  minutesAhead,
+  outcomeUnknown,
+  saleLine,
+  sqsEvent,
+  stalledRegistrations,
   startTicketSalesStack,
   type TicketSalesStack,
+  ticketSalesApi,
   until,
-} from '../lib/ticket-sales/test-stack.js';
-import { PASSES } from '../local/sandbox/index.js';
+} from '../local/ticket-sales-stack.js';
 import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
 import { createHandler as createRegisterHandler } from './register-ticket-sales.js';
 import { createHandler as createRetryHandler } from './retry-cancellations.js';
@@ -24,101 +27,44 @@ import { createHandler as createSweepHandler } from './sweep-held-sales.js';
 
 const DELETE_SALE = 'DELETE /uitpas/ticket-sales/{ticketSaleId}';
 const PROBLEM = 'urn:uitpas-ticketing:problem:';
-const UITPAS_DOWN = {
-  method: 'DELETE',
-  path: /^\/uitpas\/ticket-sales\/.+/,
-  kind: 'status',
-  status: 503,
-} as const;
 
 let stack: TicketSalesStack;
 const alarms: DeadLetterAlarm[] = [];
 let registerDeps: Partial<TicketSalesDeps> = {};
 let cancelDeps: Partial<TicketSalesDeps> = {};
-const register = createRegisterHandler(() => stack.deps(registerDeps));
-const cancelHandler = createCancelHandler(() => stack.deps(cancelDeps));
+const api = ticketSalesApi({
+  register: createRegisterHandler(() => stack.deps(registerDeps)),
+  cancel: createCancelHandler(() => stack.deps(cancelDeps)),
+});
+const { cancel } = api;
 /** The sweep as the schedule runs it, `minutes` from now. */
-const sweepAt = (minutes: number) =>
-  createSweepHandler(() => stack.deps({ now: () => new Date(Date.now() + minutes * 60_000) }))();
-const consumer = createRetryHandler(() => ({
-  ...stack.deps(),
-  redelivery: stack.queue,
-  maxReceives: 8,
-  alarm: (details) => alarms.push(details),
-}));
-let orderNumber = 0;
-/** POSTs counted before a helper reset the request log (to count the DELETEs of the test alone). */
-let earlierPosts = 0;
+const sweepAt = (minutes: number) => createSweepHandler(() => stack.deps(minutesAhead(minutes)))();
+const consumer = createRetryHandler(() => stack.retryDeps((details) => alarms.push(details)));
 
 beforeAll(async () => {
-  stack = await startTicketSalesStack({ tablePrefix: 'cancel' });
+  stack = await startTicketSalesStack({ tableName: 'cancel' });
 });
 afterAll(() => stack.close());
 beforeEach(async () => {
   alarms.length = 0;
   registerDeps = {};
   cancelDeps = {};
-  earlierPosts = 0;
   await stack.fresh();
 });
 
-const line = (lineId: string, uitpasNumber: string, quantity = 1) => ({
-  lineId,
-  eventId: EVENTS.festival,
-  uitpasNumber,
-  tariffId: 'SOCIALTARIFF',
-  regularPrice: 10,
-  quantity,
-});
+const line = (lineId: string, uitpasNumber: string, quantity = 1) =>
+  saleLine({ lineId, uitpasNumber, quantity });
 
+/** A held order (by default two lines, three sales); the request log starts afresh after it. */
 async function registered(lines = [line('a', PASSES.socialTariff), line('b', PASSES.groupSocialTariff, 2)]) {
-  const orderId = `order-${++orderNumber}`;
-  const response = await call(register, KEY_DEMO, {
-    method: 'POST',
-    route: '/v1/ticket-sales',
-    body: { orderId, lines },
-  });
+  const { orderId, response } = await api.registerNew(lines);
   expect(response.statusCode).toBe(201);
-  earlierPosts += stack.sandbox.requests.count('POST /uitpas/ticket-sales');
-  stack.sandbox.requests.reset();
+  stack.resetRequests();
   return { orderId, order: response.body };
 }
 
-/** Every POST of the test (also those before a reset of the request log), and the sales the sandbox holds. */
-const counts = () => {
-  const now = saleCounts(stack.sandbox);
-  return { ...now, posts: now.posts + earlierPosts };
-};
-
-const cancel = (orderId: string, options: { lineId?: string; principal?: Principal } = {}) =>
-  call(cancelHandler, options.principal ?? KEY_DEMO, {
-    method: 'DELETE',
-    route: '/v1/ticket-sales/{orderId}',
-    pathParameters: { orderId },
-    ...(options.lineId ? { query: { lineId: options.lineId } } : {}),
-  });
-
 const deliver = (orderId: string, receiveCount = 1, messageId = 'm-1') =>
-  consumer({
-    Records: [
-      {
-        messageId,
-        receiptHandle: `receipt-${messageId}-${receiveCount}`,
-        body: JSON.stringify({ orderId }),
-        attributes: {
-          ApproximateReceiveCount: String(receiveCount),
-          SentTimestamp: '0',
-          SenderId: 'test',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:cancellations',
-        awsRegion: 'eu-west-1',
-      },
-    ],
-  });
+  consumer(sqsEvent([{ messageId, body: JSON.stringify({ orderId }), receiveCount }]));
 
 const deletes = () => stack.sandbox.requests.count(DELETE_SALE);
 const active = () => stack.sandbox.state.activeTicketSales();
@@ -142,7 +88,7 @@ describe('cancelling', () => {
     expect(second.statusCode).toBe(200);
     expect(second.body).toEqual(first.body);
     expect(deletes()).toBe(3);
-    expect(counts()).toEqual({ posts: 1, total: 3, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 3, active: 0 });
     expect(stack.queue.messages).toHaveLength(0);
   });
 
@@ -159,7 +105,7 @@ describe('cancelling', () => {
     expect(deletes()).toBe(2);
     expect(active().map((sale) => sale.uitpasNumber)).toEqual([PASSES.socialTariff]);
     expect((await cancel(orderId, { lineId: 'nope' })).body.type).toBe(`${PROBLEM}line-not-found`);
-    expect(counts()).toEqual({ posts: 1, total: 3, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 3, active: 1 });
   });
 
   it('counts a sale UiTPAS no longer knows as cancelled', async () => {
@@ -171,55 +117,39 @@ describe('cancelling', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body.status).toBe('CANCELLED');
     expect(stack.sandbox.requests.filter(DELETE_SALE).map((r) => r.status)).toEqual([404]);
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 0 });
   });
 
   it('refuses to confirm a cancelled order', async () => {
     const { orderId } = await registered();
     await cancel(orderId);
 
-    const confirmed = await call(register, KEY_DEMO, {
-      method: 'POST',
-      route: '/v1/ticket-sales/{orderId}/confirm',
-      pathParameters: { orderId },
-    });
+    const confirmed = await api.confirm(orderId);
 
     expect(confirmed.statusCode).toBe(409);
     expect(confirmed.body).toMatchObject({ type: `${PROBLEM}order-not-held`, orderStatus: 'CANCELLED' });
-    expect(counts()).toEqual({ posts: 1, total: 3, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 3, active: 0 });
   });
 
   it('cancels a confirmed order (a refund)', async () => {
     const { orderId } = await registered([line('a', PASSES.socialTariff)]);
-    await call(register, KEY_DEMO, {
-      method: 'POST',
-      route: '/v1/ticket-sales/{orderId}/confirm',
-      pathParameters: { orderId },
-    });
+    await api.confirm(orderId);
 
     const response = await cancel(orderId);
 
     expect(response.statusCode).toBe(200);
     expect(response.body.status).toBe('CANCELLED');
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 0 });
   });
 
   it('closes an order nothing was registered for, without calling UiTPAS', async () => {
-    const orderId = `order-${++orderNumber}`;
-    stack.sandbox.faults.add({
-      method: 'POST',
-      path: '/uitpas/ticket-sales',
-      kind: 'status',
-      status: 429,
-      times: 1,
-    });
+    const orderId = api.nextOrderId();
+    faultNextPost(stack.sandbox, { kind: 'status', status: 429 });
     const body = { orderId, lines: [line('a', PASSES.socialTariff)] };
-    expect(
-      (await call(register, KEY_DEMO, { method: 'POST', route: '/v1/ticket-sales', body })).statusCode,
-    ).toBe(503);
+    expect((await api.register(body)).statusCode).toBe(503);
 
     const response = await cancel(orderId);
-    const retried = await call(register, KEY_DEMO, { method: 'POST', route: '/v1/ticket-sales', body });
+    const retried = await api.register(body);
 
     expect(response.statusCode).toBe(200);
     expect(response.body.status).toBe('CANCELLED');
@@ -227,7 +157,7 @@ describe('cancelling', () => {
     // The closed order is the answer to its request from now on: nothing is registered any more.
     expect(retried.statusCode).toBe(200);
     expect(retried.body.status).toBe('CANCELLED');
-    expect(counts()).toEqual({ posts: 1, total: 0, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 0, active: 0 });
   });
 
   it('keeps other keys out: 404', async () => {
@@ -238,24 +168,18 @@ describe('cancelling', () => {
     expect(response.statusCode).toBe(404);
     expect(response.body.type).toBe(`${PROBLEM}order-not-found`);
     expect(deletes()).toBe(0);
-    expect(counts()).toEqual({ posts: 1, total: 3, active: 3 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 3, active: 3 });
   });
 });
 
 describe('while the registration is not settled', () => {
   const registerBody = (orderId: string, lines = [line('a', PASSES.socialTariff)]) =>
-    call(register, KEY_DEMO, { method: 'POST', route: '/v1/ticket-sales', body: { orderId, lines } });
+    api.register({ orderId, lines });
 
   it('keeps a cancellation asked right after a POST that UiTPAS applies late, and cancels the sale once found', async () => {
-    const orderId = `order-${++orderNumber}`;
+    const orderId = api.nextOrderId();
     // UiTPAS applies the sale 1.5 s after it got it; the client gave up after 300 ms.
-    stack.sandbox.faults.add({
-      method: 'POST',
-      path: '/uitpas/ticket-sales',
-      kind: 'latency',
-      ms: 1500,
-      times: 1,
-    });
+    faultNextPost(stack.sandbox, { kind: 'latency', ms: 1500 });
 
     const lost = await registerBody(orderId);
     const cancelled = await cancel(orderId);
@@ -267,80 +191,53 @@ describe('while the registration is not settled', () => {
     expect(cancelled.statusCode).toBe(202);
     expect(cancelled.body.status).toBe('UNKNOWN');
     expect(swept).toMatchObject({ reconciled: { registered: 1 }, cancelled: 1 });
-    expect((await stack.orders.get(orderId))?.status).toBe('CANCELLED');
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
+    expect(await stack.status(orderId)).toBe('CANCELLED');
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 0 });
   });
 
   it('cancels only the line asked when the outcome was unknown, and the other line stays held', async () => {
-    const orderId = `order-${++orderNumber}`;
-    stack.sandbox.faults.add({
-      method: 'POST',
-      path: '/uitpas/ticket-sales',
-      kind: 'delayAfterApply',
-      ms: 1000,
-      times: 1,
-    });
-    const search = stack.sandbox.faults.add({
-      method: 'GET',
-      path: '/uitpas/ticket-sales',
-      kind: 'status',
-      status: 503,
-    });
+    const orderId = api.nextOrderId();
+    const search = outcomeUnknown(stack.sandbox);
     const lines = [line('keep', PASSES.socialTariff), line('drop', PASSES.socialTariffGentbrugge)];
 
     const lost = await registerBody(orderId, lines);
     const cancelled = await cancel(orderId, { lineId: 'drop' });
     search.remove();
     await sweepAt(6);
-    const confirmed = await call(register, KEY_DEMO, {
-      method: 'POST',
-      route: '/v1/ticket-sales/{orderId}/confirm',
-      pathParameters: { orderId },
-    });
+    const confirmed = await api.confirm(orderId);
 
     expect(lost.statusCode).toBe(503);
     expect(cancelled.statusCode).toBe(202);
     expect(confirmed.statusCode).toBe(200);
     expect(confirmed.body.lines.map((l: { status: string }) => l.status)).toEqual(['CONFIRMED', 'CANCELLED']);
     expect(active().map((sale) => sale.uitpasNumber)).toEqual([PASSES.socialTariff]);
-    expect(counts()).toEqual({ posts: 1, total: 2, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 2, active: 1 });
   });
 
   it('records a cancellation asked while the registration is running (202), and the registration does it', async () => {
-    const orderId = `order-${++orderNumber}`;
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    registerDeps = {
-      uitpas: {
-        ...stack.uitpas,
-        async registerTicketSales(sales) {
-          await gate;
-          return stack.uitpas.registerTicketSales(sales);
-        },
-      },
-    };
+    const orderId = api.nextOrderId();
+    const stalled = stalledRegistrations(stack.uitpas);
+    registerDeps = { uitpas: stalled.uitpas };
     cancelDeps = { waitMs: 100 };
     const registering = registerBody(orderId);
-    await until(async () => (await stack.orders.get(orderId))?.status === 'REGISTERING');
+    await until(async () => (await stack.status(orderId)) === 'REGISTERING');
 
     const cancelled = await cancel(orderId);
-    release();
+    stalled.release();
     const registered = await registering;
 
     expect(cancelled.statusCode).toBe(202);
     expect(cancelled.body.status).toBe('REGISTERING');
     expect(registered.body.status).toBe('CANCELLED');
-    expect((await stack.orders.get(orderId))?.status).toBe('CANCELLED');
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
+    expect(await stack.status(orderId)).toBe('CANCELLED');
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 0 });
   });
 });
 
 describe('when UiTPAS cannot take the cancellation now', () => {
   it('answers 202 CANCEL_PENDING and queues it; the consumer finishes it once UiTPAS is back, once', async () => {
     const { orderId } = await registered();
-    const down = stack.sandbox.faults.add(UITPAS_DOWN);
+    const down = cancellationsDown(stack.sandbox);
 
     const pending = await cancel(orderId);
 
@@ -356,10 +253,10 @@ describe('when UiTPAS cannot take the cancellation now', () => {
     const stillDown = await deliver(orderId, 1);
     expect(stillDown.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
     expect(stack.queue.redeliveries).toEqual([{ receiptHandle: 'receipt-m-1-1', delaySeconds: 30 }]);
-    expect((await stack.orders.get(orderId))?.status).toBe('CANCEL_PENDING');
+    expect(await stack.status(orderId)).toBe('CANCEL_PENDING');
 
     down.remove();
-    stack.sandbox.requests.reset();
+    stack.resetRequests();
     const back = await deliver(orderId, 2);
     const duplicate = await deliver(orderId, 1, 'm-2');
 
@@ -367,19 +264,15 @@ describe('when UiTPAS cannot take the cancellation now', () => {
     expect(duplicate.batchItemFailures).toEqual([]);
     expect(stack.sandbox.requests.filter(DELETE_SALE).map((r) => r.status)).toEqual([204, 204, 204]);
     expect(active()).toHaveLength(0);
-    const order = await call(register, KEY_DEMO, {
-      method: 'GET',
-      route: '/v1/ticket-sales/{orderId}',
-      pathParameters: { orderId },
-    });
+    const order = await api.get(orderId);
     expect(order.body.status).toBe('CANCELLED');
     expect(alarms).toEqual([]);
-    expect(counts()).toEqual({ posts: 1, total: 3, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 3, active: 0 });
   });
 
   it('stays CANCEL_PENDING when the message cannot be sent: nothing is lost, the order is in the sweep’s index', async () => {
     const { orderId } = await registered([line('a', PASSES.socialTariff)]);
-    stack.sandbox.faults.add(UITPAS_DOWN);
+    cancellationsDown(stack.sandbox);
     stack.queue.failNext = 1;
 
     const response = await cancel(orderId);
@@ -391,6 +284,6 @@ describe('when UiTPAS cannot take the cancellation now', () => {
       stack.orders.listDue('CANCEL_PENDING', new Date(Date.now() + minutes * 60_000), 10);
     expect(await due(4)).toEqual([]);
     expect((await due(6)).map((order) => order.orderId)).toEqual([orderId]);
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 });

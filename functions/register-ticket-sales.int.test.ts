@@ -6,37 +6,46 @@ import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Principal } from '../lib/domain/access.js';
 import { logger } from '../lib/logger.js';
 import type { TicketSalesDeps } from '../lib/ticket-sales/deps.js';
+import { apiEvent, lambdaContext } from '../local/api-event.js';
+import { LIMITED_EVENT_ID, PASSES, TEST_EVENT_ID } from '../local/sandbox/index.js';
 import {
-  call,
   EVENTS,
+  faultNextPost,
   KEY_DEMO,
   KEY_OTHER,
-  saleCounts,
+  minutesAhead,
+  outcomeUnknown,
+  type SaleLine,
+  saleLine,
+  searchDown,
+  stalledRegistrations,
   startTicketSalesStack,
   TEST_PASS_HASH_KEY,
   type TicketSalesStack,
+  ticketSalesApi,
   until,
-} from '../lib/ticket-sales/test-stack.js';
-import { apiEvent, lambdaContext } from '../local/api-event.js';
-import { LIMITED_EVENT_ID, PASSES, TEST_EVENT_ID } from '../local/sandbox/index.js';
+} from '../local/ticket-sales-stack.js';
 import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
 import { createHandler } from './register-ticket-sales.js';
 
 const SEARCH_SALES = 'GET /uitpas/ticket-sales';
 const PROBLEM = 'urn:uitpas-ticketing:problem:';
-const MINUTE = 60_000;
 
 let stack: TicketSalesStack;
 let deps: Partial<TicketSalesDeps> = {};
 const handler = createHandler(() => stack.deps(deps));
-let orderNumber = 0;
-const nextOrderId = () => `order-${++orderNumber}`;
+const {
+  nextOrderId,
+  register,
+  get: getOrder,
+  confirm,
+  cancel,
+} = ticketSalesApi({ register: handler, cancel: createCancelHandler(() => stack.deps(deps)) });
 
 beforeAll(async () => {
-  stack = await startTicketSalesStack({ tablePrefix: 'register' });
+  stack = await startTicketSalesStack({ tableName: 'register' });
 });
 afterAll(() => stack.close());
 beforeEach(async () => {
@@ -44,54 +53,8 @@ beforeEach(async () => {
   await stack.fresh();
 });
 
-interface LineInput {
-  lineId?: string;
-  eventId?: string;
-  uitpasNumber?: string;
-  tariffId?: string;
-  regularPrice?: number;
-  regularPriceLabel?: string;
-  quantity?: number;
-}
-
-const line = (overrides: LineInput = {}) => ({
-  lineId: 'line-1',
-  eventId: EVENTS.festival,
-  uitpasNumber: PASSES.socialTariff,
-  tariffId: 'SOCIALTARIFF',
-  regularPrice: 10,
-  regularPriceLabel: 'Basistarief',
-  quantity: 1,
-  ...overrides,
-});
-
-const register = (body: unknown, principal: Principal = KEY_DEMO) =>
-  call(handler, principal, { method: 'POST', route: '/v1/ticket-sales', body });
-const getOrder = (orderId: string, principal: Principal = KEY_DEMO) =>
-  call(handler, principal, {
-    method: 'GET',
-    route: '/v1/ticket-sales/{orderId}',
-    pathParameters: { orderId },
-  });
-const confirm = (orderId: string, principal: Principal = KEY_DEMO) =>
-  call(handler, principal, {
-    method: 'POST',
-    route: '/v1/ticket-sales/{orderId}/confirm',
-    pathParameters: { orderId },
-  });
-
-const cancelHandler = createCancelHandler(() => stack.deps(deps));
-const cancel = (orderId: string) =>
-  call(cancelHandler, KEY_DEMO, {
-    method: 'DELETE',
-    route: '/v1/ticket-sales/{orderId}',
-    pathParameters: { orderId },
-  });
-/** From now on, the requests' clock runs `minutes` ahead (after the grace a late POST gets, for instance). */
-const clockAhead = (minutes: number) => {
-  deps = { now: () => new Date(Date.now() + minutes * MINUTE) };
-};
-const counts = () => saleCounts(stack.sandbox);
+const line = (overrides: Partial<SaleLine> = {}) =>
+  saleLine({ lineId: 'line-1', regularPriceLabel: 'Basistarief', quantity: 1, ...overrides });
 
 const active = (filter: { eventId?: string; uitpasNumber?: string } = {}) =>
   stack.sandbox.state.activeTicketSales(filter);
@@ -124,7 +87,7 @@ describe('registering', () => {
     const heldUntil = Date.parse(response.body.heldUntil);
     expect(heldUntil).toBeGreaterThanOrEqual(started + 30 * 60_000 - 1000);
     expect(heldUntil).toBeLessThanOrEqual(Date.now() + 30 * 60_000);
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
     const sales = active({ uitpasNumber: PASSES.socialTariff });
     expect(sales.map((sale) => sale.id)).toEqual(response.body.lines[0].ticketSaleIds);
     expect(JSON.stringify(await stack.orders.get(orderId))).not.toContain(PASSES.socialTariff);
@@ -149,7 +112,7 @@ describe('registering', () => {
     expect(again.statusCode).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(reordered.statusCode).toBe(200);
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('refuses the same orderId with another body with a 409, registering nothing more', async () => {
@@ -160,25 +123,19 @@ describe('registering', () => {
 
     expect(other.statusCode).toBe(409);
     expect(other.body.type).toBe(`${PROBLEM}order-conflict`);
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('registers once when five identical requests arrive at the same moment, and answers all the same order', async () => {
     const orderId = nextOrderId();
-    stack.sandbox.faults.add({
-      method: 'POST',
-      path: '/uitpas/ticket-sales',
-      kind: 'latency',
-      ms: 100,
-      times: 1,
-    });
+    faultNextPost(stack.sandbox, { kind: 'latency', ms: 100 });
     const body = { orderId, lines: [line()] };
 
     const responses = await Promise.all(Array.from({ length: 5 }, () => register(body)));
 
     expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
     for (const response of responses) expect(response.body).toEqual(responses[0]?.body);
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('registers a group pass with quantity 3 as three sales, after checking what remains', async () => {
@@ -194,7 +151,7 @@ describe('registering', () => {
     expect(response.body.lines[0].ticketSaleIds).toHaveLength(3);
     expect(stack.sandbox.requests.count('GET /uitpas/tariffs')).toBe(1);
     expect(active({ uitpasNumber: PASSES.groupSocialTariff })).toHaveLength(3);
-    expect(counts()).toEqual({ posts: 1, total: 3, active: 3 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 3, active: 3 });
   });
 
   it('refuses a quantity above 1 for an individual pass before registering anything', async () => {
@@ -208,7 +165,7 @@ describe('registering', () => {
       remaining: 1,
       invalidParams: [{ pointer: '/lines/0/quantity' }],
     });
-    expect(counts()).toEqual({ posts: 0, total: 0, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 0, total: 0, active: 0 });
   });
 
   it('registers a basket of several lines in one POST and maps the sales back to their lines', async () => {
@@ -229,7 +186,7 @@ describe('registering', () => {
     expect(active({ uitpasNumber: PASSES.groupSocialTariff }).map((s) => s.id)).toEqual(b.ticketSaleIds);
     expect(active({ eventId: LIMITED_EVENT_ID }).map((s) => s.id)).toEqual(c.ticketSaleIds);
     expect(b.ticketSaleIds).toHaveLength(2);
-    expect(counts()).toEqual({ posts: 1, total: 4, active: 4 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 4, active: 4 });
   });
 });
 
@@ -258,7 +215,7 @@ describe('refusals name the line', () => {
       upstreamType: 'https://api.publiq.be/probs/uitpas/maximum-reached',
     });
     expect(second.body.endUserMessage.nl).toBeTruthy();
-    expect(counts()).toEqual({ posts: 2, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 2, total: 1, active: 1 });
     expect(active({ eventId: LIMITED_EVENT_ID })).toHaveLength(1);
     expect(active({ uitpasNumber: PASSES.socialTariffGentbrugge })).toHaveLength(0);
     expect((await getOrder(orderId)).body.status).toBe('REFUSED');
@@ -277,7 +234,7 @@ describe('refusals name the line', () => {
     expect(retried.statusCode).toBe(201);
     expect(retried.body.status).toBe('HELD');
     // The blocker's sale (cancelled) and the retry's.
-    expect(counts()).toEqual({ posts: 3, total: 2, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 3, total: 2, active: 1 });
     expect(active({ eventId: LIMITED_EVENT_ID })).toHaveLength(1);
   });
 
@@ -298,7 +255,7 @@ describe('refusals name the line', () => {
       lineId: 'bad',
       invalidParams: [{ pointer: '/lines/1/eventId' }],
     });
-    expect(counts()).toEqual({ posts: 0, total: 0, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 0, total: 0, active: 0 });
     expect((await getOrder(orderId)).statusCode).toBe(404);
   });
 
@@ -316,7 +273,7 @@ describe('refusals name the line', () => {
       invalidParams: [{ pointer: '/lines/1/uitpasNumber' }],
     });
     expect(response.body.endUserMessage.nl).toBeTruthy();
-    expect(counts()).toEqual({ posts: 1, total: 0, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 0, active: 0 });
     // UiTPAS's detail names the pass; what is stored of it is masked.
     const stored = await stack.orders.get(orderId);
     expect(stored?.lastError).toMatchObject({
@@ -346,7 +303,7 @@ describe('refusals name the line', () => {
     expect(duplicate.body.invalidParams.map((p: { pointer: string }) => p.pointer)).toContain(
       '/lines/1/lineId',
     );
-    expect(counts()).toEqual({ posts: 0, total: 0, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 0, total: 0, active: 0 });
   });
 });
 
@@ -358,7 +315,7 @@ describe('lost answers', () => {
     'after UiTPAS registered the sale (%s), reconciliation finds it: HELD, no second sale',
     async (_name, fault) => {
       const orderId = nextOrderId();
-      stack.sandbox.faults.add({ method: 'POST', path: '/uitpas/ticket-sales', times: 1, ...fault });
+      faultNextPost(stack.sandbox, fault);
 
       const response = await register({
         orderId,
@@ -374,7 +331,7 @@ describe('lost answers', () => {
       expect(response.body.reconciliation).toMatchObject({ outcome: 'found' });
       expect(response.body.lines[0].ticketSaleIds).toEqual(active().map((sale) => sale.id));
       expect(replay.statusCode).toBe(200);
-      expect(counts()).toEqual({ posts: 1, total: 2, active: 2 });
+      expect(stack.counts()).toEqual({ posts: 1, total: 2, active: 2 });
       expect(stack.sandbox.requests.count(SEARCH_SALES)).toBeGreaterThanOrEqual(1);
     },
   );
@@ -387,7 +344,7 @@ describe('lost answers', () => {
     async (_name, fault) => {
       const orderId = nextOrderId();
       const body = { orderId, lines: [line()] };
-      stack.sandbox.faults.add({ method: 'POST', path: '/uitpas/ticket-sales', times: 1, ...fault });
+      faultNextPost(stack.sandbox, fault);
 
       const lost = await register(body);
       const tooEarly = await register(body);
@@ -397,36 +354,24 @@ describe('lost answers', () => {
       expect(lost.body).toMatchObject({ type: `${PROBLEM}uitpas-unavailable`, outcome: 'unknown' });
       expect(tooEarly.statusCode).toBe(503);
       expect(tooEarly.body.outcome).toBe('unknown');
-      expect(counts()).toEqual({ posts: 1, total: 0, active: 0 });
+      expect(stack.counts()).toEqual({ posts: 1, total: 0, active: 0 });
       const searchesBefore = stack.sandbox.requests.count(SEARCH_SALES);
 
-      clockAhead(6);
+      deps = minutesAhead(6);
       const retried = await register(body);
 
       expect(retried.statusCode).toBe(201);
       expect(retried.body.status).toBe('HELD');
       // The retry checked UiTPAS once more before posting again.
       expect(stack.sandbox.requests.count(SEARCH_SALES)).toBeGreaterThan(searchesBefore);
-      expect(counts()).toEqual({ posts: 2, total: 1, active: 1 });
+      expect(stack.counts()).toEqual({ posts: 2, total: 1, active: 1 });
     },
   );
 
   it('when neither the POST nor the search answers, the order is UNKNOWN; the next request reconciles and never posts again', async () => {
     const orderId = nextOrderId();
     const body = { orderId, lines: [line()] };
-    stack.sandbox.faults.add({
-      method: 'POST',
-      path: '/uitpas/ticket-sales',
-      kind: 'delayAfterApply',
-      ms: 1000,
-      times: 1,
-    });
-    const search = stack.sandbox.faults.add({
-      method: 'GET',
-      path: '/uitpas/ticket-sales',
-      kind: 'status',
-      status: 503,
-    });
+    const search = outcomeUnknown(stack.sandbox);
 
     const lost = await register(body);
     const stillDown = await register(body);
@@ -444,19 +389,13 @@ describe('lost answers', () => {
     });
     expect(settled.statusCode).toBe(200);
     expect(settled.body).toMatchObject({ status: 'HELD', reconciliation: { outcome: 'found' } });
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('when UiTPAS says it is too busy (429, not applied), it answers 503 without searching, and the retry registers', async () => {
     const orderId = nextOrderId();
     const body = { orderId, lines: [line()] };
-    stack.sandbox.faults.add({
-      method: 'POST',
-      path: '/uitpas/ticket-sales',
-      kind: 'status',
-      status: 429,
-      times: 1,
-    });
+    faultNextPost(stack.sandbox, { kind: 'status', status: 429 });
 
     const busy = await register(body);
     const retried = await register(body);
@@ -465,7 +404,7 @@ describe('lost answers', () => {
     expect(busy.body.outcome).toBe('not-sent');
     expect(stack.sandbox.requests.count(SEARCH_SALES)).toBe(0);
     expect(retried.statusCode).toBe(201);
-    expect(counts()).toEqual({ posts: 2, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 2, total: 1, active: 1 });
   });
 });
 
@@ -474,17 +413,11 @@ describe('a POST UiTPAS applies late', () => {
     const orderId = nextOrderId();
     const body = { orderId, lines: [line()] };
     // UiTPAS applies the sale 1.5 s after it got it; the client gave up after 300 ms.
-    stack.sandbox.faults.add({
-      method: 'POST',
-      path: '/uitpas/ticket-sales',
-      kind: 'latency',
-      ms: 1500,
-      times: 1,
-    });
+    faultNextPost(stack.sandbox, { kind: 'latency', ms: 1500 });
 
     const lost = await register(body);
     const early = await register(body);
-    const countsBefore = counts();
+    const countsBefore = stack.counts();
     await until(() => stack.sandbox.state.ticketSales().length > 0);
     const settled = await register(body);
 
@@ -499,24 +432,19 @@ describe('a POST UiTPAS applies late', () => {
     expect(settled.statusCode).toBe(200);
     expect(settled.body).toMatchObject({ status: 'HELD', reconciliation: { outcome: 'found' } });
     expect(settled.body.lines[0].ticketSaleIds).toEqual(active().map((sale) => sale.id));
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('a cancellation asked while the outcome was unknown stops the next identical request from posting', async () => {
     const orderId = nextOrderId();
     const body = { orderId, lines: [line()] };
-    stack.sandbox.faults.add({ method: 'POST', path: '/uitpas/ticket-sales', kind: 'timeout', times: 1 });
-    const search = stack.sandbox.faults.add({
-      method: 'GET',
-      path: '/uitpas/ticket-sales',
-      kind: 'status',
-      status: 503,
-    });
+    faultNextPost(stack.sandbox, { kind: 'timeout' });
+    const search = searchDown(stack.sandbox);
 
     const lost = await register(body);
     const cancelled = await cancel(orderId);
     search.remove();
-    clockAhead(6);
+    deps = minutesAhead(6);
     const again = await register(body);
 
     expect(lost.statusCode).toBe(503);
@@ -525,34 +453,23 @@ describe('a POST UiTPAS applies late', () => {
     // Nothing was registered (the grace is over): the order is closed, as the client asked, without a POST.
     expect(again.statusCode).toBe(200);
     expect(again.body.status).toBe('CANCELLED');
-    expect(counts()).toEqual({ posts: 1, total: 0, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 0, active: 0 });
   });
 
   it('a sale UiTPAS applies after the order was closed is recorded as orphaned and cancelled, with an alarm', async () => {
     const orderId = nextOrderId();
     const body = { orderId, lines: [line()] };
     const errors = vi.spyOn(logger, 'error');
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
     // The POST is on its way far longer than any lease (a stuck connection): it reaches UiTPAS only when released.
-    deps = {
-      uitpas: {
-        ...stack.uitpas,
-        async registerTicketSales(sales) {
-          await gate;
-          return stack.uitpas.registerTicketSales(sales);
-        },
-      },
-    };
+    const stalled = stalledRegistrations(stack.uitpas);
+    deps = { uitpas: stalled.uitpas };
     const pending = register(body);
-    await until(async () => (await stack.orders.get(orderId))?.status === 'REGISTERING');
+    await until(async () => (await stack.status(orderId)) === 'REGISTERING');
     // Ten minutes later, past the lease and the grace, the buyer cancels: nothing is found, the order is closed.
-    clockAhead(10);
+    deps = minutesAhead(10);
     const cancelled = await cancel(orderId);
     deps = {};
-    release();
+    stalled.release();
     const late = await pending;
     const stored = await stack.orders.get(orderId);
 
@@ -566,7 +483,7 @@ describe('a POST UiTPAS applies late', () => {
       expect.any(String),
       expect.objectContaining({ alarm: 'ticket-sale-orphaned', orderId }),
     );
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 0 });
     errors.mockRestore();
   });
 });
@@ -574,19 +491,8 @@ describe('a POST UiTPAS applies late', () => {
 describe('the lease', () => {
   it('covers the rest of the invocation plus a margin, however long the token, the POST and a 401 retry take', async () => {
     const orderId = nextOrderId();
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    deps = {
-      uitpas: {
-        ...stack.uitpas,
-        async registerTicketSales(sales) {
-          await gate;
-          return stack.uitpas.registerTicketSales(sales);
-        },
-      },
-    };
+    const stalled = stalledRegistrations(stack.uitpas);
+    deps = { uitpas: stalled.uitpas };
     const pending = handler(
       apiEvent({
         method: 'POST',
@@ -596,16 +502,16 @@ describe('the lease', () => {
       }),
       { ...lambdaContext(), getRemainingTimeInMillis: () => 20_000 },
     );
-    await until(async () => (await stack.orders.get(orderId))?.status === 'REGISTERING');
+    await until(async () => (await stack.status(orderId)) === 'REGISTERING');
     const attempt = (await stack.orders.get(orderId))?.attempt;
-    release();
+    stalled.release();
     const response = await pending;
 
     const lease = Date.parse(attempt?.leaseUntil ?? '') - Date.parse(attempt?.startedAt ?? '');
     expect(lease).toBeGreaterThan(24_000);
     expect(lease).toBeLessThanOrEqual(25_000);
     expect(response.statusCode).toBe(201);
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 });
 
@@ -622,7 +528,7 @@ describe('the stored pass', () => {
 
     expect(hash).not.toContain(plain);
     expect(hash).toContain(keyed);
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 });
 
@@ -639,25 +545,19 @@ describe('confirming and scoping', () => {
     expect(confirmed.body.confirmedAt).toBeTruthy();
     expect(again.body).toEqual(confirmed.body);
     expect((await getOrder(orderId)).body.status).toBe('CONFIRMED');
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('refuses to confirm an order nothing was registered for', async () => {
     const orderId = nextOrderId();
-    stack.sandbox.faults.add({
-      method: 'POST',
-      path: '/uitpas/ticket-sales',
-      kind: 'status',
-      status: 429,
-      times: 1,
-    });
+    faultNextPost(stack.sandbox, { kind: 'status', status: 429 });
     await register({ orderId, lines: [line()] });
 
     const response = await confirm(orderId);
 
     expect(response.statusCode).toBe(409);
     expect(response.body).toMatchObject({ type: `${PROBLEM}order-not-held`, orderStatus: 'REFUSED' });
-    expect(counts()).toEqual({ posts: 1, total: 0, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 0, active: 0 });
   });
 
   it('keeps orders to the keys of their organisations', async () => {
@@ -675,7 +575,7 @@ describe('confirming and scoping', () => {
     expect(foreignEvent.statusCode).toBe(404);
     expect(foreignEvent.body).toMatchObject({ type: `${PROBLEM}event-not-found`, lineId: 'line-1' });
     expect((await getOrder('no-such-order')).statusCode).toBe(404);
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
     expect(active({ eventId: TEST_EVENT_ID })).toHaveLength(1);
   });
 });
@@ -719,6 +619,6 @@ describe('the example events in events/', () => {
     );
     // Registered: the order, the group pass (3), the basket (2), the weekly-limit event; refused: its second sale and
     // the expired line's basket (all or nothing). Cancelled: the first order and one line of the basket.
-    expect(counts()).toEqual({ posts: 6, total: 7, active: 5 });
+    expect(stack.counts()).toEqual({ posts: 6, total: 7, active: 5 });
   });
 });

@@ -6,30 +6,34 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TicketSalesDeps } from '../lib/ticket-sales/deps.js';
 import { sweepHeldSales } from '../lib/ticket-sales/sweep.js';
+import { PASSES, TEST_EVENT_ID } from '../local/sandbox/index.js';
 import {
-  call,
-  EVENTS,
-  KEY_DEMO,
-  saleCounts,
+  cancellationsDown,
+  faultNextPost,
+  minutesAhead,
+  outcomeUnknown,
+  saleLine,
+  searchDown,
   startTicketSalesStack,
   type TicketSalesStack,
-} from '../lib/ticket-sales/test-stack.js';
-import { PASSES, TEST_EVENT_ID } from '../local/sandbox/index.js';
+  ticketSalesApi,
+} from '../local/ticket-sales-stack.js';
 import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
 import { createHandler as createRegisterHandler } from './register-ticket-sales.js';
 import { createHandler as createSweepHandler } from './sweep-held-sales.js';
 
-const MINUTE = 60_000;
 const DELETE_SALE = 'DELETE /uitpas/ticket-sales/{ticketSaleId}';
 
 let stack: TicketSalesStack;
 let registerDeps: Partial<TicketSalesDeps> = {};
-const register = createRegisterHandler(() => stack.deps(registerDeps));
-const cancelHandler = createCancelHandler(() => stack.deps());
-let orderNumber = 0;
+const api = ticketSalesApi({
+  register: createRegisterHandler(() => stack.deps(registerDeps)),
+  cancel: createCancelHandler(() => stack.deps()),
+});
+const { confirm, cancel } = api;
 
 beforeAll(async () => {
-  stack = await startTicketSalesStack({ tablePrefix: 'sweep' });
+  stack = await startTicketSalesStack({ tableName: 'sweep' });
 });
 afterAll(() => stack.close());
 beforeEach(async () => {
@@ -38,45 +42,11 @@ beforeEach(async () => {
 });
 
 /** The sweep as the schedule runs it, `minutes` from now. */
-const sweepAt = (minutes: number) =>
-  createSweepHandler(() => stack.deps({ now: () => new Date(Date.now() + minutes * MINUTE) }))();
+const sweepAt = (minutes: number) => createSweepHandler(() => stack.deps(minutesAhead(minutes)))();
 
-async function registerOrder(uitpasNumber: string = PASSES.socialTariff) {
-  const orderId = `order-${++orderNumber}`;
-  const body = {
-    orderId,
-    lines: [
-      { lineId: 'a', eventId: EVENTS.festival, uitpasNumber, tariffId: 'SOCIALTARIFF', regularPrice: 10 },
-    ],
-  };
-  const response = await call(register, KEY_DEMO, { method: 'POST', route: '/v1/ticket-sales', body });
-  return { orderId, body, response };
-}
-
-const status = async (orderId: string) => (await stack.orders.get(orderId))?.status;
-const counts = () => saleCounts(stack.sandbox);
-const cancelOrder = (orderId: string, lineId?: string) =>
-  call(cancelHandler, KEY_DEMO, {
-    method: 'DELETE',
-    route: '/v1/ticket-sales/{orderId}',
-    pathParameters: { orderId },
-    ...(lineId ? { query: { lineId } } : {}),
-  });
-/** UiTPAS refuses (503) every DELETE of this one sale until the fault is removed. */
-const cancelDown = (ticketSaleId: string) =>
-  stack.sandbox.faults.add({
-    method: 'DELETE',
-    path: `/uitpas/ticket-sales/${ticketSaleId}`,
-    kind: 'status',
-    status: 503,
-  });
+const registerOrder = (uitpasNumber: string = PASSES.socialTariff) =>
+  api.registerNew([saleLine({ uitpasNumber })]);
 const active = () => stack.sandbox.state.activeTicketSales();
-const confirm = (orderId: string) =>
-  call(register, KEY_DEMO, {
-    method: 'POST',
-    route: '/v1/ticket-sales/{orderId}/confirm',
-    pathParameters: { orderId },
-  });
 
 describe('held orders', () => {
   it('cancels an order not confirmed before heldUntil, and its late confirmation gets a 409 that says why', async () => {
@@ -91,11 +61,11 @@ describe('held orders', () => {
     expect(early).toMatchObject({ expired: 0, cancelled: 0 });
     expect(late).toMatchObject({ expired: 1, cancelled: 1, failed: 0 });
     expect(again).toMatchObject({ expired: 0, cancelled: 0 });
-    expect(await status(unconfirmed.orderId)).toBe('CANCELLED');
-    expect(await status(confirmed.orderId)).toBe('CONFIRMED');
+    expect(await stack.status(unconfirmed.orderId)).toBe('CANCELLED');
+    expect(await stack.status(confirmed.orderId)).toBe('CONFIRMED');
     expect(active().map((sale) => sale.uitpasNumber)).toEqual([PASSES.socialTariffGentbrugge]);
     expect(stack.sandbox.requests.count(DELETE_SALE)).toBe(1);
-    expect(counts()).toEqual({ posts: 2, total: 2, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 2, total: 2, active: 1 });
     const refused = await confirm(unconfirmed.orderId);
     expect(refused.statusCode).toBe(409);
     expect(refused.body.detail).toContain('the sweep cancelled');
@@ -109,17 +79,12 @@ describe('held orders', () => {
 
     expect(one.expired + two.expired).toBe(2);
     expect(stack.sandbox.requests.count(DELETE_SALE)).toBe(2);
-    expect(counts()).toEqual({ posts: 2, total: 2, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 2, total: 2, active: 0 });
   });
 
   it('leaves an expired order CANCEL_PENDING when UiTPAS is down, and finishes it at a later run', async () => {
     const { orderId } = await registerOrder();
-    const down = stack.sandbox.faults.add({
-      method: 'DELETE',
-      path: /^\/uitpas\/ticket-sales\//,
-      kind: 'status',
-      status: 503,
-    });
+    const down = cancellationsDown(stack.sandbox);
 
     const first = await sweepAt(31);
     down.remove();
@@ -130,24 +95,15 @@ describe('held orders', () => {
     expect(stack.queue.messages.map((m) => m.message)).toEqual([{ orderId }]);
     expect(tooSoon).toMatchObject({ retried: 0 });
     expect(later).toMatchObject({ retried: 1, cancelled: 1 });
-    expect(await status(orderId)).toBe('CANCELLED');
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
+    expect(await stack.status(orderId)).toBe('CANCELLED');
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 0 });
   });
 
   it('retries a cancellation whose queue message was lost', async () => {
     const { orderId } = await registerOrder();
-    const down = stack.sandbox.faults.add({
-      method: 'DELETE',
-      path: /^\/uitpas\/ticket-sales\//,
-      kind: 'status',
-      status: 503,
-    });
+    const down = cancellationsDown(stack.sandbox);
     stack.queue.failNext = 1;
-    const cancelled = await call(cancelHandler, KEY_DEMO, {
-      method: 'DELETE',
-      route: '/v1/ticket-sales/{orderId}',
-      pathParameters: { orderId },
-    });
+    const cancelled = await cancel(orderId);
     down.remove();
 
     const summary = await sweepAt(6);
@@ -155,8 +111,8 @@ describe('held orders', () => {
     expect(cancelled.statusCode).toBe(202);
     expect(stack.queue.messages).toEqual([]);
     expect(summary).toMatchObject({ retried: 1, cancelled: 1 });
-    expect(await status(orderId)).toBe('CANCELLED');
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
+    expect(await stack.status(orderId)).toBe('CANCELLED');
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 0 });
   });
 });
 
@@ -164,42 +120,32 @@ describe('pending cancellations', () => {
   it('does not let cancellations UiTPAS keeps refusing crowd out the others', async () => {
     const stuck = await registerOrder(PASSES.socialTariff);
     const other = await registerOrder(PASSES.socialTariffGentbrugge);
-    cancelDown(stuck.response.body.lines[0].ticketSaleIds[0]);
-    const otherDown = cancelDown(other.response.body.lines[0].ticketSaleIds[0]);
-    expect((await cancelOrder(stuck.orderId)).statusCode).toBe(202);
-    expect((await cancelOrder(other.orderId)).statusCode).toBe(202);
+    cancellationsDown(stack.sandbox, stuck.response.body.lines[0].ticketSaleIds[0]);
+    const otherDown = cancellationsDown(stack.sandbox, other.response.body.lines[0].ticketSaleIds[0]);
+    expect((await cancel(stuck.orderId)).statusCode).toBe(202);
+    expect((await cancel(other.orderId)).statusCode).toBe(202);
     otherDown.remove();
-    const sweep = (minutes: number) =>
-      sweepHeldSales(stack.deps({ now: () => new Date(Date.now() + minutes * MINUTE) }), { limit: 1 });
+    const sweep = (minutes: number) => sweepHeldSales(stack.deps(minutesAhead(minutes)), { limit: 1 });
 
     const first = await sweep(6);
     const second = await sweep(7);
 
     expect(first).toMatchObject({ retried: 1, stillPending: 1 });
     expect(second).toMatchObject({ retried: 1, cancelled: 1 });
-    expect(await status(other.orderId)).toBe('CANCELLED');
-    expect(await status(stuck.orderId)).toBe('CANCEL_PENDING');
-    expect(counts()).toEqual({ posts: 2, total: 2, active: 1 });
+    expect(await stack.status(other.orderId)).toBe('CANCELLED');
+    expect(await stack.status(stuck.orderId)).toBe('CANCEL_PENDING');
+    expect(stack.counts()).toEqual({ posts: 2, total: 2, active: 1 });
   });
 
   it('still expires the held lines of an order whose other line cannot be cancelled', async () => {
-    const orderId = `order-${++orderNumber}`;
-    const lines = [PASSES.socialTariff, PASSES.socialTariffGentbrugge].map((uitpasNumber, i) => ({
-      lineId: `l${i}`,
-      eventId: EVENTS.festival,
-      uitpasNumber,
-      tariffId: 'SOCIALTARIFF',
-      regularPrice: 10,
-    }));
-    const response = await call(register, KEY_DEMO, {
-      method: 'POST',
-      route: '/v1/ticket-sales',
-      body: { orderId, lines },
-    });
+    const lines = [PASSES.socialTariff, PASSES.socialTariffGentbrugge].map((uitpasNumber, i) =>
+      saleLine({ lineId: `l${i}`, uitpasNumber }),
+    );
+    const { orderId, response } = await api.registerNew(lines);
     const stuckSale = response.body.lines[1].ticketSaleIds[0];
-    cancelDown(stuckSale);
+    cancellationsDown(stack.sandbox, stuckSale);
 
-    const cancelled = await cancelOrder(orderId, 'l1');
+    const cancelled = await cancel(orderId, { lineId: 'l1' });
     const summary = await sweepAt(31);
 
     expect(cancelled.statusCode).toBe(202);
@@ -207,21 +153,16 @@ describe('pending cancellations', () => {
     const stored = await stack.orders.get(orderId);
     expect(stored?.lines.map((line) => line.status)).toEqual(['CANCELLED', 'CANCEL_PENDING']);
     expect(active().map((sale) => sale.id)).toEqual([stuckSale]);
-    expect(counts()).toEqual({ posts: 1, total: 2, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 2, active: 1 });
   });
 });
 
 describe('unsettled registrations', () => {
   it('does not adopt a sale made through another channel well after the lost attempt', async () => {
     // The lost attempt was ten minutes ago (its clock), and its POST never reached UiTPAS.
-    registerDeps = { now: () => new Date(Date.now() - 10 * MINUTE) };
-    stack.sandbox.faults.add({ method: 'POST', path: '/uitpas/ticket-sales', kind: 'timeout', times: 1 });
-    const search = stack.sandbox.faults.add({
-      method: 'GET',
-      path: '/uitpas/ticket-sales',
-      kind: 'status',
-      status: 503,
-    });
+    registerDeps = minutesAhead(-10);
+    faultNextPost(stack.sandbox, { kind: 'timeout' });
+    const search = searchDown(stack.sandbox);
     const { orderId, response } = await registerOrder();
     search.remove();
     registerDeps = {};
@@ -243,23 +184,11 @@ describe('unsettled registrations', () => {
     expect(later.expired).toBe(0);
     expect((await stack.orders.get(orderId))?.lines[0]?.ticketSaleIds).toEqual([]);
     expect(active().map((sale) => sale.id)).toEqual([foreign?.id]);
-    expect(counts()).toEqual({ posts: 2, total: 1, active: 1 });
+    expect(stack.counts()).toEqual({ posts: 2, total: 1, active: 1 });
   });
 
   it('reconciles an UNKNOWN order nobody asked about again, then cancels it when it expires', async () => {
-    stack.sandbox.faults.add({
-      method: 'POST',
-      path: '/uitpas/ticket-sales',
-      kind: 'delayAfterApply',
-      ms: 1000,
-      times: 1,
-    });
-    const search = stack.sandbox.faults.add({
-      method: 'GET',
-      path: '/uitpas/ticket-sales',
-      kind: 'status',
-      status: 503,
-    });
+    const search = outcomeUnknown(stack.sandbox);
     const { orderId, response } = await registerOrder();
     search.remove();
 
@@ -272,30 +201,14 @@ describe('unsettled registrations', () => {
     expect(tooEarly.reconciled).toEqual({ registered: 0, none: 0, unknown: 0 });
     expect(reconciled.reconciled).toEqual({ registered: 1, none: 0, unknown: 0 });
     expect(expired).toMatchObject({ expired: 1, cancelled: 1 });
-    expect(await status(orderId)).toBe('CANCELLED');
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
+    expect(await stack.status(orderId)).toBe('CANCELLED');
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 0 });
   });
 
   it('keeps a cancellation asked while the outcome was unknown, and does it once the sales are found', async () => {
-    stack.sandbox.faults.add({
-      method: 'POST',
-      path: '/uitpas/ticket-sales',
-      kind: 'delayAfterApply',
-      ms: 1000,
-      times: 1,
-    });
-    const search = stack.sandbox.faults.add({
-      method: 'GET',
-      path: '/uitpas/ticket-sales',
-      kind: 'status',
-      status: 503,
-    });
+    const search = outcomeUnknown(stack.sandbox);
     const { orderId } = await registerOrder();
-    const cancelled = await call(cancelHandler, KEY_DEMO, {
-      method: 'DELETE',
-      route: '/v1/ticket-sales/{orderId}',
-      pathParameters: { orderId },
-    });
+    const cancelled = await cancel(orderId);
     search.remove();
 
     const summary = await sweepAt(6);
@@ -303,8 +216,8 @@ describe('unsettled registrations', () => {
     expect(cancelled.statusCode).toBe(202);
     expect(cancelled.body.status).toBe('UNKNOWN');
     expect(summary).toMatchObject({ reconciled: { registered: 1, none: 0, unknown: 0 }, cancelled: 1 });
-    expect(await status(orderId)).toBe('CANCELLED');
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 0 });
+    expect(await stack.status(orderId)).toBe('CANCELLED');
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 0 });
   });
 
   it('finds the sales of a registration whose function crashed after posting', async () => {
@@ -326,12 +239,12 @@ describe('unsettled registrations', () => {
     expect(response.statusCode).toBe(500);
     expect(whileLeased.reconciled).toEqual({ registered: 0, none: 0, unknown: 0 });
     expect(afterGrace.reconciled).toEqual({ registered: 1, none: 0, unknown: 0 });
-    expect(await status(orderId)).toBe('HELD');
-    expect(counts()).toEqual({ posts: 1, total: 1, active: 1 });
+    expect(await stack.status(orderId)).toBe('HELD');
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
   it('settles a refusal after a lost POST for good once nothing turns up, and leaves it alone afterwards', async () => {
-    stack.sandbox.faults.add({ method: 'POST', path: '/uitpas/ticket-sales', kind: 'timeout', times: 1 });
+    faultNextPost(stack.sandbox, { kind: 'timeout' });
     const { orderId, response } = await registerOrder();
 
     const first = await sweepAt(6);
@@ -340,8 +253,8 @@ describe('unsettled registrations', () => {
     expect(response.statusCode).toBe(503);
     expect(first.reconciled).toEqual({ registered: 0, none: 1, unknown: 0 });
     expect(second.reconciled).toEqual({ registered: 0, none: 0, unknown: 0 });
-    expect(await status(orderId)).toBe('REFUSED');
+    expect(await stack.status(orderId)).toBe('REFUSED');
     expect((await stack.orders.get(orderId))?.uncertainSince).toBeUndefined();
-    expect(counts()).toEqual({ posts: 1, total: 0, active: 0 });
+    expect(stack.counts()).toEqual({ posts: 1, total: 0, active: 0 });
   });
 });

@@ -3,6 +3,7 @@
  * demo data, the sandbox, and real clients pointed at it. Short timeouts and tiny backoffs keep fault tests fast.
  */
 import { parsePubliqConfig } from '../lib/config.js';
+import type { BackoffOptions } from '../lib/http-client/upstream.js';
 import { createMappingRepository } from '../lib/store/mappings.js';
 import type { Table } from '../lib/store/table.js';
 import {
@@ -26,16 +27,29 @@ export interface TestStack {
   entry: EntryClient;
   search: SearchClient;
   mappings: ReturnType<typeof createMappingRepository>;
+  /** Another table on the same DynamoDB, seeded as `table` was: for tests that must never meet each other's writes. */
+  newTable(): Promise<Table>;
   close(): Promise<void>;
+}
+
+export interface Transport {
+  timeoutMs: number;
+  retries: number;
+  backoff?: BackoffOptions;
 }
 
 export interface TestStackOptions {
   tableName?: string;
   /** A DynamoDB already running elsewhere (e.g. in another process); default: dynalite in this process. */
   dynamo?: LocalDynamo;
+  /** The clients' transport: default 500 ms per attempt, 2 retries, backoff of 1 to 10 ms. */
   timeoutMs?: number;
   retries?: number;
-  seed?: boolean;
+  backoff?: BackoffOptions;
+  /** The token provider's transport, where it must differ from the clients' (default: the same). */
+  tokenTransport?: Transport;
+  /** What each table starts with: the demo data (default), nothing (`false`), or what this function writes. */
+  seed?: false | ((table: Table) => Promise<void>);
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -43,19 +57,28 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     options.dynamo ?? startLocalDynamo(),
     startSandbox({ port: 0 }),
   ]);
-  const table = await createLocalTable(dynamo.endpoint, options.tableName ?? 'test-stack');
-  if (options.seed !== false) await seedDemoData(table);
+  const tableName = options.tableName ?? 'test-stack';
+  const seed = options.seed ?? seedDemoData;
+  let tables = 0;
+  const newTable = async (): Promise<Table> => {
+    tables += 1;
+    const name = tables === 1 ? tableName : `${tableName}-${tables}`;
+    const table = await createLocalTable(dynamo.endpoint, name);
+    if (seed) await seed(table);
+    return table;
+  };
+  const table = await newTable();
   const config = parsePubliqConfig({ PUBLIQ_ENV: 'sandbox', SANDBOX_URL: sandbox.url });
-  const transport = {
+  const transport: Transport = {
     timeoutMs: options.timeoutMs ?? 500,
     retries: options.retries ?? 2,
-    backoff: { baseMs: 1, maxMs: 10 },
+    backoff: options.backoff ?? { baseMs: 1, maxMs: 10 },
   };
   const tokens = createTokenProvider({
     tokenUrl: config.urls.token,
     clientId: config.clientId,
     getClientSecret: async () => config.clientSecret ?? '',
-    ...transport,
+    ...(options.tokenTransport ?? transport),
   });
   return {
     dynamo,
@@ -66,6 +89,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     entry: createEntryClient({ baseUrl: config.urls.entry, tokens, ...transport }),
     search: createSearchClient({ baseUrl: config.urls.search, clientId: config.clientId, ...transport }),
     mappings: createMappingRepository(table),
+    newTable,
     async close() {
       await Promise.all([sandbox.close(), dynamo.close()]);
     },

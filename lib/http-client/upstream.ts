@@ -73,6 +73,18 @@ export interface UpstreamOptions {
   headers?: Record<string, string>;
 }
 
+/** What every publiq client takes from the configuration (timeout per attempt, retries), and a test's `fetch`. */
+export function transportFromConfig(
+  config: { timeoutMs: number; retries: number },
+  options: { fetch?: typeof globalThis.fetch } = {},
+): Pick<UpstreamOptions, 'timeoutMs' | 'retries' | 'fetch'> {
+  return {
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+}
+
 export interface UpstreamRequest {
   method: HttpMethod;
   url: URL;

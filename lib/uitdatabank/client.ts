@@ -12,6 +12,7 @@ import {
   type BackoffOptions,
   buildUrl,
   createUpstream,
+  transportFromConfig,
   type UpstreamRequest,
 } from '../http-client/upstream.js';
 import { boundedInt, requireText } from '../http-client/validate.js';
@@ -304,13 +305,7 @@ export function entryClientFromConfig(
   tokens: AccessTokens,
   options: { fetch?: typeof globalThis.fetch } = {},
 ): EntryClient {
-  return createEntryClient({
-    baseUrl: config.urls.entry,
-    tokens,
-    timeoutMs: config.timeoutMs,
-    retries: config.retries,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  return createEntryClient({ baseUrl: config.urls.entry, tokens, ...transportFromConfig(config, options) });
 }
 
 export function searchClientFromConfig(
@@ -320,9 +315,7 @@ export function searchClientFromConfig(
   return createSearchClient({
     baseUrl: config.urls.search,
     clientId: config.clientId,
-    timeoutMs: config.timeoutMs,
-    retries: config.retries,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...transportFromConfig(config, options),
   });
 }
 

@@ -11,6 +11,7 @@ import {
   type BackoffOptions,
   buildUrl,
   createUpstream,
+  transportFromConfig,
   type UpstreamRequest,
 } from '../http-client/upstream.js';
 import { boundedInt, requireText } from '../http-client/validate.js';
@@ -216,13 +217,7 @@ export function uitpasClientFromConfig(
   tokens: AccessTokens,
   options: { fetch?: typeof globalThis.fetch } = {},
 ): UitpasClient {
-  return createUitpasClient({
-    baseUrl: config.urls.uitpas,
-    tokens,
-    timeoutMs: config.timeoutMs,
-    retries: config.retries,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  return createUitpasClient({ baseUrl: config.urls.uitpas, tokens, ...transportFromConfig(config, options) });
 }
 
 function price(value: number): string {

@@ -7,7 +7,12 @@
 import { z } from 'zod';
 import type { PubliqConfig } from '../config.js';
 import { UpstreamUnavailable } from '../domain/errors.js';
-import { type AccessTokens, type BackoffOptions, createUpstream } from '../http-client/upstream.js';
+import {
+  type AccessTokens,
+  type BackoffOptions,
+  createUpstream,
+  transportFromConfig,
+} from '../http-client/upstream.js';
 import { logger } from '../logger.js';
 import { type ClientSecretSourceOptions, clientSecretSource } from './secret.js';
 
@@ -139,8 +144,6 @@ export function tokenProviderFromConfig(
     tokenUrl: config.urls.token,
     clientId: config.clientId,
     getClientSecret: clientSecretSource(config, options.secret),
-    timeoutMs: config.timeoutMs,
-    retries: config.retries,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...transportFromConfig(config, options),
   });
 }
