@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateApiKey, hashApiKey } from '../lib/domain/api-key.js';
@@ -72,6 +73,23 @@ describe('authorize', () => {
     now += 31_000;
     await run(key, deps);
     expect(spy).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers the invoke-local events in events/authorize', async () => {
+    process.env.TABLE_NAME = 'authorize-test';
+    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    const { handler } = await import('./authorize.js');
+    await keys.put({
+      hash: hashApiKey('local-basket-key'),
+      clientName: 'local-basket',
+      role: 'basket',
+      organisations: ['demo-org'],
+      createdAt: new Date().toISOString(),
+    });
+    const event = (name: string) =>
+      JSON.parse(readFileSync(new URL(`../events/authorize/${name}.json`, import.meta.url), 'utf8'));
+    await expect(handler(event('basket-key'))).resolves.toMatchObject({ context: { role: 'basket' } });
+    await expect(handler(event('missing-key'))).resolves.toEqual({ isAuthorized: true, context: {} });
   });
 
   it('passes a request without a key through with an empty context, so the route answers 401', async () => {

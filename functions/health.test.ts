@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { apiEvent, lambdaContext } from '../local/api-event.js';
 import { handler } from './health.js';
@@ -7,6 +8,11 @@ describe('health', () => {
     const response = await handler(apiEvent({ method: 'GET', route: '/v1/health' }), lambdaContext());
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body ?? '{}')).toMatchObject({ status: 'ok' });
+  });
+
+  it('answers the invoke-local event in events/health', async () => {
+    const event = JSON.parse(readFileSync(new URL('../events/health/get.json', import.meta.url), 'utf8'));
+    expect((await handler(event, lambdaContext())).statusCode).toBe(200);
   });
 
   it('answers an unknown route, as API Gateway’s $default route, with a problem naming it', async () => {
