@@ -14,7 +14,7 @@ import type {
 } from 'aws-lambda';
 import type { Principal } from '../lib/domain/access.js';
 import type { TicketingEvent } from '../lib/domain/mappings.js';
-import type { OrderStatus } from '../lib/domain/ticket-sales.js';
+import type { OrderStatus } from '../lib/domain/ticket-sales/index.js';
 import { memoryCancellationQueue } from '../lib/queue/cancellation-queue.js';
 import { createMappingRepository } from '../lib/store/mappings.js';
 import { createOrderRepository, type OrderRepository } from '../lib/store/orders.js';

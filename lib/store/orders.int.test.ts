@@ -1,7 +1,7 @@
 /** The order repository against dynalite: conditional writes, sale claims and the sweep's index. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../../local/dynamo.js';
-import type { Order } from '../domain/ticket-sales.js';
+import type { Order } from '../domain/ticket-sales/index.js';
 import { createOrderRepository, type OrderRepository } from './orders.js';
 
 let dynamo: LocalDynamo;

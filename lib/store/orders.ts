@@ -25,7 +25,11 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { hasPendingCancellation, type Order, pendingCancellationDueAt } from '../domain/ticket-sales.js';
+import {
+  hasPendingCancellation,
+  type Order,
+  pendingCancellationDueAt,
+} from '../domain/ticket-sales/index.js';
 import { queryPartition, type Table } from './table.js';
 
 export type OrderQueue = 'HELD' | 'CANCEL_PENDING' | 'UNSETTLED';

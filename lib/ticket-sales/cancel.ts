@@ -26,7 +26,7 @@ import {
   recordCancellations,
   requestCancellation,
   startCancelling,
-} from '../domain/ticket-sales.js';
+} from '../domain/ticket-sales/index.js';
 import { logger } from '../logger.js';
 import { type Ctx, context, enqueueRetry, mutate, type TicketSalesDeps } from './deps.js';
 import { closeUnderLease, needsReconciliation, settleUncertain, waitForLease } from './settle.js';

@@ -9,7 +9,7 @@ import {
   type Order,
   type OrderView,
   orderNotFound,
-} from '../domain/ticket-sales.js';
+} from '../domain/ticket-sales/index.js';
 import { type Ctx, context, mutate, type TicketSalesDeps } from './deps.js';
 import { waitWhileLeased } from './settle.js';
 

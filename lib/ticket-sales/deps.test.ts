@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APPLY_GRACE_MS } from '../domain/ticket-sales.js';
+import { APPLY_GRACE_MS } from '../domain/ticket-sales/index.js';
 import type { OrderRepository } from '../store/orders.js';
 import { context, DEFAULT_LEASE_MS, LEASE_MARGIN_MS, type TicketSalesDeps } from './deps.js';
 

@@ -16,7 +16,7 @@ import {
   type RegisteredSale,
   type SaleToRegister,
   touch,
-} from '../domain/ticket-sales.js';
+} from '../domain/ticket-sales/index.js';
 import { logger } from '../logger.js';
 import type { CancellationMessage, CancellationQueue } from '../queue/cancellation-queue.js';
 import type { OrderRepository } from '../store/orders.js';

@@ -14,7 +14,7 @@ import {
   type OrderRequest,
   type PlannedLine,
   quantityNotAvailable,
-} from '../domain/ticket-sales.js';
+} from '../domain/ticket-sales/index.js';
 import { problemFromUpstream } from '../domain/upstream-errors.js';
 import type { TicketSalesDeps } from './deps.js';
 

@@ -36,7 +36,7 @@ import {
   requestHash,
   retryAfterSeconds,
   salesToRegister,
-} from '../domain/ticket-sales.js';
+} from '../domain/ticket-sales/index.js';
 import { problemFromUpstream } from '../domain/upstream-errors.js';
 import { logger, maskUitpasNumber, redactString } from '../logger.js';
 import { runCancellations } from './cancel.js';

@@ -5,7 +5,7 @@
  * to the dead-letter queue; the order stays CANCEL_PENDING, and the sweep keeps retrying it.
  */
 import { z } from 'zod';
-import { hasPendingCancellation } from '../domain/ticket-sales.js';
+import { hasPendingCancellation } from '../domain/ticket-sales/index.js';
 import { logger } from '../logger.js';
 import type { CancellationRedelivery } from '../queue/cancellation-queue.js';
 import { runCancellations } from './cancel.js';

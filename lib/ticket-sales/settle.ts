@@ -32,7 +32,7 @@ import {
   uncertainStart,
   withOrphans,
   withUnregisteredStatus,
-} from '../domain/ticket-sales.js';
+} from '../domain/ticket-sales/index.js';
 import { logger } from '../logger.js';
 import type { ClaimResult } from '../store/orders.js';
 import { type Ctx, mutate, reread } from './deps.js';

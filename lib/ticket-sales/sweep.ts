@@ -22,7 +22,7 @@ import {
   leaseIsLive,
   type Order,
   pendingCancellationDueAt,
-} from '../domain/ticket-sales.js';
+} from '../domain/ticket-sales/index.js';
 import { logger } from '../logger.js';
 import type { OrderQueue } from '../store/orders.js';
 import { runCancellations } from './cancel.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Principal } from './access.js';
-import { AppError } from './errors.js';
+import type { Principal } from '../access.js';
+import { AppError } from '../errors.js';
 import {
   APPLY_GRACE_MS,
   applyGraceOver,
@@ -31,7 +31,7 @@ import {
   salesToRegister,
   startCancelling,
   statusOfLines,
-} from './ticket-sales.js';
+} from './index.js';
 
 const UDB = '5a0967f9-cc06-4c3c-9206-30481a767434';
 const PASS_A = '0900000067513';

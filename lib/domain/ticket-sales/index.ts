@@ -1,0 +1,91 @@
+/**
+ * Ticket-sale orders: the pure rules (no I/O) behind registering, reconciling, confirming and cancelling the
+ * discounted sales of a basket at UiTPAS. The use cases (lib/ticket-sales) import them from here.
+ *
+ * - `order.ts`: the order's data, its statuses and the state machine (see the diagram there)
+ * - `request.ts`: the request's identity, the POST to UiTPAS and its answer mapped back onto the lines
+ * - `reconcile.ts`: what UiTPAS's sales say about an attempt whose answer was lost (window, candidates, grace)
+ * - `cancel.ts`: cancellation rules, orphaned sales and the sweep's backoff
+ * - `views.ts`: who may see an order, and how it is answered
+ * - `problems.ts`: the problems (AppError) these rules answer
+ */
+export {
+  type CancelResults,
+  cancelRetryDelayMs,
+  cancelSince,
+  closedWithoutSales,
+  expireHeld,
+  hasPendingCancellation,
+  holdsSales,
+  linesToCancel,
+  openOrphans,
+  pendingCancellationDueAt,
+  recordCancellations,
+  requestCancellation,
+  startCancelling,
+  withOrphans,
+} from './cancel.js';
+export {
+  type Attempt,
+  cancelRequestedFor,
+  confirm,
+  isRegistered,
+  type LineStatus,
+  leaseIsLive,
+  newOrder,
+  ORDER_STATUSES,
+  type Order,
+  type OrderError,
+  type OrderLine,
+  type OrderLineRequest,
+  type OrderRequest,
+  type OrderStatus,
+  type OrphanedSale,
+  organisationsOf,
+  type PlannedLine,
+  REGISTERED_STATUSES,
+  type ReconcileReason,
+  type Reconciliation,
+  registered,
+  replan,
+  statusOfLines,
+  touch,
+  withLines,
+  withUnregisteredStatus,
+} from './order.js';
+export {
+  forLine,
+  lineNotFound,
+  orderConflict,
+  orderNotFound,
+  orderNotHeld,
+  quantityNotAvailable,
+  registrationInProgress,
+  registrationUnavailable,
+} from './problems.js';
+export {
+  APPLY_GRACE_MS,
+  applyGraceEnds,
+  applyGraceOver,
+  CLOCK_SKEW_MS,
+  decideReconciliation,
+  type ReconcileDecision,
+  reconcileWindow,
+  reconciliationCandidates,
+  retryAfterSeconds,
+  uncertainEnd,
+  uncertainStart,
+} from './reconcile.js';
+export {
+  assignRegisteredSales,
+  canonicalJson,
+  failingSale,
+  type LineAssignment,
+  lineOfSale,
+  passHash,
+  type RegisteredSale,
+  requestHash,
+  type SaleToRegister,
+  salesToRegister,
+} from './request.js';
+export { mayAccessOrder, type OrderLineView, type OrderView, orderView } from './views.js';
