@@ -64,8 +64,8 @@ describe('conditional writes', () => {
       new UpdateCommand({
         TableName: table.name,
         Key: { pk: 'EVENT#shared', sk: 'EVENT' },
-        UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk',
-        ExpressionAttributeValues: { ':pk': 'SYNC#PENDING', ':sk': 'shared' },
+        UpdateExpression: 'SET syncPushed = :pushed, readiness = :readiness',
+        ExpressionAttributeValues: { ':pushed': { at: 'then' }, ':readiness': { ready: true } },
       }),
     );
     await mappings.putEvent(event('shared', { name: 'renamed', labels: [], version: 2 }), 1);
@@ -73,10 +73,15 @@ describe('conditional writes', () => {
     const { Item } = await table.doc.send(
       new GetCommand({ TableName: table.name, Key: { pk: 'EVENT#shared', sk: 'EVENT' } }),
     );
-    expect(Item).toMatchObject({ gsi2pk: 'SYNC#PENDING', gsi2sk: 'shared', name: 'renamed', version: 3 });
+    expect(Item).toMatchObject({
+      syncPushed: { at: 'then' },
+      readiness: { ready: true },
+      name: 'renamed',
+      version: 3,
+    });
     expect(Item).not.toHaveProperty('gsi1pk');
     const read = await mappings.getEvent('shared');
-    expect(read).not.toHaveProperty('gsi2pk');
+    expect(read).not.toHaveProperty('syncPushed');
     expect(read).not.toHaveProperty('pk');
   });
 

@@ -15,10 +15,14 @@
  *   `mapped=true|false` is `begins_with(gsi1sk, 'MAPPED#' | 'UNMAPPED#')`, and within each it is ordered by start.
  *   A PUT replaces the whole item, so an event that loses its labels leaves the index by itself.
  * - `ORGS` lists every organisation, for keys that may act for all of them (`*`). Organisations are few.
- * - gsi2 is left to the UiTdatabank sync.
  *
  * Writes are UpdateItem calls that set or remove only the attributes this repository owns, so other features may keep
- * their own attributes on the same item (the sync: gsi2 keys, push state) without an admin save wiping them.
+ * their own attributes on the same item without an admin save wiping them: `readiness` (lib/store/readiness.ts) and
+ * `syncPushed`, `syncClaim`, `syncIssues`, `syncRefreshed` (lib/store/sync.ts).
+ *
+ * Other item kinds of the table, kept by their own repositories: `APIKEY#<hash>` (api-keys.ts), `AUDIT#<kind>#<id>`
+ * (audit.ts), `CACHE#UITPAS_PERMISSIONS` (permissions.ts), `SYNC#…` (sync.ts), `ORDER#<orderId>` and
+ * `TICKETSALE#<id>` with the gsi1 partitions `ORDERS#…` (orders.ts).
  *
  * Every item has `version`; every write is conditional on the version read (or on absence, for a create), so a lost
  * race fails with a 409 instead of silently overwriting. No transactions: each write touches exactly one item.
@@ -84,7 +88,7 @@ const UNMAPPED_PREFIX = 'UNMAPPED#';
 
 /**
  * The attributes each item kind owns. Reads pick only these and writes set or remove only these, so attributes that
- * other features keep on the same item (the sync's gsi2 keys and push state) survive an admin save untouched.
+ * other features keep on the same item (the sync's push state, the readiness snapshot) survive an admin save untouched.
  */
 export const EVENT_FIELDS = [
   'eventId',

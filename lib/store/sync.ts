@@ -25,7 +25,7 @@
  * The event's readiness snapshot (`readiness`, lib/store/readiness.ts) is read along, for its organizer permission.
  *
  * Events are found through gsi1 (`ORG#<orgId>#EXTMAP`, which the mapping repository keeps on every event labelled
- * `UiTPAS` or `uitDB`; see lib/store/mappings.ts): one Query per organisation, never a Scan. gsi2 is not used.
+ * `UiTPAS` or `uitDB`; see lib/store/mappings.ts): one Query per organisation, never a Scan.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';

@@ -1,6 +1,6 @@
 /**
  * The one table. Single-table design: every item has `pk`/`sk`, and items that must be listed another way carry
- * `gsi1pk`/`gsi1sk` or `gsi2pk`/`gsi2sk`. The key layout of each item kind lives in its repository; this module only
+ * `gsi1pk`/`gsi1sk` (a sparse index: each listing has its own partition prefix). The key layout of each item kind lives in its repository; this module only
  * knows the table's shape, which is read by serverless.yml as well (table-definition.json), so local and AWS agree.
  *
  * No transactions and no TTL: every invariant is kept with conditional writes.
@@ -13,7 +13,6 @@ import type { TableConfig } from '../config.js';
 import definition from './table-definition.json' with { type: 'json' };
 
 export const GSI1 = 'gsi1';
-export const GSI2 = 'gsi2';
 
 export interface Table {
   name: string;
