@@ -7,6 +7,13 @@
 
 const TABLE = { 'Fn::GetAtt': ['Table', 'Arn'] };
 const QUEUE = { 'Fn::GetAtt': ['CancellationQueue', 'Arn'] };
+/** Table actions on the items whose partition key starts with one of `prefixes` only (DynamoDB's LeadingKeys). */
+const tableItems = (actions, prefixes) => ({
+  Effect: 'Allow',
+  Action: actions,
+  Resource: TABLE,
+  Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } },
+});
 const index = (name) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Table', 'Arn'] }, `/index/${name}`]] });
 
 function policies({ service, stage }) {
@@ -42,33 +49,18 @@ function policies({ service, stage }) {
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*', 'ORDER#*', 'TICKETSALE#*'] },
         },
       },
-      {
-        Effect: 'Allow',
-        Action: ['dynamodb:PutItem'],
-        Resource: TABLE,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*', 'TICKETSALE#*'] } },
-      },
+      tableItems(['dynamodb:PutItem'], ['ORDER#*', 'TICKETSALE#*']),
       clientSecret,
       passHashKey,
     ],
     cancelTicketSales: [
-      {
-        Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-        Resource: TABLE,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*', 'TICKETSALE#*'] } },
-      },
+      tableItems(['dynamodb:GetItem', 'dynamodb:PutItem'], ['ORDER#*', 'TICKETSALE#*']),
       { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: QUEUE },
       clientSecret,
       passHashKey,
     ],
     retryCancellations: [
-      {
-        Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-        Resource: TABLE,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*'] } },
-      },
+      tableItems(['dynamodb:GetItem', 'dynamodb:PutItem'], ['ORDER#*']),
       {
         Effect: 'Allow',
         Action: [
@@ -84,12 +76,7 @@ function policies({ service, stage }) {
     ],
     sweepHeldSales: [
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
-      {
-        Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-        Resource: TABLE,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*', 'TICKETSALE#*'] } },
-      },
+      tableItems(['dynamodb:GetItem', 'dynamodb:PutItem'], ['ORDER#*', 'TICKETSALE#*']),
       { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: QUEUE },
       clientSecret,
       passHashKey,
@@ -104,19 +91,9 @@ function policies({ service, stage }) {
     syncUitdatabank: [
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
       // Before creating an event, its audit trail says whether the sync created it once already.
-      {
-        Effect: 'Allow',
-        Action: ['dynamodb:Query'],
-        Resource: TABLE,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#event#*'] } },
-      },
+      tableItems(['dynamodb:Query'], ['AUDIT#event#*']),
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: TABLE },
-      {
-        Effect: 'Allow',
-        Action: ['dynamodb:PutItem'],
-        Resource: TABLE,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SYNC#*', 'AUDIT#*'] } },
-      },
+      tableItems(['dynamodb:PutItem'], ['SYNC#*', 'AUDIT#*']),
       {
         Effect: 'Allow',
         Action: ['dynamodb:DeleteItem'],
