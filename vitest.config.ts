@@ -2,7 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['functions/**/*.test.ts', 'lib/**/*.test.ts', 'local/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'functions/**/*.test.ts',
+      'lib/**/*.test.ts',
+      'local/**/*.test.ts',
+      'sandbox/**/*.test.ts',
+      'test-support/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -5,13 +5,13 @@
  */
 
 import { createHandler } from '../functions/lookup-tariffs.js';
-import { SeenEvents } from '../lib/basket/lookup-tariffs.js';
-import { createMappingRepository } from '../lib/store/mappings.js';
-import { apiEvent, BASKET, lambdaContext } from '../local/api-event.js';
+import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
+import { SeenEvents } from '../lib/use-cases/basket/lookup-tariffs.js';
 import { startDynamoProcess } from '../local/dynamo.js';
-import { PASSES } from '../local/sandbox/index.js';
 import { DEMO_EVENTS } from '../local/seed.js';
-import { startTestStack } from '../local/test-stack.js';
+import { PASSES } from '../sandbox/index.js';
+import { apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
+import { startTestStack } from '../test-support/test-stack.js';
 import { countedTable, ms, summary, timeEach } from './stats.js';
 
 const WARMUP = 50;

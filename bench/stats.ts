@@ -1,7 +1,7 @@
 /** Small helpers for the benchmarks: percentiles, timing, and counting DynamoDB commands. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient, createTable, type Table } from '../lib/store/table.js';
-import type { TestStack } from '../local/test-stack.js';
+import { createDynamoClient, createTable, type Table } from '../lib/adapters/dynamodb/table.js';
+import type { TestStack } from '../test-support/test-stack.js';
 
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -10,24 +10,19 @@
  *   npm run bench -- sync          (BENCH_SYNC_EVENTS=2000 for a quicker look; BENCH_SYNC_CONCURRENCY=8 by default)
  */
 import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { createAuditRepository } from '../lib/adapters/dynamodb/audit.js';
+import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
+import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
+import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
+import { createSyncStore } from '../lib/adapters/dynamodb/sync.js';
+import type { Table } from '../lib/adapters/dynamodb/table.js';
 import type { TicketingEvent } from '../lib/domain/mappings.js';
-import { createAuditRepository } from '../lib/store/audit.js';
-import { createMappingRepository } from '../lib/store/mappings.js';
-import { createPermissionsCache } from '../lib/store/permissions.js';
-import { createReadinessRepository } from '../lib/store/readiness.js';
-import { createSyncStore } from '../lib/store/sync.js';
-import type { Table } from '../lib/store/table.js';
-import type { SyncDeps } from '../lib/sync/deps.js';
-import type { SyncSummary } from '../lib/sync/report.js';
-import { runSync } from '../lib/sync/run.js';
+import type { SyncDeps } from '../lib/use-cases/sync/deps.js';
+import type { SyncSummary } from '../lib/use-cases/sync/report.js';
+import { runSync } from '../lib/use-cases/sync/run.js';
 import { startDynamoProcess } from '../local/dynamo.js';
-import {
-  basePrice,
-  NON_UITPAS_ORGANIZER_ID,
-  TEST_ORGANIZER_ID,
-  TEST_PLACE_ID,
-} from '../local/sandbox/index.js';
-import { startTestStack } from '../local/test-stack.js';
+import { basePrice, NON_UITPAS_ORGANIZER_ID, TEST_ORGANIZER_ID, TEST_PLACE_ID } from '../sandbox/index.js';
+import { startTestStack } from '../test-support/test-stack.js';
 import { countedTable } from './stats.js';
 
 const EVENTS = Number(process.env.BENCH_SYNC_EVENTS ?? 10_000);
@@ -166,7 +161,7 @@ const total = (counts: Record<string, number>) => Object.values(counts).reduce((
 const feed = (summary: SyncSummary) => `${summary.feed?.pages ?? 0} / ${summary.feed?.items ?? 0}`;
 
 /**
- * The organisations and events as the mapping repository stores them (same keys, lib/store/mappings.ts), 25 items per
+ * The organisations and events as the mapping repository stores them (same keys, lib/adapters/dynamodb/mappings.ts), 25 items per
  * BatchWriteItem, unprocessed items sent again. Returns the event ids.
  */
 async function seed(table: Table, organizers: string[]): Promise<string[]> {

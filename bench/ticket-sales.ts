@@ -5,13 +5,13 @@
  * the sandbox right after it is measured, so the event's weekly limit never refuses one. Figures only.
  */
 import { createHandler } from '../functions/register-ticket-sales.js';
-import { createMappingRepository } from '../lib/store/mappings.js';
-import { createOrderRepository } from '../lib/store/orders.js';
-import { apiEvent, BASKET, lambdaContext } from '../local/api-event.js';
+import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
+import { createOrderRepository } from '../lib/adapters/dynamodb/orders.js';
 import { startDynamoProcess } from '../local/dynamo.js';
-import { PASSES } from '../local/sandbox/index.js';
 import { DEMO_EVENTS } from '../local/seed.js';
-import { startTestStack } from '../local/test-stack.js';
+import { PASSES } from '../sandbox/index.js';
+import { apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
+import { startTestStack } from '../test-support/test-stack.js';
 import { countedTable, ms, summary, timeEach } from './stats.js';
 
 const WARMUP = 20;

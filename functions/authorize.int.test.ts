@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApiKeyRepository } from '../lib/adapters/dynamodb/api-keys.js';
 import { generateApiKey, hashApiKey } from '../lib/domain/api-key.js';
-import { createApiKeyRepository } from '../lib/store/api-keys.js';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../local/dynamo.js';
 import { run } from './authorize.js';
 

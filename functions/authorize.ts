@@ -5,19 +5,19 @@
  *
  * It lets every request through, with an empty context when the key is missing or unknown. API Gateway can only
  * answer a refusal with its own plain 401/403, so the route itself refuses, with a problem+json 401 that tells the
- * caller what to do (lib/http/handler.ts). The route stack fails closed: no principal, no access.
+ * caller what to do (lib/adapters/http/handler.ts). The route stack fails closed: no principal, no access.
  */
 import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
+import { type ApiKeyRepository, createApiKeyRepository } from '../lib/adapters/dynamodb/api-keys.js';
+import { createTable } from '../lib/adapters/dynamodb/table.js';
+import { type AuthorizerContext, toAuthorizerContext } from '../lib/adapters/http/principal.js';
 import { tableConfig } from '../lib/config.js';
 import type { Principal } from '../lib/domain/access.js';
 import { hashApiKey } from '../lib/domain/api-key.js';
-import { type AuthorizerContext, toAuthorizerContext } from '../lib/http/principal.js';
 import { logger } from '../lib/logger.js';
-import { type ApiKeyRepository, createApiKeyRepository } from '../lib/store/api-keys.js';
-import { createTable } from '../lib/store/table.js';
 
 type Result = APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext | Record<string, never>>;
 

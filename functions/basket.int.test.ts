@@ -4,15 +4,15 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SeenEvents } from '../lib/basket/lookup-tariffs.js';
+import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
+import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
 import type { Principal } from '../lib/domain/access.js';
-import { assessEvent } from '../lib/readiness/assess.js';
-import { createPermissionsCache } from '../lib/store/permissions.js';
-import { createReadinessRepository } from '../lib/store/readiness.js';
-import { apiEvent, BASKET, lambdaContext } from '../local/api-event.js';
-import { CHIPS, NOT_IN_UITPAS_EVENT_ID, PASSES } from '../local/sandbox/index.js';
+import { SeenEvents } from '../lib/use-cases/basket/lookup-tariffs.js';
+import { assessEvent } from '../lib/use-cases/readiness/assess.js';
 import { DEMO_EVENTS, DEMO_ORGANISATION_ID } from '../local/seed.js';
-import { startTestStack, type TestStack } from '../local/test-stack.js';
+import { CHIPS, NOT_IN_UITPAS_EVENT_ID, PASSES } from '../sandbox/index.js';
+import { apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
+import { startTestStack, type TestStack } from '../test-support/test-stack.js';
 import { createHandler as createLookupTariffs } from './lookup-tariffs.js';
 import { createHandler as createValidatePass } from './validate-pass.js';
 

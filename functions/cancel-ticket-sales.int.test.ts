@@ -3,9 +3,9 @@
  * and the queue consumer picking up what UiTPAS could not take. The queue is an in-memory fake of the port.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TicketSalesDeps } from '../lib/ticket-sales/deps.js';
-import type { DeadLetterAlarm } from '../lib/ticket-sales/retry-cancellations.js';
-import { PASSES } from '../local/sandbox/index.js';
+import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
+import type { DeadLetterAlarm } from '../lib/use-cases/ticket-sales/retry-cancellations.js';
+import { PASSES } from '../sandbox/index.js';
 import {
   cancellationsDown,
   faultNextPost,
@@ -19,7 +19,7 @@ import {
   type TicketSalesStack,
   ticketSalesApi,
   until,
-} from '../local/ticket-sales-stack.js';
+} from '../test-support/ticket-sales-stack.js';
 import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
 import { createHandler as createRegisterHandler } from './register-ticket-sales.js';
 import { createHandler as createRetryHandler } from './retry-cancellations.js';

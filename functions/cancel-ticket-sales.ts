@@ -10,10 +10,10 @@
  * UiTPAS is called, then CANCELLED or CANCEL_PENDING); a message on the cancellation queue when pending.
  */
 import { z } from 'zod';
+import { accepted, httpRouter, ok, route } from '../lib/adapters/http/handler.js';
 import { isTicketingId, TICKETING_ID_RULE } from '../lib/domain/mappings.js';
-import { accepted, httpRouter, ok, route } from '../lib/http/handler.js';
-import { cancelTicketSales } from '../lib/ticket-sales/cancel.js';
-import type { TicketSalesDeps } from '../lib/ticket-sales/deps.js';
+import { cancelTicketSales } from '../lib/use-cases/ticket-sales/cancel.js';
+import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
 import { ticketSalesDeps } from '../lib/wiring.js';
 
 const ticketingId = z.string().refine(isTicketingId, TICKETING_ID_RULE);

@@ -3,18 +3,17 @@
  * UiTdatabank clients and the sandbox's test dataset.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMappingRepository, type MappingRepository } from '../lib/adapters/dynamodb/mappings.js';
+import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
+import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
+import type { Table } from '../lib/adapters/dynamodb/table.js';
+import { createEntryClient } from '../lib/adapters/uitdatabank/client.js';
+import { createUitpasClient, type UitpasClient } from '../lib/adapters/uitpas/client.js';
+import { createTokenProvider } from '../lib/adapters/uitpas/token.js';
 import type { Principal } from '../lib/domain/access.js';
 import type { Organisation, Promotor, TicketingEvent } from '../lib/domain/mappings.js';
 import type { ReadinessItem, ReadinessReport } from '../lib/domain/readiness.js';
-import type { ReadinessDeps } from '../lib/readiness/assess.js';
-import { createMappingRepository, type MappingRepository } from '../lib/store/mappings.js';
-import { createPermissionsCache } from '../lib/store/permissions.js';
-import { createReadinessRepository } from '../lib/store/readiness.js';
-import type { Table } from '../lib/store/table.js';
-import { createEntryClient } from '../lib/uitdatabank/client.js';
-import { createUitpasClient, type UitpasClient } from '../lib/uitpas/client.js';
-import { createTokenProvider } from '../lib/uitpas/token.js';
-import { type ApiEventInput, apiEvent, BASKET, lambdaContext } from '../local/api-event.js';
+import type { ReadinessDeps } from '../lib/use-cases/readiness/assess.js';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../local/dynamo.js';
 import {
   CARD_SYSTEMS_DISABLED_EVENT_ID,
@@ -30,7 +29,8 @@ import {
   startSandbox,
   TEST_EVENT_ID,
   TEST_ORGANIZER_ID,
-} from '../local/sandbox/index.js';
+} from '../sandbox/index.js';
+import { type ApiEventInput, apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
 import { createHandler } from './check-readiness.js';
 
 const UDB_MISSING = '00000000-0000-4000-8000-000000000000';

@@ -9,12 +9,12 @@
  * stores a small readiness snapshot on each checked event, which the basket reads to refuse a non-permitted organizer.
  */
 import { z } from 'zod';
-import { httpRouter, ok, route } from '../lib/http/handler.js';
-import { eventPathSchema, ticketingId } from '../lib/mappings/schemas.js';
+import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
+import { httpRouter, ok, route } from '../lib/adapters/http/handler.js';
 import { once } from '../lib/once.js';
-import type { ReadinessDeps } from '../lib/readiness/assess.js';
-import { checkEventReadiness, checkOrganisationReadiness } from '../lib/readiness/check.js';
-import { createReadinessRepository } from '../lib/store/readiness.js';
+import { eventPathSchema, ticketingId } from '../lib/use-cases/mapping-admin/schemas.js';
+import type { ReadinessDeps } from '../lib/use-cases/readiness/assess.js';
+import { checkEventReadiness, checkOrganisationReadiness } from '../lib/use-cases/readiness/check.js';
 import { entry, mappings, permissions, table, uitpas } from '../lib/wiring.js';
 
 const admin = { roles: ['admin'] } as const;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { apiEvent, lambdaContext } from '../local/api-event.js';
+import { apiEvent, lambdaContext } from '../test-support/api-event.js';
 import { handler } from './health.js';
 
 describe('health', () => {

@@ -4,7 +4,7 @@
  * It also serves API Gateway's `$default` route: a path or method this API does not have gets a problem+json 404
  * naming it, instead of API Gateway's bare `{"message":"Not Found"}`.
  */
-import { httpRouter, ok, route } from '../lib/http/handler.js';
+import { httpRouter, ok, route } from '../lib/adapters/http/handler.js';
 
 export const handler = httpRouter({
   'GET /v1/health': route({ auth: 'public' }, async () =>

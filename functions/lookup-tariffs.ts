@@ -3,13 +3,13 @@
  * Input: `{ eventId, uitpasNumber, regularPrice? }`. Output: the tariffs UiTPAS offers this passholder for the
  * event's standard ticket type, the shared UiTPAS ticket type to switch to, and UiTPAS's message for the buyer.
  * Side effects: none; one DynamoDB read (the event) and one call to UiTPAS `GET /tariffs`, overlapped when the
- * container has seen the event before (see lib/basket/lookup-tariffs.ts).
+ * container has seen the event before (see lib/use-cases/basket/lookup-tariffs.ts).
  */
 import { z } from 'zod';
-import { type LookupTariffsDeps, lookupTariffs, SeenEvents } from '../lib/basket/lookup-tariffs.js';
+import { httpHandler, ok } from '../lib/adapters/http/handler.js';
 import { ticketingConfig } from '../lib/config.js';
 import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../lib/domain/mappings.js';
-import { httpHandler, ok } from '../lib/http/handler.js';
+import { type LookupTariffsDeps, lookupTariffs, SeenEvents } from '../lib/use-cases/basket/lookup-tariffs.js';
 import { basketEvents, uitpas } from '../lib/wiring.js';
 
 export const lookupTariffsBody = z.object({

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuditRepository } from '../lib/adapters/dynamodb/audit.js';
+import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
 import type { Principal } from '../lib/domain/access.js';
 import { UpstreamUnavailable } from '../lib/domain/errors.js';
-import type { MappingDeps } from '../lib/mappings/deps.js';
-import { recordSyncedUitdatabankId } from '../lib/mappings/events.js';
-import { createAuditRepository } from '../lib/store/audit.js';
-import { createMappingRepository } from '../lib/store/mappings.js';
-import { type ApiEventInput, apiEvent, BASKET, lambdaContext } from '../local/api-event.js';
+import type { MappingDeps } from '../lib/use-cases/mapping-admin/deps.js';
+import { recordSyncedUitdatabankId } from '../lib/use-cases/mapping-admin/events.js';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../local/dynamo.js';
+import { type ApiEventInput, apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
 import { createHandler } from './manage-mappings.js';
 
 const TABLE = 'manage-mappings-test';

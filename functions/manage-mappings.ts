@@ -9,20 +9,33 @@
  * that id from the UiTdatabank Entry API.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createAuditRepository } from '../lib/adapters/dynamodb/audit.js';
+import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
+import { createTable } from '../lib/adapters/dynamodb/table.js';
+import { type HttpResult, httpRouter, noContent, ok, route } from '../lib/adapters/http/handler.js';
 import { tableConfig } from '../lib/config.js';
 import { AppError } from '../lib/domain/errors.js';
 import type { Versioned } from '../lib/domain/mappings.js';
-import { type HttpResult, httpRouter, noContent, ok, route } from '../lib/http/handler.js';
-import { listAudit } from '../lib/mappings/audit.js';
-import type { MappingDeps } from '../lib/mappings/deps.js';
-import { deleteEvent, getEvent, listMappingEvents, saveEvent } from '../lib/mappings/events.js';
+import { listAudit } from '../lib/use-cases/mapping-admin/audit.js';
+import type { MappingDeps } from '../lib/use-cases/mapping-admin/deps.js';
+import {
+  deleteEvent,
+  getEvent,
+  listMappingEvents,
+  saveEvent,
+} from '../lib/use-cases/mapping-admin/events.js';
 import {
   deleteOrganisation,
   getOrganisation,
   listOrganisations,
   saveOrganisation,
-} from '../lib/mappings/organisations.js';
-import { deletePromotor, getPromotor, listPromotors, savePromotor } from '../lib/mappings/promotors.js';
+} from '../lib/use-cases/mapping-admin/organisations.js';
+import {
+  deletePromotor,
+  getPromotor,
+  listPromotors,
+  savePromotor,
+} from '../lib/use-cases/mapping-admin/promotors.js';
 import {
   auditQuerySchema,
   eventBodySchema,
@@ -33,11 +46,8 @@ import {
   promotorBodySchema,
   promotorListQuerySchema,
   promotorPathSchema,
-} from '../lib/mappings/schemas.js';
-import { uitdatabankPortsFromConfig } from '../lib/mappings/uitdatabank-port.js';
-import { createAuditRepository } from '../lib/store/audit.js';
-import { createMappingRepository } from '../lib/store/mappings.js';
-import { createTable } from '../lib/store/table.js';
+} from '../lib/use-cases/mapping-admin/schemas.js';
+import { uitdatabankPortsFromConfig } from '../lib/use-cases/mapping-admin/uitdatabank-port.js';
 
 const admin = { roles: ['admin'] } as const;
 

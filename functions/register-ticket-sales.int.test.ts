@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '../lib/logger.js';
-import type { TicketSalesDeps } from '../lib/ticket-sales/deps.js';
-import { apiEvent, lambdaContext } from '../local/api-event.js';
-import { LIMITED_EVENT_ID, PASSES, TEST_EVENT_ID } from '../local/sandbox/index.js';
+import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
+import { LIMITED_EVENT_ID, PASSES, TEST_EVENT_ID } from '../sandbox/index.js';
+import { apiEvent, lambdaContext } from '../test-support/api-event.js';
 import {
   EVENTS,
   faultNextPost,
@@ -26,7 +26,7 @@ import {
   type TicketSalesStack,
   ticketSalesApi,
   until,
-} from '../local/ticket-sales-stack.js';
+} from '../test-support/ticket-sales-stack.js';
 import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
 import { createHandler } from './register-ticket-sales.js';
 

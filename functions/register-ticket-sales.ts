@@ -18,11 +18,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { z } from 'zod';
+import { created, httpRouter, ok, route } from '../lib/adapters/http/handler.js';
 import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../lib/domain/mappings.js';
-import { created, httpRouter, ok, route } from '../lib/http/handler.js';
-import { confirmTicketSales, getTicketSales } from '../lib/ticket-sales/confirm.js';
-import type { TicketSalesDeps } from '../lib/ticket-sales/deps.js';
-import { registerTicketSales } from '../lib/ticket-sales/register.js';
+import { confirmTicketSales, getTicketSales } from '../lib/use-cases/ticket-sales/confirm.js';
+import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
+import { registerTicketSales } from '../lib/use-cases/ticket-sales/register.js';
 import { ticketSalesDeps } from '../lib/wiring.js';
 
 const basket = { roles: ['basket'] } as const;

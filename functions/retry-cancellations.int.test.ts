@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DeadLetterAlarm } from '../lib/ticket-sales/retry-cancellations.js';
+import type { DeadLetterAlarm } from '../lib/use-cases/ticket-sales/retry-cancellations.js';
 import {
   cancellationsDown,
   sqsEvent,
   startTicketSalesStack,
   type TicketSalesStack,
   ticketSalesApi,
-} from '../local/ticket-sales-stack.js';
+} from '../test-support/ticket-sales-stack.js';
 import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
 import { createHandler as createRegisterHandler } from './register-ticket-sales.js';
 import { createHandler } from './retry-cancellations.js';

@@ -11,7 +11,10 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ticketSalesConfig } from '../lib/config.js';
 import { logger } from '../lib/logger.js';
 import { once } from '../lib/once.js';
-import { type RetryCancellationsDeps, retryCancellations } from '../lib/ticket-sales/retry-cancellations.js';
+import {
+  type RetryCancellationsDeps,
+  retryCancellations,
+} from '../lib/use-cases/ticket-sales/retry-cancellations.js';
 import { cancellationQueue, ticketSalesDeps } from '../lib/wiring.js';
 
 export function createHandler(deps: () => RetryCancellationsDeps) {

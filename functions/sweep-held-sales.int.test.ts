@@ -4,9 +4,9 @@
  * orders nobody asked about again.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TicketSalesDeps } from '../lib/ticket-sales/deps.js';
-import { sweepHeldSales } from '../lib/ticket-sales/sweep.js';
-import { PASSES, TEST_EVENT_ID } from '../local/sandbox/index.js';
+import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
+import { sweepHeldSales } from '../lib/use-cases/ticket-sales/sweep.js';
+import { PASSES, TEST_EVENT_ID } from '../sandbox/index.js';
 import {
   cancellationsDown,
   faultNextPost,
@@ -17,7 +17,7 @@ import {
   startTicketSalesStack,
   type TicketSalesStack,
   ticketSalesApi,
-} from '../local/ticket-sales-stack.js';
+} from '../test-support/ticket-sales-stack.js';
 import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
 import { createHandler as createRegisterHandler } from './register-ticket-sales.js';
 import { createHandler as createSweepHandler } from './sweep-held-sales.js';

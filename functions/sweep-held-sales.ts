@@ -8,8 +8,8 @@
  * late POST gets (5 minutes) is over. Conditional writes only, so overlapping runs are harmless.
  */
 
-import type { TicketSalesDeps } from '../lib/ticket-sales/deps.js';
-import { type SweepSummary, sweepHeldSales } from '../lib/ticket-sales/sweep.js';
+import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
+import { type SweepSummary, sweepHeldSales } from '../lib/use-cases/ticket-sales/sweep.js';
 import { ticketSalesDeps } from '../lib/wiring.js';
 
 export function createHandler(deps: () => TicketSalesDeps) {

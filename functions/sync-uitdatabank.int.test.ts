@@ -5,31 +5,30 @@
 import { readFileSync } from 'node:fs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../lib/domain/access.js';
-import type { Organisation, Promotor, TicketingEvent } from '../lib/domain/mappings.js';
-import { EVENT_HAS_UITPAS_TICKET_SALES } from '../lib/domain/sync.js';
-import type { MappingDeps } from '../lib/mappings/deps.js';
-import { deleteEvent, saveEvent } from '../lib/mappings/events.js';
-import type { EventBody } from '../lib/mappings/schemas.js';
-import { uitdatabankPorts } from '../lib/mappings/uitdatabank-port.js';
-import { checkEventReadiness } from '../lib/readiness/check.js';
-import { createAuditRepository } from '../lib/store/audit.js';
-import { createMappingRepository, type MappingRepository } from '../lib/store/mappings.js';
-import { createPermissionsCache } from '../lib/store/permissions.js';
-import { createReadinessRepository } from '../lib/store/readiness.js';
-import { createSyncStore } from '../lib/store/sync.js';
-import type { Table } from '../lib/store/table.js';
-import type { SyncDeps, SyncOptions } from '../lib/sync/deps.js';
-import type { SyncResult, SyncSummary } from '../lib/sync/report.js';
+import { createAuditRepository } from '../lib/adapters/dynamodb/audit.js';
+import { createMappingRepository, type MappingRepository } from '../lib/adapters/dynamodb/mappings.js';
+import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
+import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
+import { createSyncStore } from '../lib/adapters/dynamodb/sync.js';
+import type { Table } from '../lib/adapters/dynamodb/table.js';
 import {
   createEntryClient,
   createSearchClient,
   type EntryClient,
   type SearchClient,
-} from '../lib/uitdatabank/client.js';
-import { createUitpasClient, type UitpasClient } from '../lib/uitpas/client.js';
-import { createTokenProvider } from '../lib/uitpas/token.js';
-import { lambdaContext } from '../local/api-event.js';
+} from '../lib/adapters/uitdatabank/client.js';
+import { createUitpasClient, type UitpasClient } from '../lib/adapters/uitpas/client.js';
+import { createTokenProvider } from '../lib/adapters/uitpas/token.js';
+import type { Principal } from '../lib/domain/access.js';
+import type { Organisation, Promotor, TicketingEvent } from '../lib/domain/mappings.js';
+import { EVENT_HAS_UITPAS_TICKET_SALES } from '../lib/domain/sync.js';
+import type { MappingDeps } from '../lib/use-cases/mapping-admin/deps.js';
+import { deleteEvent, saveEvent } from '../lib/use-cases/mapping-admin/events.js';
+import type { EventBody } from '../lib/use-cases/mapping-admin/schemas.js';
+import { uitdatabankPorts } from '../lib/use-cases/mapping-admin/uitdatabank-port.js';
+import { checkEventReadiness } from '../lib/use-cases/readiness/check.js';
+import type { SyncDeps, SyncOptions } from '../lib/use-cases/sync/deps.js';
+import type { SyncResult, SyncSummary } from '../lib/use-cases/sync/report.js';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../local/dynamo.js';
 import {
   NON_UITPAS_ORGANIZER_ID,
@@ -39,7 +38,8 @@ import {
   TEST_EVENT_ID,
   TEST_ORGANIZER_ID,
   TEST_PLACE_ID,
-} from '../local/sandbox/index.js';
+} from '../sandbox/index.js';
+import { lambdaContext } from '../test-support/api-event.js';
 import { run } from './sync-uitdatabank.js';
 
 let dynamo: LocalDynamo;
@@ -536,7 +536,7 @@ describe('refresh', () => {
       assess: async (event, readinessDeps, prefetched) => {
         assessed.push(event.eventId);
         if (assessed.length === 2) late = true;
-        const { assessEvent } = await import('../lib/readiness/assess.js');
+        const { assessEvent } = await import('../lib/use-cases/readiness/assess.js');
         return assessEvent(event, readinessDeps, prefetched);
       },
     };

@@ -7,20 +7,20 @@
  * when another run is busy.
  * Side effects: creates and updates events in UiTdatabank (Entry API); reads the Search change feed, UiTPAS card
  * systems and permissions; writes UiTdatabank ids (with audit entries), push state, readiness snapshots, the feed's
- * high-water mark and the run lease to the table. Details and costs: lib/sync/run.ts.
+ * high-water mark and the run lease to the table. Details and costs: lib/use-cases/sync/run.ts.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { createAuditRepository } from '../lib/adapters/dynamodb/audit.js';
+import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
+import { createSyncStore } from '../lib/adapters/dynamodb/sync.js';
+import { entryClientFromConfig, searchClientFromConfig } from '../lib/adapters/uitdatabank/client.js';
 import { publiqConfig } from '../lib/config.js';
 import { logger } from '../lib/logger.js';
 import { once } from '../lib/once.js';
-import { createAuditRepository } from '../lib/store/audit.js';
-import { createReadinessRepository } from '../lib/store/readiness.js';
-import { createSyncStore } from '../lib/store/sync.js';
-import type { SyncDeps, SyncOptions } from '../lib/sync/deps.js';
-import type { SyncResult } from '../lib/sync/report.js';
-import { runSync } from '../lib/sync/run.js';
-import { entryClientFromConfig, searchClientFromConfig } from '../lib/uitdatabank/client.js';
+import type { SyncDeps, SyncOptions } from '../lib/use-cases/sync/deps.js';
+import type { SyncResult } from '../lib/use-cases/sync/report.js';
+import { runSync } from '../lib/use-cases/sync/run.js';
 import { mappings, permissions, table, tokens, uitpas } from '../lib/wiring.js';
 
 /**

@@ -5,8 +5,8 @@
  * used. Side effects: none; one call to UiTPAS `GET /passes`.
  */
 import { z } from 'zod';
-import { type ValidatePassDeps, validatePass } from '../lib/basket/validate-pass.js';
-import { httpHandler, ok } from '../lib/http/handler.js';
+import { httpHandler, ok } from '../lib/adapters/http/handler.js';
+import { type ValidatePassDeps, validatePass } from '../lib/use-cases/basket/validate-pass.js';
 import { uitpas } from '../lib/wiring.js';
 
 const path = z.object({ identifier: z.string().min(1).max(64) });

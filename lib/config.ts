@@ -8,7 +8,7 @@ import { once } from './once.js';
 
 export type PubliqEnv = 'sandbox' | 'test' | 'production';
 
-/** Where the local sandbox listens unless SANDBOX_URL says otherwise (see local/sandbox). */
+/** Where the local sandbox listens unless SANDBOX_URL says otherwise (see sandbox). */
 export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4010';
 const TOKEN_PATH = '/realms/uitid/protocol/openid-connect/token';
 

@@ -3,24 +3,24 @@
  * connections. Every function that talks to UiTPAS or UiTdatabank takes its clients from here.
  */
 
-import type { BasketEvent } from './basket/lookup-tariffs.js';
-import { publiqConfig, tableConfig, ticketingConfig, ticketSalesConfig } from './config.js';
-import { once } from './once.js';
-import { cancellationQueueFromConfig } from './queue/sqs.js';
-import { createMappingRepository } from './store/mappings.js';
-import { createOrderRepository } from './store/orders.js';
-import { createPermissionsCache } from './store/permissions.js';
-import { createTable, type Table } from './store/table.js';
-import type { TicketSalesDeps } from './ticket-sales/deps.js';
+import { createMappingRepository } from './adapters/dynamodb/mappings.js';
+import { createOrderRepository } from './adapters/dynamodb/orders.js';
+import { createPermissionsCache } from './adapters/dynamodb/permissions.js';
+import { createTable, type Table } from './adapters/dynamodb/table.js';
+import { cancellationQueueFromConfig } from './adapters/sqs/sqs.js';
 import {
   type EntryClient,
   entryClientFromConfig,
   type SearchClient,
   searchClientFromConfig,
-} from './uitdatabank/client.js';
-import { type UitpasClient, uitpasClientFromConfig } from './uitpas/client.js';
-import { secretSource } from './uitpas/secret.js';
-import { type TokenProvider, tokenProviderFromConfig } from './uitpas/token.js';
+} from './adapters/uitdatabank/client.js';
+import { type UitpasClient, uitpasClientFromConfig } from './adapters/uitpas/client.js';
+import { secretSource } from './adapters/uitpas/secret.js';
+import { type TokenProvider, tokenProviderFromConfig } from './adapters/uitpas/token.js';
+import { publiqConfig, tableConfig, ticketingConfig, ticketSalesConfig } from './config.js';
+import { once } from './once.js';
+import type { BasketEvent } from './use-cases/basket/lookup-tariffs.js';
+import type { TicketSalesDeps } from './use-cases/ticket-sales/deps.js';
 
 export const tokens = once<TokenProvider>(() => tokenProviderFromConfig(publiqConfig()));
 export const uitpas = once<UitpasClient>(() => uitpasClientFromConfig(publiqConfig(), tokens()));

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { createDynamoClient, createTable, ensureTable, type Table } from '../lib/adapters/dynamodb/table.js';
 import type { TableConfig } from '../lib/config.js';
-import { createDynamoClient, createTable, ensureTable, type Table } from '../lib/store/table.js';
 
 export interface LocalDynamo {
   endpoint: string;

@@ -10,8 +10,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parsePubliqConfig } from '../lib/config.js';
+import { startSandbox } from '../sandbox/index.js';
 import { createLocalTable, startLocalDynamo } from './dynamo.js';
-import { startSandbox } from './sandbox/index.js';
 import { seedDemoData } from './seed.js';
 import {
   LOCAL_API_KEY_ADMIN,

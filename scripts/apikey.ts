@@ -7,11 +7,11 @@
  * stack started by `npm start`.
  */
 import { parseArgs } from 'node:util';
+import { createApiKeyRepository } from '../lib/adapters/dynamodb/api-keys.js';
+import { createTable } from '../lib/adapters/dynamodb/table.js';
 import { parseTableConfig } from '../lib/config.js';
 import { ROLES, type Role } from '../lib/domain/access.js';
 import { generateApiKey, hashApiKey, keyIdOf } from '../lib/domain/api-key.js';
-import { createApiKeyRepository } from '../lib/store/api-keys.js';
-import { createTable } from '../lib/store/table.js';
 import { LOCAL_DYNAMODB_ENDPOINT, LOCAL_TABLE_NAME } from '../local/settings.js';
 
 const USAGE =

@@ -33,7 +33,7 @@ if (process.env.DYNAMODB_ENDPOINT) {
 }
 
 const { defaultDeps, run } = await import('../functions/sync-uitdatabank.js');
-type Progress = import('../lib/sync/deps.js').SyncProgress;
+type Progress = import('../lib/use-cases/sync/deps.js').SyncProgress;
 
 const tty = process.stderr.isTTY === true;
 let live = false;

@@ -1,7 +1,7 @@
 /**
  * Is a ticketing event UiTPAS-ready? The manual's checklist (product rules 1, 4 and 5), answered item by item from
  * facts gathered elsewhere: what the ticketing system told us, what UiTdatabank and UiTPAS answered. Pure: the use
- * case (lib/readiness) gathers the facts, this module only judges them.
+ * case (lib/use-cases/readiness) gathers the facts, this module only judges them.
  *
  * Every item is always answered. An item whose input is missing because an item above it failed says so ("fix the
  * item above first") instead of being left out; an item whose upstream could not be reached says that, and the report
@@ -63,7 +63,7 @@ export interface ReadinessReport {
 export const UNAVAILABLE = 'unavailable';
 export type Unavailable = typeof UNAVAILABLE;
 
-/** The part of an UiTdatabank event the checklist reads (see lib/readiness for the mapping from JSON-LD). */
+/** The part of an UiTdatabank event the checklist reads (see lib/use-cases/readiness for the mapping from JSON-LD). */
 export interface UitdatabankEventFacts {
   /** Bare UiTdatabank event id. */
   id: string;

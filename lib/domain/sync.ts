@@ -1,7 +1,7 @@
 /**
  * The rules of the UiTdatabank sync, as plain data in and decisions out: what an event labelled `uitDB` looks like in
  * UiTdatabank (or why it cannot be pushed yet), which of its pushed fields changed since the last push, whether a
- * refused change may be tried again, and how the change feed's window moves. No I/O here; the use cases in lib/sync
+ * refused change may be tried again, and how the change feed's window moves. No I/O here; the use cases in lib/use-cases/sync
  * apply these decisions.
  */
 import { isValidPrice, type Organisation, type Promotor, type TicketingEvent, toCents } from './mappings.js';
@@ -290,7 +290,7 @@ export function nextFeedMark(mark: string, readUpTo: string, reaches: readonly F
   return Date.parse(least) > Date.parse(mark) ? least : mark;
 }
 
-/** What the readiness checklist reads of an UiTdatabank event (see `toUitdatabankEventFacts` in lib/readiness). */
+/** What the readiness checklist reads of an UiTdatabank event (see `toUitdatabankEventFacts` in lib/use-cases/readiness). */
 export interface FeedFacts {
   workflowStatus: string | undefined;
   basePrice: number | undefined;

@@ -1,6 +1,6 @@
 /**
  * Ticket-sale orders: the pure rules (no I/O) behind registering, reconciling, confirming and cancelling the
- * discounted sales of a basket at UiTPAS. The use cases (lib/ticket-sales) import them from here.
+ * discounted sales of a basket at UiTPAS. The use cases (lib/use-cases/ticket-sales) import them from here.
  *
  * - `order.ts`: the order's data, its statuses and the state machine (see the diagram there)
  * - `request.ts`: the request's identity, the POST to UiTPAS and its answer mapped back onto the lines

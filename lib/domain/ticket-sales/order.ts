@@ -3,7 +3,7 @@
  * UiTPAS has no idempotency key and no field for our reference (brief §4.4-4.6), so an order remembers what it asked
  * for, what UiTPAS answered, and, when the answer got lost, what a search of UiTPAS's sales found afterwards.
  *
- * Plain data in, decision or problem out: no I/O here. The use cases (lib/ticket-sales) do the reading and writing.
+ * Plain data in, decision or problem out: no I/O here. The use cases (lib/use-cases/ticket-sales) do the reading and writing.
  *
  * Order statuses (lines use the same words; the order's status follows from its lines once it is registered):
  *

@@ -13,7 +13,7 @@ export const CLOCK_SKEW_MS = 2 * 60 * 1000;
  * How long after an uncertain attempt started its POST may still be applied at UiTPAS (a request UiTPAS got but
  * applies late, after our client gave up). Until then, finding nothing among UiTPAS's sales proves nothing: the
  * outcome stays UNKNOWN, nothing is posted again and nothing is closed. It covers the longest lease (the register
- * function's timeout plus a margin, lib/ticket-sales/deps.ts checks it) and the clock skew, with room to spare.
+ * function's timeout plus a margin, lib/use-cases/ticket-sales/deps.ts checks it) and the clock skew, with room to spare.
  */
 export const APPLY_GRACE_MS = 5 * 60 * 1000;
 

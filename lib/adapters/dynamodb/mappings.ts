@@ -1,0 +1,581 @@
+/**
+ * Ticketing events, organisations and promotors, with their UiTdatabank ids.
+ *
+ * Key layout (one table, every key a string):
+ *
+ * | item         | pk                | sk         | gsi1pk (index 'gsi1')          | gsi1sk                                  |
+ * |--------------|-------------------|------------|--------------------------------|-----------------------------------------|
+ * | event        | `EVENT#<eventId>` | `EVENT`    | `ORG#<orgId>#EXTMAP`, sparse   | `MAPPED#<start, UTC>#<eventId>`, or     |
+ * |              |                   |            |                                | `UNMAPPED#<start, UTC>#<eventId>`       |
+ * | organisation | `ORG#<orgId>`     | `ORG`      | `ORGS`                         | `<orgId>`                               |
+ * | promotor     | `PROMOTOR#<id>`   | `PROMOTOR` | `ORG#<orgId>#PROMOTORS`        | `<promotorId>`                          |
+ *
+ * - An event is read with one GetItem (the basket's hot path).
+ * - Only events labelled `UiTPAS` or `uitDB` carry gsi1 keys: the external-mapping list is a Query per organisation,
+ *   `mapped=true|false` is `begins_with(gsi1sk, 'MAPPED#' | 'UNMAPPED#')`, and within each it is ordered by start.
+ *   A PUT replaces the whole item, so an event that loses its labels leaves the index by itself.
+ * - `ORGS` lists every organisation, for keys that may act for all of them (`*`). Organisations are few.
+ *
+ * Writes are UpdateItem calls that set or remove only the attributes this repository owns, so other features may keep
+ * their own attributes on the same item without an admin save wiping them: `readiness` (lib/adapters/dynamodb/readiness.ts) and
+ * `syncPushed`, `syncClaim`, `syncIssues`, `syncRefreshed` (lib/adapters/dynamodb/sync.ts).
+ *
+ * Other item kinds of the table, kept by their own repositories: `APIKEY#<hash>` (api-keys.ts), `AUDIT#<kind>#<id>`
+ * (audit.ts), `CACHE#UITPAS_PERMISSIONS` (permissions.ts), `SYNC#…` (sync.ts), `ORDER#<orderId>` and
+ * `TICKETSALE#<id>` with the gsi1 partitions `ORDERS#…` (orders.ts).
+ *
+ * Every item has `version`; every write is conditional on the version read (or on absence, for a create), so a lost
+ * race fails with a 409 instead of silently overwriting. No transactions: each write touches exactly one item.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { AppError } from '../../domain/errors.js';
+import {
+  type EntityKind,
+  hasMappingLabel,
+  isMapped,
+  isTicketingId,
+  isUitdatabankId,
+  type MappingLabel,
+  type Organisation,
+  type Promotor,
+  type TicketingEvent,
+  versionConflict,
+} from '../../domain/mappings.js';
+import type { OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
+import { GSI1, queryPartition, type Table } from './table.js';
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass it back as `cursor` for the next page. Null when there is nothing more. */
+  nextCursor: string | null;
+}
+
+export interface EventListQuery {
+  /** The organisations to list, already limited to those the caller may act for. */
+  organisationIds: readonly string[];
+  /** Undefined: both. */
+  mapped?: boolean | undefined;
+  /** Only events carrying this label; undefined: `UiTPAS` or `uitDB`. */
+  label?: MappingLabel | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export type SyncedIdResult =
+  | { outcome: 'stored'; event: TicketingEvent; previous: TicketingEvent }
+  | { outcome: 'unchanged'; event: TicketingEvent }
+  /** A person mapped this event by hand: the sync must leave it alone. */
+  | { outcome: 'manual-mapping-kept'; event: TicketingEvent }
+  /** The sync stored another id for this event meanwhile (another run): that one stays. */
+  | { outcome: 'other-id-kept'; event: TicketingEvent }
+  | { outcome: 'version-conflict'; currentVersion: number | undefined }
+  | { outcome: 'not-found' };
+
+/** Who the sync writes as, in `updatedBy`. */
+export const SYNC_ACTOR = 'uitdatabank-sync';
+
+export const EVENT_KEY = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+const ORGANISATION = (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'ORG' });
+const PROMOTOR = (promotorId: string) => ({ pk: `PROMOTOR#${promotorId}`, sk: 'PROMOTOR' });
+/** The gsi1 partition of an organisation's events labelled UiTPAS or uitDB; the sync reads it too. */
+export const EXTMAP = (organisationId: string) => `ORG#${organisationId}#EXTMAP`;
+const PROMOTORS = (organisationId: string) => `ORG#${organisationId}#PROMOTORS`;
+const ALL_ORGANISATIONS = 'ORGS';
+const MAPPED_PREFIX = 'MAPPED#';
+const UNMAPPED_PREFIX = 'UNMAPPED#';
+
+/**
+ * The attributes each item kind owns. Reads pick only these and writes set or remove only these, so attributes that
+ * other features keep on the same item (the sync's push state, the readiness snapshot) survive an admin save untouched.
+ */
+export const EVENT_FIELDS = [
+  'eventId',
+  'organisationId',
+  'promotorId',
+  'name',
+  'startDate',
+  'endDate',
+  'labels',
+  'placeId',
+  'eventTypeId',
+  'ticketTypes',
+  'hint',
+  'uitdatabankId',
+  'uitdatabankIdSource',
+  'createdAt',
+  'updatedAt',
+  'updatedBy',
+  'version',
+] as const;
+const ORGANISATION_FIELDS = [
+  'organisationId',
+  'name',
+  'uitdatabankOrganizerId',
+  'defaultPlaceId',
+  'createdAt',
+  'updatedAt',
+  'updatedBy',
+  'version',
+] as const;
+const PROMOTOR_FIELDS = [
+  'promotorId',
+  'name',
+  'uitdatabankOrganizerId',
+  'organisationId',
+  'createdAt',
+  'updatedAt',
+  'updatedBy',
+  'version',
+] as const;
+/** Fails to compile when a domain type gains a field that the list above does not store. */
+type Complete<T, F extends readonly string[]> = Exclude<keyof T, F[number]> extends never ? true : false;
+const _fieldListsComplete: [
+  Complete<TicketingEvent, typeof EVENT_FIELDS>,
+  Complete<Organisation, typeof ORGANISATION_FIELDS>,
+  Complete<Promotor, typeof PROMOTOR_FIELDS>,
+] = [true, true, true];
+const INDEX_ATTRIBUTES = ['kind', 'gsi1pk', 'gsi1sk'] as const;
+
+function pick<T>(item: Record<string, unknown>, fields: readonly string[]): T {
+  const picked: Record<string, unknown> = {};
+  for (const field of fields) if (item[field] !== undefined) picked[field] = item[field];
+  return picked as T;
+}
+
+/** The start in UTC, so events sort by time whatever offset they were written with. */
+function startKey(startDate: string): string {
+  const time = Date.parse(startDate);
+  return Number.isNaN(time) ? startDate : new Date(time).toISOString();
+}
+
+/** The attributes an event owns, its index keys included (absent when it is not in the list). */
+function eventAttributes(event: TicketingEvent): Record<string, unknown> {
+  const index = hasMappingLabel(event.labels)
+    ? {
+        gsi1pk: EXTMAP(event.organisationId),
+        gsi1sk: `${isMapped(event) ? MAPPED_PREFIX : UNMAPPED_PREFIX}${startKey(event.startDate)}#${event.eventId}`,
+      }
+    : {};
+  return { kind: 'event', ...index, ...event };
+}
+
+const cursorSchema = z.strictObject({
+  /** The filter the cursor was made for: a cursor is only valid for the same question. */
+  f: z.string().max(40),
+  /** The organisation to go on with. */
+  o: z.string().max(100),
+  /** The position inside it (exclusive), absent to start at its beginning. */
+  s: z.string().max(300).optional(),
+  e: z.string().max(100).optional(),
+});
+type Cursor = z.infer<typeof cursorSchema>;
+
+function invalidCursor(): AppError {
+  return new AppError('invalid-cursor', 400, 'The cursor is not valid for this list', {
+    detail:
+      'Use the nextCursor of the previous page, with the same filters; or leave cursor out to start over.',
+    extensions: { invalidParams: [{ pointer: 'query.cursor', detail: 'not a cursor of this list' }] },
+  });
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(raw: string, filter: string, prefix: string): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  const result = cursorSchema.safeParse(parsed);
+  if (!result.success || result.data.f !== filter) throw invalidCursor();
+  const { s, e } = result.data;
+  // A position we did not hand out could make DynamoDB refuse the query with a 500: check its shape.
+  if ((s === undefined) !== (e === undefined)) throw invalidCursor();
+  if (
+    s !== undefined &&
+    (!s.startsWith(prefix) ||
+      !(s.startsWith(MAPPED_PREFIX) || s.startsWith(UNMAPPED_PREFIX)) ||
+      !isTicketingId(e) ||
+      !s.endsWith(`#${e}`))
+  )
+    throw invalidCursor();
+  return result.data;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException;
+}
+
+export function createMappingRepository(table: Table) {
+  const { doc, name: TableName } = table;
+
+  async function get<T>(
+    key: Record<string, string>,
+    fields: readonly string[],
+    consistent: boolean,
+  ): Promise<T | undefined> {
+    const { Item } = await doc.send(new GetCommand({ TableName, Key: key, ConsistentRead: consistent }));
+    return Item ? pick<T>(Item, fields) : undefined;
+  }
+
+  /**
+   * Create when `previousVersion` is undefined, else replace the item stored at exactly that version. An update
+   * rather than a put: it sets or removes the attributes this repository owns and leaves any others alone.
+   */
+  async function write(
+    kind: EntityKind,
+    id: string,
+    key: Record<string, string>,
+    attributes: Record<string, unknown>,
+    fields: readonly string[],
+    previousVersion: number | undefined,
+  ): Promise<void> {
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = {};
+    const set: string[] = [];
+    const remove: string[] = [];
+    [...fields, ...INDEX_ATTRIBUTES].forEach((field, i) => {
+      if (field === 'version') {
+        set.push('#version = :version');
+        values[':version'] = attributes.version;
+        return;
+      }
+      names[`#a${i}`] = field;
+      if (attributes[field] === undefined) remove.push(`#a${i}`);
+      else {
+        set.push(`#a${i} = :a${i}`);
+        values[`:a${i}`] = attributes[field];
+      }
+    });
+    if (previousVersion !== undefined) values[':previous'] = previousVersion;
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: key,
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression:
+            previousVersion === undefined ? 'attribute_not_exists(pk)' : '#version = :previous',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw versionConflict(kind, id);
+      throw error;
+    }
+  }
+
+  async function remove(kind: EntityKind, id: string, key: Record<string, string>, version: number) {
+    try {
+      await doc.send(
+        new DeleteCommand({
+          TableName,
+          Key: key,
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':version': version },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw versionConflict(kind, id);
+      throw error;
+    }
+  }
+
+  /** Every item of a gsi1 partition (organisations and promotors are few: no paging for the caller). */
+  async function queryAll<T>(partition: string, fields: readonly string[]): Promise<T[]> {
+    return (await queryPartition(table, partition)).map((item) => pick<T>(item, fields));
+  }
+
+  async function anyIn(partition: string): Promise<boolean> {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        Limit: 1,
+      }),
+    );
+    return (page.Items ?? []).length > 0;
+  }
+
+  return {
+    /** One GetItem. `consistent` for a read that a conditional write will follow. */
+    getEvent(eventId: string, options: { consistent?: boolean } = {}): Promise<TicketingEvent | undefined> {
+      return get<TicketingEvent>(EVENT_KEY(eventId), EVENT_FIELDS, options.consistent ?? false);
+    },
+
+    /**
+     * The basket's read: one GetItem for the event and the readiness snapshot kept on it (lib/adapters/dynamodb/readiness.ts).
+     * The snapshot's organizer permission is only trusted while it was computed for this version of the event: after
+     * an admin change it is stale, and a stale snapshot must not refuse a sale.
+     */
+    /** The basket's one read: the event, and what its last readiness check found about the organizer if that check saw this version. */
+    async getEventForBasket(
+      eventId: string,
+    ): Promise<{ event: TicketingEvent; organizerPermission?: OrganizerPermissionSnapshot } | undefined> {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: EVENT_KEY(eventId) }));
+      if (!Item) return undefined;
+      const event = pick<TicketingEvent>(Item, EVENT_FIELDS);
+      const snapshot = Item.readiness as
+        | { eventVersion?: unknown; organizerPermission?: Record<string, unknown> }
+        | undefined;
+      const permission = snapshot?.eventVersion === event.version ? snapshot.organizerPermission : undefined;
+      if (
+        !permission ||
+        typeof permission.organizerId !== 'string' ||
+        typeof permission.permitted !== 'boolean' ||
+        typeof permission.checkedAt !== 'string'
+      )
+        return { event };
+      return {
+        event,
+        organizerPermission: {
+          organizerId: permission.organizerId,
+          permitted: permission.permitted,
+          checkedAt: permission.checkedAt,
+        },
+      };
+    },
+
+    /** Create (`previousVersion` undefined) or replace the version read; a lost race throws a 409 AppError. */
+    putEvent(event: TicketingEvent, previousVersion: number | undefined): Promise<void> {
+      return write(
+        'event',
+        event.eventId,
+        EVENT_KEY(event.eventId),
+        eventAttributes(event),
+        EVENT_FIELDS,
+        previousVersion,
+      );
+    },
+
+    deleteEvent(eventId: string, version: number): Promise<void> {
+      return remove('event', eventId, EVENT_KEY(eventId), version);
+    },
+
+    /**
+     * The sync's way to store the UiTdatabank id it created or found. Refuses, by a condition on the write itself,
+     * when the stored id was entered by hand, so a manual mapping wins even against a concurrent admin save.
+     */
+    async setSyncedUitdatabankId(
+      eventId: string,
+      uitdatabankId: string,
+      expectedVersion: number,
+      now: Date = new Date(),
+    ): Promise<SyncedIdResult> {
+      if (!isUitdatabankId(uitdatabankId)) throw new RangeError('not an UiTdatabank id');
+      const current = await get<TicketingEvent>(EVENT_KEY(eventId), EVENT_FIELDS, true);
+      if (!current) return { outcome: 'not-found' };
+      if (current.uitdatabankIdSource === 'manual') return { outcome: 'manual-mapping-kept', event: current };
+      if (current.uitdatabankId !== undefined && current.uitdatabankId !== uitdatabankId)
+        return { outcome: 'other-id-kept', event: current };
+      if (current.version !== expectedVersion)
+        return { outcome: 'version-conflict', currentVersion: current.version };
+      if (current.uitdatabankId === uitdatabankId) return { outcome: 'unchanged', event: current };
+      const next: TicketingEvent = {
+        ...current,
+        uitdatabankId,
+        uitdatabankIdSource: 'sync',
+        updatedAt: now.toISOString(),
+        updatedBy: SYNC_ACTOR,
+        version: current.version + 1,
+      };
+      const gsi1sk = eventAttributes(next).gsi1sk as string | undefined;
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: EVENT_KEY(eventId),
+            // Only the mapping and its metadata: whatever else is on the item (the sync's own state) stays.
+            UpdateExpression:
+              'SET uitdatabankId = :id, #source = :sync, updatedAt = :at, updatedBy = :by, #version = :next' +
+              (gsi1sk === undefined ? '' : ', gsi1sk = :gsi1sk'),
+            // Never over another id: a run that lost a version race must not replace what the winner stored.
+            ConditionExpression:
+              '#version = :expected AND (attribute_not_exists(#source) OR #source <> :manual)' +
+              ' AND (attribute_not_exists(uitdatabankId) OR uitdatabankId = :id)',
+            ExpressionAttributeNames: { '#version': 'version', '#source': 'uitdatabankIdSource' },
+            ExpressionAttributeValues: {
+              ':id': uitdatabankId,
+              ':sync': 'sync',
+              ':at': next.updatedAt,
+              ':by': next.updatedBy,
+              ':next': next.version,
+              ':expected': expectedVersion,
+              ':manual': 'manual',
+              ...(gsi1sk === undefined ? {} : { ':gsi1sk': gsi1sk }),
+            },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const stored = await get<TicketingEvent>(EVENT_KEY(eventId), EVENT_FIELDS, true);
+        if (!stored) return { outcome: 'not-found' };
+        if (stored.uitdatabankIdSource === 'manual') return { outcome: 'manual-mapping-kept', event: stored };
+        if (stored.uitdatabankId !== undefined && stored.uitdatabankId !== uitdatabankId)
+          return { outcome: 'other-id-kept', event: stored };
+        return { outcome: 'version-conflict', currentVersion: stored.version };
+      }
+      return { outcome: 'stored', event: next, previous: current };
+    },
+
+    /**
+     * The external-mapping list: events labelled `UiTPAS` or `uitDB` of the given organisations, one Query per
+     * organisation on gsi1, organisation after organisation (in id order) and by start within each. The cursor
+     * holds the organisation and the position in it, and is only accepted for the same filter.
+     */
+    async listMappingEvents(query: EventListQuery): Promise<Page<TicketingEvent>> {
+      const organisations = [...new Set(query.organisationIds)].sort();
+      const prefix = query.mapped === undefined ? '' : query.mapped ? MAPPED_PREFIX : UNMAPPED_PREFIX;
+      const filter = `m=${query.mapped ?? '*'};l=${query.label ?? '*'}`;
+      const cursor = query.cursor ? decodeCursor(query.cursor, filter, prefix) : undefined;
+
+      // An organisation in the cursor that is no longer in the list (or never was) is skipped, never queried.
+      let index = cursor ? organisations.findIndex((id) => id >= cursor.o) : 0;
+      if (index < 0) index = organisations.length;
+      let start: Record<string, unknown> | undefined =
+        cursor?.s !== undefined && cursor.e !== undefined && organisations[index] === cursor.o
+          ? { gsi1pk: EXTMAP(cursor.o), gsi1sk: cursor.s, ...EVENT_KEY(cursor.e) }
+          : undefined;
+
+      const items: TicketingEvent[] = [];
+      while (index < organisations.length) {
+        const organisationId = organisations[index] as string;
+        const wanted = query.limit - items.length;
+        const page = await doc.send(
+          new QueryCommand({
+            TableName,
+            IndexName: GSI1,
+            KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
+            ...(query.label ? { FilterExpression: 'contains(labels, :label)' } : {}),
+            ExpressionAttributeValues: {
+              ':pk': EXTMAP(organisationId),
+              ...(prefix ? { ':prefix': prefix } : {}),
+              ...(query.label ? { ':label': query.label } : {}),
+            },
+            // One more than needed, to know whether this organisation has more without an extra (empty) page.
+            // Limit counts items read before the filter: a filtered page may come back short, and we go on.
+            Limit: wanted + 1,
+            ExclusiveStartKey: start,
+          }),
+        );
+        const found = page.Items ?? [];
+        for (const item of found.slice(0, wanted)) items.push(pick<TicketingEvent>(item, EVENT_FIELDS));
+        if (found.length > wanted) {
+          const last = found[wanted - 1] as Record<string, unknown>;
+          return {
+            items,
+            nextCursor: encodeCursor({
+              f: filter,
+              o: organisationId,
+              s: String(last.gsi1sk),
+              e: String(last.eventId),
+            }),
+          };
+        }
+        start = page.LastEvaluatedKey;
+        if (!start) index += 1;
+        if (items.length >= query.limit) {
+          if (start) {
+            const eventId = String(start.pk).slice('EVENT#'.length);
+            return {
+              items,
+              nextCursor: encodeCursor({ f: filter, o: organisationId, s: String(start.gsi1sk), e: eventId }),
+            };
+          }
+          const next = organisations[index];
+          return { items, nextCursor: next === undefined ? null : encodeCursor({ f: filter, o: next }) };
+        }
+      }
+      return { items, nextCursor: null };
+    },
+
+    /** True when the organisation still has an event in the external-mapping list. */
+    hasMappingEvents(organisationId: string): Promise<boolean> {
+      return anyIn(EXTMAP(organisationId));
+    },
+
+    getOrganisation(
+      organisationId: string,
+      options: { consistent?: boolean } = {},
+    ): Promise<Organisation | undefined> {
+      return get<Organisation>(
+        ORGANISATION(organisationId),
+        ORGANISATION_FIELDS,
+        options.consistent ?? false,
+      );
+    },
+
+    putOrganisation(organisation: Organisation, previousVersion: number | undefined): Promise<void> {
+      const { organisationId } = organisation;
+      const attributes = {
+        kind: 'organisation',
+        gsi1pk: ALL_ORGANISATIONS,
+        gsi1sk: organisationId,
+        ...organisation,
+      };
+      return write(
+        'organisation',
+        organisationId,
+        ORGANISATION(organisationId),
+        attributes,
+        ORGANISATION_FIELDS,
+        previousVersion,
+      );
+    },
+
+    deleteOrganisation(organisationId: string, version: number): Promise<void> {
+      return remove('organisation', organisationId, ORGANISATION(organisationId), version);
+    },
+
+    /** Every organisation, by id: for keys that may act for all. */
+    async listAllOrganisations(): Promise<Organisation[]> {
+      return queryAll<Organisation>(ALL_ORGANISATIONS, ORGANISATION_FIELDS);
+    },
+
+    getPromotor(promotorId: string, options: { consistent?: boolean } = {}): Promise<Promotor | undefined> {
+      return get<Promotor>(PROMOTOR(promotorId), PROMOTOR_FIELDS, options.consistent ?? false);
+    },
+
+    putPromotor(promotor: Promotor, previousVersion: number | undefined): Promise<void> {
+      const { promotorId } = promotor;
+      const attributes = {
+        kind: 'promotor',
+        gsi1pk: PROMOTORS(promotor.organisationId),
+        gsi1sk: promotorId,
+        ...promotor,
+      };
+      return write(
+        'promotor',
+        promotorId,
+        PROMOTOR(promotorId),
+        attributes,
+        PROMOTOR_FIELDS,
+        previousVersion,
+      );
+    },
+
+    deletePromotor(promotorId: string, version: number): Promise<void> {
+      return remove('promotor', promotorId, PROMOTOR(promotorId), version);
+    },
+
+    /** The promotors of one organisation, by id. */
+    listPromotors(organisationId: string): Promise<Promotor[]> {
+      return queryAll<Promotor>(PROMOTORS(organisationId), PROMOTOR_FIELDS);
+    },
+
+    hasPromotors(organisationId: string): Promise<boolean> {
+      return anyIn(PROMOTORS(organisationId));
+    },
+  };
+}
+
+export type MappingRepository = ReturnType<typeof createMappingRepository>;

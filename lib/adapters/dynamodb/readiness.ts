@@ -1,0 +1,86 @@
+/**
+ * The last readiness check of an event, kept ON the event item (pk `EVENT#<eventId>`, sk `EVENT`, see
+ * lib/adapters/dynamodb/mappings.ts) in the attribute `readiness`, so the basket reads it with the event in its one GetItem
+ * (`getEventForBasket`).
+ *
+ * The snapshot is small on purpose: the basket's read costs by item size. It holds the event version it was computed
+ * for, and the basket ignores it once the event has another version (an admin changed the event since). It is written
+ * by an UpdateItem that sets only `readiness`, conditioned on the event still being at that version, so a check that
+ * raced with an admin save is dropped rather than attached to an event it did not look at; and it never replaces a
+ * later check of the same version. It never changes `version`: storing a check is not an edit.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ReadinessItemId, ReadinessReport } from '../../domain/readiness.js';
+import type { OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
+import { EVENT_KEY } from './mappings.js';
+import type { Table } from './table.js';
+
+export const READINESS_ATTRIBUTE = 'readiness';
+
+export interface ReadinessSnapshot {
+  /** The `version` of the event the check looked at. */
+  eventVersion: number;
+  checkedAt: string;
+  ready: boolean;
+  /** Failing items with severity `error`. */
+  errors: ReadinessItemId[];
+  /** Failing items with severity `warning`. */
+  warnings: ReadinessItemId[];
+  organizerPermission?: OrganizerPermissionSnapshot;
+}
+
+export function toSnapshot(report: ReadinessReport, eventVersion: number): ReadinessSnapshot {
+  const failing = (severity: 'error' | 'warning') =>
+    report.items.filter((item) => !item.ok && item.severity === severity).map((item) => item.id);
+  return {
+    eventVersion,
+    checkedAt: report.checkedAt,
+    ready: report.ready,
+    errors: failing('error'),
+    warnings: failing('warning'),
+    ...(report.organizerPermission ? { organizerPermission: report.organizerPermission } : {}),
+  };
+}
+
+export type StoreSnapshotResult =
+  | { stored: true }
+  /** The event is gone, or at another version, or a later check of this version is stored already. */
+  | { stored: false };
+
+export function createReadinessRepository(table: Table) {
+  const { doc, name: TableName } = table;
+  return {
+    async storeSnapshot(eventId: string, snapshot: ReadinessSnapshot): Promise<StoreSnapshotResult> {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: EVENT_KEY(eventId),
+            UpdateExpression: 'SET #readiness = :snapshot',
+            ConditionExpression:
+              'attribute_exists(pk) AND #version = :version AND (attribute_not_exists(#readiness.#checkedAt)' +
+              ' OR #readiness.#eventVersion <> :version OR #readiness.#checkedAt <= :checkedAt)',
+            ExpressionAttributeNames: {
+              '#readiness': READINESS_ATTRIBUTE,
+              '#version': 'version',
+              '#checkedAt': 'checkedAt',
+              '#eventVersion': 'eventVersion',
+            },
+            ExpressionAttributeValues: {
+              ':snapshot': snapshot,
+              ':version': snapshot.eventVersion,
+              ':checkedAt': snapshot.checkedAt,
+            },
+          }),
+        );
+        return { stored: true };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return { stored: false };
+        throw error;
+      }
+    },
+  };
+}
+
+export type ReadinessRepository = ReturnType<typeof createReadinessRepository>;

@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.js';
+import type { TicketingEvent } from '../../domain/mappings.js';
+import { createMappingRepository, type MappingRepository } from './mappings.js';
+import { createSyncStore, type PushClaim, type SyncStore } from './sync.js';
+import type { Table } from './table.js';
+
+let dynamo: LocalDynamo;
+let table: Table;
+let mappings: MappingRepository;
+let store: SyncStore;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  table = await createLocalTable(dynamo.endpoint, 'store-sync-test');
+  mappings = createMappingRepository(table);
+  store = createSyncStore(table);
+});
+afterAll(() => dynamo.close());
+
+const UDB = '5a0967f9-cc06-4c3c-9206-30481a767434';
+
+function event(eventId: string, overrides: Partial<TicketingEvent> = {}): TicketingEvent {
+  return {
+    eventId,
+    organisationId: 'org-s',
+    name: eventId,
+    startDate: '2030-10-01T20:00:00+02:00',
+    labels: ['uitDB'],
+    ticketTypes: [{ id: 'base', name: 'Basis', price: 10, standard: true }],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    updatedBy: 'test',
+    version: 1,
+    ...overrides,
+  };
+}
+
+const claim = (
+  owner: string,
+  at = '2026-09-01T10:00:00.000Z',
+  overrides: Partial<PushClaim> = {},
+): PushClaim => ({
+  owner,
+  at,
+  expiresAt: Date.parse(at) + 60_000,
+  state: 'in-flight',
+  name: 'Concert',
+  organizerId: 'org-id',
+  placeId: 'place-id',
+  startDate: '2030-10-01T20:00:00+02:00',
+  fingerprint: { name: 'Concert' },
+  ...overrides,
+});
+
+describe('the run lease', () => {
+  it('is held by one run at a time until it expires or is released', async () => {
+    const t0 = Date.parse('2026-09-01T10:00:00Z');
+    expect(await store.acquireLease('run-1', 60_000, t0)).toEqual({ acquired: true });
+    expect(await store.acquireLease('run-2', 60_000, t0 + 1000)).toEqual({
+      acquired: false,
+      holder: 'run-1',
+      expiresAt: t0 + 60_000,
+    });
+    expect(await store.renewLease('run-1', 60_000, t0 + 30_000)).toBe(true);
+    expect(await store.acquireLease('run-2', 60_000, t0 + 61_000)).toMatchObject({ acquired: false });
+    // Expired (run-1 died): run-2 takes it, and run-1 can no longer renew it.
+    expect(await store.acquireLease('run-2', 60_000, t0 + 91_000)).toEqual({ acquired: true });
+    expect(await store.renewLease('run-1', 60_000, t0 + 92_000)).toBe(false);
+    // Releasing someone else's lease does nothing; releasing one's own frees it.
+    await store.releaseLease('run-1');
+    expect(await store.acquireLease('run-3', 60_000, t0 + 93_000)).toMatchObject({
+      acquired: false,
+      holder: 'run-2',
+    });
+    await store.releaseLease('run-2');
+    expect(await store.acquireLease('run-3', 60_000, t0 + 94_000)).toEqual({ acquired: true });
+    await store.releaseLease('run-3');
+  });
+});
+
+describe('push claims', () => {
+  it('lets only one run claim an unmapped event', async () => {
+    await mappings.putEvent(event('claim-once'), undefined);
+
+    const results = await Promise.all([
+      store.claimPush('claim-once', { version: 1, claim: claim('run-1') }),
+      store.claimPush('claim-once', { version: 1, claim: claim('run-2') }),
+    ]);
+
+    expect(results.sort()).toEqual([false, true]);
+  });
+
+  it('refuses a claim on a mapped event, on a changed event, and on a missing event', async () => {
+    await mappings.putEvent(
+      event('claim-mapped', { uitdatabankId: UDB, uitdatabankIdSource: 'manual' }),
+      undefined,
+    );
+    await mappings.putEvent(event('claim-changed', { version: 2 }), undefined);
+
+    expect(await store.claimPush('claim-mapped', { version: 1, claim: claim('run-1') })).toBe(false);
+    expect(await store.claimPush('claim-changed', { version: 1, claim: claim('run-1') })).toBe(false);
+    expect(await store.claimPush('claim-missing', { version: 1, claim: claim('run-1') })).toBe(false);
+    expect(await mappings.getEvent('claim-missing')).toBeUndefined();
+  });
+
+  it('replaces only the stale claim that was inspected', async () => {
+    await mappings.putEvent(event('claim-stale'), undefined);
+    const stale = claim('run-dead', '2026-09-01T09:00:00.000Z');
+    await store.claimPush('claim-stale', { version: 1, claim: stale });
+
+    expect(await store.claimPush('claim-stale', { version: 1, claim: claim('run-2') })).toBe(false);
+    expect(
+      await store.claimPush('claim-stale', {
+        version: 1,
+        claim: claim('run-2'),
+        replacing: { owner: 'run-other', at: stale.at },
+      }),
+    ).toBe(false);
+    expect(
+      await store.claimPush('claim-stale', { version: 1, claim: claim('run-2'), replacing: stale }),
+    ).toBe(true);
+    expect((await store.getEventItem('claim-stale'))?.sync.claim?.owner).toBe('run-2');
+  });
+
+  it('marks a claim uncertain, and releases it, only for its owner', async () => {
+    await mappings.putEvent(event('claim-owner'), undefined);
+    const mine = claim('run-1');
+    await store.claimPush('claim-owner', { version: 1, claim: mine });
+
+    expect(await store.markClaimUncertain('claim-owner', { owner: 'run-2', at: mine.at })).toBe(false);
+    expect(await store.markClaimUncertain('claim-owner', mine)).toBe(true);
+    expect((await store.getEventItem('claim-owner'))?.sync.claim?.state).toBe('uncertain');
+    expect(await store.releaseClaim('claim-owner', { owner: 'run-2', at: mine.at })).toBe(false);
+    expect(await store.releaseClaim('claim-owner', mine)).toBe(true);
+    expect((await store.getEventItem('claim-owner'))?.sync.claim).toBeUndefined();
+  });
+});
+
+describe('push state on the event item', () => {
+  it('survives an admin save, and leaves the event’s own fields and version alone', async () => {
+    await mappings.putEvent(event('state-kept'), undefined);
+    await store.savePushed(
+      'state-kept',
+      { fingerprint: { name: 'state-kept' }, uitdatabankId: UDB, at: '2026-09-01T10:00:00Z' },
+      { organizer: { type: 't', status: 400, wanted: 'x', at: '2026-09-01T10:00:00Z' } },
+    );
+    await mappings.putEvent(event('state-kept', { name: 'renamed', version: 2 }), 1);
+
+    const item = await store.getEventItem('state-kept');
+
+    expect(item?.event).toMatchObject({ name: 'renamed', version: 2 });
+    expect(item?.sync).toMatchObject({
+      pushed: { fingerprint: { name: 'state-kept' }, uitdatabankId: UDB },
+      issues: { organizer: { wanted: 'x' } },
+    });
+  });
+
+  it('never brings a deleted event back as a stub', async () => {
+    expect(
+      await store.savePushed(
+        'never-there',
+        { fingerprint: {}, uitdatabankId: UDB, at: '2026-09-01T10:00:00Z' },
+        undefined,
+      ),
+    ).toBe(false);
+    expect(
+      await store.saveRefreshed('never-there', {
+        uitdatabankId: UDB,
+        version: 1,
+        at: '2026-09-01T10:00:00Z',
+      }),
+    ).toBe(false);
+    expect(await store.getEventItem('never-there')).toBeUndefined();
+  });
+
+  it('lists an organisation’s events with their sync state, through the mapping index', async () => {
+    await mappings.putEvent(event('listed-1', { organisationId: 'org-list' }), undefined);
+    await mappings.putEvent(event('listed-2', { organisationId: 'org-list', labels: ['UiTPAS'] }), undefined);
+    await mappings.putEvent(event('not-listed', { organisationId: 'org-list', labels: [] }), undefined);
+    await store.saveRefreshed('listed-2', { uitdatabankId: UDB, version: 1, at: '2026-09-01T10:00:00Z' });
+
+    const items = await store.listOrganisationEvents('org-list');
+
+    expect(items.map((item) => item.event.eventId).sort()).toEqual(['listed-1', 'listed-2']);
+    expect(items.find((item) => item.event.eventId === 'listed-2')?.sync.refreshed).toMatchObject({
+      version: 1,
+    });
+    expect(Object.keys(items[0]?.event ?? {})).not.toContain('gsi1pk');
+  });
+});
+
+describe('the UiTdatabank id the sync stores', () => {
+  it('never replaces another id the sync stored meanwhile', async () => {
+    const OTHER = '11111111-2222-4333-8444-555555555555';
+    await mappings.putEvent(event('id-kept'), undefined);
+    expect(await mappings.setSyncedUitdatabankId('id-kept', UDB, 1)).toMatchObject({ outcome: 'stored' });
+
+    // A run that read version 1, lost the race and tries again on the version it now sees.
+    const result = await mappings.setSyncedUitdatabankId('id-kept', OTHER, 2);
+
+    expect(result).toMatchObject({ outcome: 'other-id-kept' });
+    expect(await mappings.getEvent('id-kept', { consistent: true })).toMatchObject({
+      uitdatabankId: UDB,
+      version: 2,
+    });
+    expect(await mappings.setSyncedUitdatabankId('id-kept', UDB, 2)).toMatchObject({ outcome: 'unchanged' });
+  });
+});
+
+describe('the change feed mark', () => {
+  it('is stored, and never moved back', async () => {
+    expect(await store.getFeedMark()).toBeUndefined();
+    const now = new Date('2026-09-01T10:00:00Z');
+    expect(await store.saveFeedMark('2026-09-01T09:00:00+00:00', now)).toBe(true);
+    expect(await store.saveFeedMark('2026-09-01T08:00:00+00:00', now)).toBe(false);
+    expect(await store.saveFeedMark('2026-09-01T09:00:00.000Z', now)).toBe(true);
+
+    expect(await store.getFeedMark()).toBe('2026-09-01T09:00:00.000Z');
+  });
+});
+
+describe('the sweep state', () => {
+  it('is stored as given, a finished cycle without a position', async () => {
+    expect(await store.getSweep()).toBeUndefined();
+    const now = new Date('2026-09-01T10:00:00Z');
+    await store.saveSweep({ cycleStartedAt: now.toISOString(), after: 'abc' }, now);
+    expect(await store.getSweep()).toEqual({ cycleStartedAt: now.toISOString(), after: 'abc' });
+    await store.saveSweep({ cycleStartedAt: now.toISOString() }, now);
+    expect(await store.getSweep()).toEqual({ cycleStartedAt: now.toISOString() });
+  });
+});

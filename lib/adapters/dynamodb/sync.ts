@@ -1,0 +1,395 @@
+/**
+ * The UiTdatabank sync's own state in the one table. Nothing here replaces what the mapping repository owns: the
+ * sync reads event items through the mapping index and keeps a few attributes of its own on them, written with
+ * UpdateItem calls that set only those attributes (the mapping repository does the same for its own, so an admin
+ * save never wipes the sync's state and the sync never touches the event's fields or `version`).
+ *
+ * | item        | pk           | sk     | attributes                                                              |
+ * |-------------|--------------|--------|-------------------------------------------------------------------------|
+ * | run lease   | `SYNC#LEASE` | `SYNC` | `owner`, `expiresAt` (epoch ms), `acquiredAt`                            |
+ * | feed state  | `SYNC#STATE` | `SYNC` | `modifiedFrom` (the high-water mark), `modifiedFromMs`, `updatedAt`      |
+ * | sweep state | `SYNC#SWEEP` | `SYNC` | `cycleStartedAt`, `after` (the last id checked; absent: cycle done)      |
+ * | event (+)   | `EVENT#<id>` | `EVENT`| `syncPushed`, `syncClaim`, `syncIssues`, `syncRefreshed` (see below)     |
+ *
+ * On an event item:
+ * - `syncPushed`: `{ fingerprint, uitdatabankId, at }`: what was last sent to UiTdatabank, per field.
+ * - `syncClaim`: `{ owner, at, expiresAt, state, name, organizerId, placeId, startDate, fingerprint }`: set with a
+ *   conditional write before `POST /events`, so no two runs create the same event; `state` becomes `uncertain` when
+ *   the POST may have been applied without us getting the id (timeout, 5xx), and the next run looks for the orphan.
+ * - `syncIssues`: refusals that are not retried until the wanted value changes (e.g. the organizer change refused
+ *   with `event-has-uitpas-ticket-sales`).
+ * - `syncRefreshed`: `{ uitdatabankId, version, organizerId, permissions, at, pending?, seen? }`: the event as it was
+ *   when readiness was last assessed, so a change on our side (new mapping, new version, other organizer) is assessed
+ *   again; `seen` is what it saw of the UiTdatabank event (`feedSeenKey`), so the feed's overlap is not assessed twice.
+ *   What is already seen is kept per event, not in one list on the feed state: no item grows with a burst of changes.
+ * The event's readiness snapshot (`readiness`, lib/adapters/dynamodb/readiness.ts) is read along, for its organizer permission.
+ *
+ * Events are found through gsi1 (`ORG#<orgId>#EXTMAP`, which the mapping repository keeps on every event labelled
+ * `UiTPAS` or `uitDB`; see lib/adapters/dynamodb/mappings.ts): one Query per organisation, never a Scan.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TicketingEvent } from '../../domain/mappings.js';
+import type { PushFingerprint, SyncIssues } from '../../domain/sync.js';
+import type { OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
+import { EVENT_FIELDS, EVENT_KEY, EXTMAP } from './mappings.js';
+import { READINESS_ATTRIBUTE } from './readiness.js';
+import { queryPartition, type Table } from './table.js';
+
+export interface PushedState {
+  fingerprint: PushFingerprint;
+  uitdatabankId: string;
+  at: string;
+}
+
+export interface PushClaim {
+  /** The run that claimed the push. */
+  owner: string;
+  /** When the claim was taken, just before `POST /events` (`pushStartedAt`). */
+  at: string;
+  /** Epoch ms after which another run may treat the claim as abandoned. */
+  expiresAt: number;
+  /** `in-flight` while the POST runs; `uncertain` when it may have created the event without telling us. */
+  state: 'in-flight' | 'uncertain';
+  /** What the POST sends, to recognise the event in UiTdatabank if the run dies before storing the id. */
+  name: string;
+  organizerId: string;
+  placeId: string;
+  startDate: string;
+  fingerprint: PushFingerprint;
+}
+
+export interface RefreshedState {
+  uitdatabankId: string;
+  /** The event's version that was assessed. */
+  version: number;
+  /** The organizer the event resolved to when it was assessed (an organisation or promotor change moves it). */
+  organizerId?: string;
+  /** The required UiTPAS permissions (TARIFFS_READ, TICKETSALES_REGISTER) held for that organizer, comma-separated. */
+  permissions?: string;
+  at: string;
+  /** Set when an assessment failed transiently: the next run assesses the event again. */
+  pending?: boolean;
+  /** What the assessment saw of the UiTdatabank event: `feedSeenKey` (lib/domain/sync.ts), or `SEEN_GONE`. */
+  seen?: string;
+}
+
+export interface EventSyncState {
+  pushed?: PushedState;
+  claim?: PushClaim;
+  issues?: SyncIssues;
+  refreshed?: RefreshedState;
+}
+
+export interface SyncEventItem {
+  event: TicketingEvent;
+  sync: EventSyncState;
+  /** The readiness snapshot the basket reads (lib/adapters/dynamodb/readiness.ts), reduced to what the sync compares. */
+  readiness?: { eventVersion: number; organizerPermission?: OrganizerPermissionSnapshot };
+}
+
+/** Where the daily sweep of our mapped ids is: a cycle started at `cycleStartedAt`, done up to `after`. */
+export interface SweepState {
+  cycleStartedAt: string;
+  /** The last (lower-case) UiTdatabank id checked in this cycle; undefined once the cycle is done. */
+  after?: string;
+}
+
+export type LeaseResult = { acquired: true } | { acquired: false; holder: string; expiresAt: number };
+
+const LEASE = { pk: 'SYNC#LEASE', sk: 'SYNC' };
+const STATE = { pk: 'SYNC#STATE', sk: 'SYNC' };
+const SWEEP = { pk: 'SYNC#SWEEP', sk: 'SYNC' };
+
+function toSyncEventItem(item: Record<string, unknown>): SyncEventItem {
+  const event: Record<string, unknown> = {};
+  for (const field of EVENT_FIELDS) if (item[field] !== undefined) event[field] = item[field];
+  const sync: EventSyncState = {};
+  if (item.syncPushed) sync.pushed = item.syncPushed as PushedState;
+  if (item.syncClaim) sync.claim = item.syncClaim as PushClaim;
+  if (item.syncIssues && Object.keys(item.syncIssues).length > 0) sync.issues = item.syncIssues as SyncIssues;
+  if (item.syncRefreshed) sync.refreshed = item.syncRefreshed as RefreshedState;
+  const readiness = readinessOf(item[READINESS_ATTRIBUTE]);
+  return { event: event as unknown as TicketingEvent, sync, ...(readiness ? { readiness } : {}) };
+}
+
+/** The snapshot's version and organizer permission, when they have the expected shape. */
+function readinessOf(value: unknown): SyncEventItem['readiness'] {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { eventVersion, organizerPermission: permission } = value as Record<string, unknown>;
+  if (typeof eventVersion !== 'number') return undefined;
+  const p = permission as Record<string, unknown> | undefined;
+  const valid =
+    typeof p?.organizerId === 'string' && typeof p.permitted === 'boolean' && typeof p.checkedAt === 'string';
+  return {
+    eventVersion,
+    ...(valid
+      ? {
+          organizerPermission: { organizerId: p.organizerId, permitted: p.permitted, checkedAt: p.checkedAt },
+        }
+      : {}),
+  } as SyncEventItem['readiness'];
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException;
+}
+
+/** Runs a conditional write; false when its condition did not hold. */
+async function conditional(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export function createSyncStore(table: Table) {
+  const { doc, name: TableName } = table;
+
+  return {
+    /**
+     * Every event of the organisation labelled `UiTPAS` or `uitDB`, with the sync's state: the mapping index
+     * projects whole items, so this is the only read the push and the refresh need per organisation.
+     */
+    async listOrganisationEvents(organisationId: string): Promise<SyncEventItem[]> {
+      return (await queryPartition(table, EXTMAP(organisationId))).map(toSyncEventItem);
+    },
+
+    /** One consistent read of an event with the sync's state, after a conditional write lost. */
+    async getEventItem(eventId: string): Promise<SyncEventItem | undefined> {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName, Key: EVENT_KEY(eventId), ConsistentRead: true }),
+      );
+      return Item ? toSyncEventItem(Item) : undefined;
+    },
+
+    /**
+     * Claims the push of an unmapped event before `POST /events`. Holds only while the event still has no
+     * UiTdatabank id, is still at the version the plan was made from, and carries no claim (or exactly the stale
+     * claim `replacing` that this run inspected and found abandoned). False when another run or an admin got there
+     * first.
+     */
+    claimPush(
+      eventId: string,
+      input: { version: number; claim: PushClaim; replacing?: Pick<PushClaim, 'owner' | 'at'> },
+    ): Promise<boolean> {
+      const { replacing } = input;
+      return conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: EVENT_KEY(eventId),
+            UpdateExpression: 'SET syncClaim = :claim',
+            ConditionExpression: `attribute_exists(pk) AND #version = :version AND attribute_not_exists(uitdatabankId) AND ${
+              replacing
+                ? 'syncClaim.#owner = :previousOwner AND syncClaim.#at = :previousAt'
+                : 'attribute_not_exists(syncClaim)'
+            }`,
+            ExpressionAttributeNames: {
+              '#version': 'version',
+              ...(replacing ? { '#owner': 'owner', '#at': 'at' } : {}),
+            },
+            ExpressionAttributeValues: {
+              ':claim': input.claim,
+              ':version': input.version,
+              ...(replacing ? { ':previousOwner': replacing.owner, ':previousAt': replacing.at } : {}),
+            },
+          }),
+        ),
+      );
+    },
+
+    /** The POST may have created the event: keep the claim, marked so the next run looks for it first. */
+    async markClaimUncertain(eventId: string, claim: Pick<PushClaim, 'owner' | 'at'>): Promise<boolean> {
+      return conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: EVENT_KEY(eventId),
+            UpdateExpression: 'SET syncClaim.#state = :uncertain',
+            ConditionExpression: 'syncClaim.#owner = :owner AND syncClaim.#at = :at',
+            ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner', '#at': 'at' },
+            ExpressionAttributeValues: { ':uncertain': 'uncertain', ':owner': claim.owner, ':at': claim.at },
+          }),
+        ),
+      );
+    },
+
+    /** The POST certainly did not create anything: drop the claim so the next run simply tries again. */
+    async releaseClaim(eventId: string, claim: Pick<PushClaim, 'owner' | 'at'>): Promise<boolean> {
+      return conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: EVENT_KEY(eventId),
+            UpdateExpression: 'REMOVE syncClaim',
+            ConditionExpression: 'syncClaim.#owner = :owner AND syncClaim.#at = :at',
+            ExpressionAttributeNames: { '#owner': 'owner', '#at': 'at' },
+            ExpressionAttributeValues: { ':owner': claim.owner, ':at': claim.at },
+          }),
+        ),
+      );
+    },
+
+    /**
+     * What was pushed (and what was refused), after a create or an update; drops the push claim. Never creates an
+     * item: an event deleted meanwhile stays deleted (false).
+     */
+    savePushed(eventId: string, pushed: PushedState, issues: SyncIssues | undefined): Promise<boolean> {
+      const hasIssues = issues !== undefined && Object.keys(issues).length > 0;
+      return conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: EVENT_KEY(eventId),
+            UpdateExpression: `SET syncPushed = :pushed${hasIssues ? ', syncIssues = :issues' : ''} REMOVE syncClaim${
+              hasIssues ? '' : ', syncIssues'
+            }`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':pushed': pushed, ...(hasIssues ? { ':issues': issues } : {}) },
+          }),
+        ),
+      );
+    },
+
+    /** Refusals of an event that has no push to record (a refused create). Drops the claim too. */
+    saveIssues(
+      eventId: string,
+      issues: SyncIssues,
+      claim?: Pick<PushClaim, 'owner' | 'at'>,
+    ): Promise<boolean> {
+      return conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: EVENT_KEY(eventId),
+            UpdateExpression: `SET syncIssues = :issues${claim ? ' REMOVE syncClaim' : ''}`,
+            ConditionExpression: claim
+              ? 'attribute_exists(pk) AND syncClaim.#owner = :owner AND syncClaim.#at = :at'
+              : 'attribute_exists(pk)',
+            ...(claim ? { ExpressionAttributeNames: { '#owner': 'owner', '#at': 'at' } } : {}),
+            ExpressionAttributeValues: {
+              ':issues': issues,
+              ...(claim ? { ':owner': claim.owner, ':at': claim.at } : {}),
+            },
+          }),
+        ),
+      );
+    },
+
+    saveRefreshed(eventId: string, refreshed: RefreshedState): Promise<boolean> {
+      return conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: EVENT_KEY(eventId),
+            UpdateExpression: 'SET syncRefreshed = :refreshed',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':refreshed': refreshed },
+          }),
+        ),
+      );
+    },
+
+    /**
+     * The run lease: one run at a time. Taken when free, expired, or already ours; otherwise says who holds it and
+     * until when.
+     */
+    async acquireLease(owner: string, ttlMs: number, nowMs: number): Promise<LeaseResult> {
+      const acquired = await conditional(() =>
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...LEASE, owner, expiresAt: nowMs + ttlMs, acquiredAt: new Date(nowMs).toISOString() },
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':now': nowMs, ':owner': owner },
+          }),
+        ),
+      );
+      if (acquired) return { acquired: true };
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: LEASE, ConsistentRead: true }));
+      return {
+        acquired: false,
+        holder: String(Item?.owner ?? 'unknown'),
+        expiresAt: Number(Item?.expiresAt ?? 0),
+      };
+    },
+
+    /** Extends our lease; false when it is no longer ours (it expired and another run took it). */
+    renewLease(owner: string, ttlMs: number, nowMs: number): Promise<boolean> {
+      return conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: LEASE,
+            UpdateExpression: 'SET expiresAt = :expiresAt',
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':expiresAt': nowMs + ttlMs, ':owner': owner },
+          }),
+        ),
+      );
+    },
+
+    async releaseLease(owner: string): Promise<void> {
+      await conditional(() =>
+        doc.send(
+          new DeleteCommand({
+            TableName,
+            Key: LEASE,
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        ),
+      );
+    },
+
+    /** The change feed's high-water mark; undefined before the first run. */
+    async getFeedMark(): Promise<string | undefined> {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: STATE, ConsistentRead: true }));
+      return typeof Item?.modifiedFrom === 'string' ? Item.modifiedFrom : undefined;
+    },
+
+    /**
+     * Stores the mark as the feed moves on. Never moves it back: a slower concurrent run (without the lease) cannot
+     * undo the progress of a faster one (false then). (An item written by an earlier version may still carry
+     * `seenAtFrom`; the Put drops it.)
+     */
+    saveFeedMark(mark: string, now: Date): Promise<boolean> {
+      const modifiedFromMs = Date.parse(mark);
+      return conditional(() =>
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...STATE, modifiedFrom: mark, modifiedFromMs, updatedAt: now.toISOString() },
+            ConditionExpression: 'attribute_not_exists(pk) OR modifiedFromMs <= :ms',
+            ExpressionAttributeValues: { ':ms': modifiedFromMs },
+          }),
+        ),
+      );
+    },
+
+    async getSweep(): Promise<SweepState | undefined> {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: SWEEP, ConsistentRead: true }));
+      if (typeof Item?.cycleStartedAt !== 'string') return undefined;
+      return {
+        cycleStartedAt: Item.cycleStartedAt,
+        ...(typeof Item.after === 'string' ? { after: Item.after } : {}),
+      };
+    },
+
+    /** Last writer wins: two runs at once (without the lease) at worst check a batch twice. */
+    async saveSweep(state: SweepState, now: Date): Promise<void> {
+      await doc.send(
+        new PutCommand({ TableName, Item: { ...SWEEP, ...state, updatedAt: now.toISOString() } }),
+      );
+    },
+  };
+}
+
+export type SyncStore = ReturnType<typeof createSyncStore>;

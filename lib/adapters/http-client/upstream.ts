@@ -1,0 +1,495 @@
+/**
+ * The one HTTP layer under every publiq client (UiTPAS, UiTdatabank Entry and Search, the UiTiD token endpoint).
+ * It owns what they share: ky, per-attempt timeouts, the retry policy, the single 401 refresh, problem parsing,
+ * response validation and the log lines. Callers get parsed JSON or a domain error; they never see ky types.
+ *
+ * Retry and `mayHaveApplied` policy (see `classifyStatus` / `classifyNetworkError`):
+ *
+ * | outcome                                 | 'safe' (GET)  | 'idempotent' (DELETE, PUT) | 'never' (POST) | mayHaveApplied (non-GET) |
+ * |-----------------------------------------|---------------|----------------------------|----------------|--------------------------|
+ * | 2xx                                     | return        | return                     | return         | -                        |
+ * | 401 (first time, with a token)          | refresh+retry | refresh+retry              | refresh+retry  | false (auth runs first)  |
+ * | other 4xx                               | UpstreamProblem, no retry                                   | -                        |
+ * | 429                                     | retry         | retry                      | no             | false                    |
+ * | 502, 503, 504                           | retry         | retry                      | no             | true                     |
+ * | 500 and other 5xx                       | no            | no                         | no             | true                     |
+ * | 3xx (redirects not followed for writes) | -             | no                         | no             | false                    |
+ * | connection refused / DNS failure        | retry         | retry                      | no             | false                    |
+ * | other network error (reset, closed)     | retry         | no                         | no             | true                     |
+ * | timeout                                 | retry         | no                         | no             | true                     |
+ * | 2xx body not JSON / not the schema      | no            | no                         | no             | true                     |
+ *
+ * GET never has effects, so its `mayHaveApplied` is always false. For writes it is the OR over all attempts.
+ * 503 counts as "may have applied": nothing in the publiq docs promises that a 503 comes from a layer in front of
+ * the application (it may be a proxy answering after the backend started work). A wrong "not applied" means a
+ * ticket sale registered twice or a single-use coupon spent; a wrong "may have applied" costs one reconciliation.
+ */
+import ky, { TimeoutError as KyTimeoutError } from 'ky';
+import type { z } from 'zod';
+import {
+  type EndUserMessage,
+  type SchemaError,
+  UpstreamProblem,
+  type UpstreamProblemFields,
+  type UpstreamService,
+  UpstreamUnavailable,
+} from '../../domain/errors.js';
+import { logger } from '../../logger.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** How much a request may be repeated. 'safe': reads; 'idempotent': writes that can be repeated; 'never': creates. */
+export type RetryPolicy = 'safe' | 'idempotent' | 'never';
+
+/** The access-token source the clients need: a token, and a way to say "this one was refused". */
+export interface AccessTokens {
+  get(): Promise<string>;
+  /** Drop `token` from the cache if it is still the cached one, so the next `get()` fetches a fresh token. */
+  invalidate(token: string): void;
+}
+
+export interface BackoffOptions {
+  /** First retry waits a random time in [0, baseMs]; each next one doubles the ceiling (full jitter). */
+  baseMs?: number;
+  /** Ceiling of one backoff delay. */
+  maxMs?: number;
+  /** A `Retry-After` longer than this is shortened to it. */
+  maxRetryAfterMs?: number;
+}
+
+export interface UpstreamOptions {
+  service: UpstreamService;
+  /** Per attempt: until the whole response body has arrived. */
+  timeoutMs: number;
+  /** Extra attempts allowed by the retry policy (401 refresh not counted). */
+  retries: number;
+  /** Whole call, retries and backoff included. Default: `timeoutMs * (retries + 1) + 1000`. */
+  deadlineMs?: number;
+  backoff?: BackoffOptions;
+  fetch?: typeof globalThis.fetch;
+  /** When set, every request carries `Authorization: Bearer` (unless it opts out) and a 401 refreshes once. */
+  tokens?: AccessTokens;
+  /** Sent on every request (e.g. `x-client-id`). */
+  headers?: Record<string, string>;
+}
+
+/** What every publiq client takes from the configuration (timeout per attempt, retries), and a test's `fetch`. */
+export function transportFromConfig(
+  config: { timeoutMs: number; retries: number },
+  options: { fetch?: typeof globalThis.fetch } = {},
+): Pick<UpstreamOptions, 'timeoutMs' | 'retries' | 'fetch'> {
+  return {
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+}
+
+export interface UpstreamRequest {
+  method: HttpMethod;
+  url: URL;
+  retry: RetryPolicy;
+  /** JSON request body. */
+  json?: unknown;
+  /** Form-encoded request body. */
+  form?: URLSearchParams;
+  /** Return 4xx answers (other than 429) instead of throwing `UpstreamProblem`: for non-publiq error formats. */
+  accept4xx?: boolean;
+  /** Set false to send no token even when the upstream has a token source. */
+  auth?: boolean;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or undefined for an empty body (204). */
+  body: unknown;
+}
+
+export interface Upstream {
+  readonly service: UpstreamService;
+  send(request: UpstreamRequest): Promise<UpstreamResponse>;
+  /** Validate a success body; a mismatch is `UpstreamUnavailable('invalid-response')` naming the path, never the data. */
+  parse<S extends z.ZodType>(schema: S, response: UpstreamResponse, request: UpstreamRequest): z.output<S>;
+}
+
+const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 200, maxMs: 2000, maxRetryAfterMs: 5000 };
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+// The request never left this machine: nothing can have been applied, so it is safe to repeat even a write.
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+type Reason = 'timeout' | 'network' | 'status' | 'invalid-response';
+
+interface Failure {
+  reason: Reason;
+  /** May a write have been applied by this attempt? */
+  applied: boolean;
+  /** Worth another attempt under the 'safe' policy / under the 'idempotent' policy. */
+  retrySafe: boolean;
+  retryIdempotent: boolean;
+  status?: number;
+  retryAfterMs?: number;
+  detail: string;
+  cause?: unknown;
+}
+
+type Attempt = { kind: 'response'; response: UpstreamResponse } | { kind: 'failure'; failure: Failure };
+
+export function createUpstream(options: UpstreamOptions): Upstream {
+  const { service, timeoutMs, retries, tokens } = options;
+  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const deadlineMs = options.deadlineMs ?? timeoutMs * (retries + 1) + 1000;
+  const http = ky.create({
+    retry: 0,
+    throwHttpErrors: false,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+
+  async function attempt(
+    request: UpstreamRequest,
+    token: string | undefined,
+    attemptMs: number,
+  ): Promise<Attempt> {
+    const headers: Record<string, string> = {
+      accept: 'application/json, application/problem+json',
+      ...options.headers,
+    };
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (request.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(request.json);
+    } else if (request.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = request.form.toString();
+    }
+    const signal = AbortSignal.timeout(attemptMs);
+    const write = request.method !== 'GET';
+    const started = performance.now();
+    let status: number | undefined;
+    try {
+      const response = await http(request.url, {
+        method: request.method,
+        headers,
+        body,
+        signal,
+        timeout: attemptMs,
+        // A redirected POST may silently become a GET: for writes we stop at the redirect instead.
+        redirect: write ? 'manual' : 'follow',
+      });
+      status = response.status;
+      // The timeout signal also bounds reading the body, which ky's own timeout does not cover.
+      const text = await response.text();
+      const parsed = parseJson(text);
+      if (response.ok && parsed === INVALID_JSON) {
+        return failure({
+          reason: 'invalid-response',
+          applied: write,
+          retrySafe: false,
+          retryIdempotent: false,
+          status,
+          detail: `${request.method} ${request.url.pathname} answered ${status} with a body that is not JSON`,
+        });
+      }
+      return {
+        kind: 'response',
+        response: { status, headers: response.headers, body: parsed === INVALID_JSON ? undefined : parsed },
+      };
+    } catch (error) {
+      if (error instanceof KyTimeoutError || signal.aborted || isTimeoutError(error)) {
+        return failure({
+          reason: 'timeout',
+          applied: write,
+          retrySafe: true,
+          retryIdempotent: false,
+          ...(status === undefined ? {} : { status }),
+          detail: `no complete answer within ${attemptMs} ms`,
+          cause: error,
+        });
+      }
+      return failure(classifyNetworkError(error, write, status));
+    } finally {
+      logger.debug('upstream call', {
+        service,
+        method: request.method,
+        path: request.url.pathname,
+        status,
+        durationMs: Math.round(performance.now() - started),
+      });
+    }
+  }
+
+  async function send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const deadline = Date.now() + deadlineMs;
+    const useAuth = tokens !== undefined && request.auth !== false;
+    const write = request.method !== 'GET';
+    let retriesLeft = request.retry === 'never' ? 0 : retries;
+    let retryNumber = 0;
+    let refreshed = false;
+    let mayHaveApplied = false;
+    let last: Failure | undefined;
+
+    for (;;) {
+      let token: string | undefined;
+      if (useAuth) {
+        try {
+          token = await tokens.get();
+        } catch (error) {
+          // A token failure after an attempt that may have been applied must not hide that fact.
+          if (last && mayHaveApplied) {
+            throw new UpstreamUnavailable(service, last.reason, true, {
+              ...(last.status === undefined ? {} : { status: last.status }),
+              detail: `${last.detail}; then the access token could not be renewed`,
+              cause: error,
+            });
+          }
+          throw error;
+        }
+      }
+      const remaining = deadline - Date.now();
+      const outcome = await attempt(request, token, Math.max(1, Math.min(timeoutMs, remaining)));
+
+      let current: Failure;
+      if (outcome.kind === 'response') {
+        const { response } = outcome;
+        if (response.status >= 200 && response.status < 300) return response;
+        if (response.status === 401 && token !== undefined && !refreshed) {
+          // A 401 is decided before the request is handled, so even a POST is safe to send again once.
+          refreshed = true;
+          tokens?.invalidate(token);
+          logger.warn('upstream refused the access token; renewing it and retrying once', {
+            service,
+            method: request.method,
+            path: request.url.pathname,
+          });
+          continue;
+        }
+        const classified = classifyStatus(response, write, request);
+        if (!classified) {
+          if (request.accept4xx) return response;
+          throw new UpstreamProblem(service, problemFields(response));
+        }
+        current = classified;
+      } else {
+        current = outcome.failure;
+      }
+
+      last = current;
+      if (write) mayHaveApplied ||= current.applied;
+      const retryable =
+        request.retry === 'safe'
+          ? current.retrySafe
+          : request.retry === 'idempotent'
+            ? current.retryIdempotent
+            : false;
+      if (retryable && retriesLeft > 0) {
+        const delayMs =
+          current.retryAfterMs !== undefined
+            ? Math.min(current.retryAfterMs, backoff.maxRetryAfterMs)
+            : fullJitter(retryNumber, backoff);
+        // Retry only if the wait leaves room for a meaningful attempt before the overall deadline.
+        if (Date.now() + delayMs + Math.min(timeoutMs, 50) < deadline) {
+          retriesLeft -= 1;
+          retryNumber += 1;
+          logger.warn('upstream call failed; retrying', {
+            service,
+            method: request.method,
+            path: request.url.pathname,
+            reason: current.reason,
+            status: current.status,
+            retry: retryNumber,
+            delayMs,
+          });
+          await sleep(delayMs);
+          continue;
+        }
+      }
+      throw new UpstreamUnavailable(service, current.reason, write && mayHaveApplied, {
+        ...(current.status === undefined ? {} : { status: current.status }),
+        detail: `${request.method} ${request.url.pathname}: ${current.detail}`,
+        cause: current.cause,
+      });
+    }
+  }
+
+  function parse<S extends z.ZodType>(
+    schema: S,
+    response: UpstreamResponse,
+    request: UpstreamRequest,
+  ): z.output<S> {
+    const result = schema.safeParse(response.body);
+    if (result.success) return result.data;
+    const issues = result.error.issues.slice(0, 3).map((issue) => {
+      const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+      return `${path}: ${issue.message}`;
+    });
+    // Zod's messages name the expected type or options, never the received value, so no data leaks here.
+    throw new UpstreamUnavailable(service, 'invalid-response', request.method !== 'GET', {
+      status: response.status,
+      detail: `${request.method} ${request.url.pathname} answered a body that does not match the expected schema (${issues.join('; ')})`,
+    });
+  }
+
+  return { service, send, parse };
+}
+
+function failure(value: Failure): Attempt {
+  return { kind: 'failure', failure: value };
+}
+
+/** Undefined = a 4xx to hand to the caller as a problem; otherwise a failure to retry or report. */
+function classifyStatus(
+  response: UpstreamResponse,
+  write: boolean,
+  request: UpstreamRequest,
+): Failure | undefined {
+  const { status } = response;
+  const problem = problemSummary(response.body);
+  if (status >= 300 && status < 400) {
+    const location = response.headers.get('location');
+    return {
+      reason: 'status',
+      applied: false,
+      retrySafe: false,
+      retryIdempotent: false,
+      status,
+      detail: `unexpected redirect${location ? ` to ${new URL(location, request.url).origin}` : ''}: check the base URL (HTTPS, no trailing path)`,
+    };
+  }
+  if (status === 429 || status >= 500 || status < 200) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    return {
+      reason: 'status',
+      // A 429 is a refusal before any work; every 5xx may come after the work was done (see the table above).
+      applied: write && status !== 429,
+      retrySafe: RETRYABLE_STATUS.has(status),
+      retryIdempotent: RETRYABLE_STATUS.has(status),
+      status,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      detail: `answered ${status}${problem ? ` ${problem}` : ''}`,
+    };
+  }
+  return undefined;
+}
+
+function classifyNetworkError(error: unknown, write: boolean, status: number | undefined): Failure {
+  const code = errorCode(error);
+  // Once a status line has arrived, the server has handled the request, whatever happens to the body.
+  const notSent = status === undefined && code !== undefined && NOT_SENT_CODES.has(code);
+  return {
+    reason: 'network',
+    applied: write && !notSent,
+    retrySafe: true,
+    retryIdempotent: notSent,
+    ...(status === undefined ? {} : { status }),
+    detail: `${code ?? 'network error'}${status === undefined ? '' : ` while reading a ${status} answer`}`,
+    cause: error,
+  };
+}
+
+/** Walk the `cause` chain (undici wraps the socket error in `TypeError: fetch failed`). */
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function isTimeoutError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+const INVALID_JSON = Symbol('invalid-json');
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+/** Seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function fullJitter(retryNumber: number, backoff: Required<BackoffOptions>): number {
+  const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** retryNumber);
+  return Math.floor(Math.random() * (ceiling + 1));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const optionalString = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+
+function problemSummary(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  return optionalString(body.type) ?? optionalString(body.title);
+}
+
+function endUserMessage(value: unknown): EndUserMessage | undefined {
+  if (!isRecord(value) || typeof value.nl !== 'string') return undefined;
+  const message: EndUserMessage = { nl: value.nl };
+  for (const lang of ['fr', 'de', 'en'] as const) {
+    const text = value[lang];
+    if (typeof text === 'string') message[lang] = text;
+  }
+  return message;
+}
+
+/**
+ * RFC 7807 fields from an error answer. The HTTP status is authoritative: publiq's examples write `status` as a
+ * string ("400") and the body may even disagree with the status line. A body without `type` is `about:blank`.
+ */
+export function problemFields(response: UpstreamResponse): UpstreamProblemFields {
+  const body = isRecord(response.body) ? response.body : {};
+  const schemaErrors: SchemaError[] = Array.isArray(body.schemaErrors)
+    ? body.schemaErrors.flatMap((item: unknown) =>
+        isRecord(item) && typeof item.jsonPointer === 'string' && typeof item.error === 'string'
+          ? [{ jsonPointer: item.jsonPointer, error: item.error }]
+          : [],
+      )
+    : [];
+  return {
+    type: optionalString(body.type) ?? 'about:blank',
+    status: response.status,
+    title: optionalString(body.title),
+    detail: optionalString(body.detail),
+    endUserMessage: endUserMessage(body.endUserMessage),
+    schemaErrors: schemaErrors.length ? schemaErrors : undefined,
+    cardStatus: optionalString(body.cardStatus),
+    passholderId: optionalString(body.passholderId),
+    passType: body.passType === 'INDIVIDUAL' || body.passType === 'GROUP' ? body.passType : undefined,
+    groupPass: typeof body.groupPass === 'boolean' ? body.groupPass : undefined,
+  };
+}
+
+/** `base` may carry a path prefix (the sandbox serves UiTPAS under `/uitpas`); `path` starts with `/`. */
+export function buildUrl(base: string, path: string, query?: URLSearchParams): URL {
+  const url = new URL(base.replace(/\/+$/, '') + path);
+  if (query) url.search = query.toString();
+  return url;
+}

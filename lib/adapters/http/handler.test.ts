@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ADMIN, apiEvent, BASKET, lambdaContext } from '../../../test-support/api-event.js';
+import { AppError, UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
+import { httpHandler, httpRouter, noContent, ok, route } from './handler.js';
+
+const echo = httpHandler(
+  {
+    auth: { roles: ['basket'] },
+    body: z.object({ eventId: z.string().min(1), regularPrice: z.number().positive() }),
+    query: z.object({ label: z.array(z.string()).or(z.string()).optional() }),
+    path: z.object({ id: z.string().regex(/^[a-z]+$/) }),
+    maxBodyBytes: 200,
+  },
+  async ({ body, query, path, principal }) => ok({ body, query, path, client: principal.clientName }),
+);
+
+const call = (handler: typeof echo, input: Parameters<typeof apiEvent>[0]) =>
+  handler(apiEvent(input), lambdaContext());
+const parse = (body: string | undefined) => JSON.parse(body ?? 'null');
+
+const valid = {
+  method: 'POST',
+  route: '/v1/echo/{id}',
+  pathParameters: { id: 'abc' },
+  body: { eventId: 'e1', regularPrice: 10 },
+  principal: BASKET,
+};
+
+describe('the HTTP stack', () => {
+  it('passes parsed, validated input and the caller to the route', async () => {
+    const response = await call(echo, { ...valid, query: { label: ['UiTPAS', 'uitDB'] } });
+    expect(response.statusCode).toBe(200);
+    expect(parse(response.body)).toEqual({
+      body: { eventId: 'e1', regularPrice: 10 },
+      query: { label: ['UiTPAS', 'uitDB'] },
+      path: { id: 'abc' },
+      client: 'box-office',
+    });
+    expect(response.headers?.['X-Correlation-Id']).toBeTruthy();
+    expect(response.headers?.['X-Content-Type-Options']).toBe('nosniff');
+  });
+
+  it('refuses a request without an API key with a 401 problem', async () => {
+    const response = await call(echo, { ...valid, principal: undefined });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers?.['Content-Type']).toBe('application/problem+json');
+    expect(parse(response.body)).toMatchObject({
+      type: 'urn:uitpas-ticketing:problem:unauthenticated',
+      status: 401,
+    });
+  });
+
+  it('refuses a key of the wrong role with a 403 problem', async () => {
+    const response = await call(echo, { ...valid, principal: ADMIN });
+    expect(response.statusCode).toBe(403);
+    expect(parse(response.body).detail).toContain('role basket');
+  });
+
+  it('lists every invalid field with a JSON pointer', async () => {
+    const response = await call(echo, { ...valid, body: { eventId: '', regularPrice: -1 } });
+    expect(response.statusCode).toBe(400);
+    const problem = parse(response.body);
+    expect(problem.type).toBe('urn:uitpas-ticketing:problem:invalid-request');
+    expect(problem.invalidParams.map((p: { pointer: string }) => p.pointer)).toEqual([
+      '/eventId',
+      '/regularPrice',
+    ]);
+  });
+
+  it('validates path parameters before the route runs', async () => {
+    const response = await call(echo, { ...valid, pathParameters: { id: 'ABC' } });
+    expect(response.statusCode).toBe(400);
+    expect(parse(response.body).invalidParams[0].pointer).toBe('path.id');
+  });
+
+  it.each([
+    [
+      'malformed JSON',
+      { body: '{"eventId": ', headers: { 'content-type': 'application/json' } },
+      400,
+      'invalid-json',
+    ],
+    [
+      'a body that is not JSON',
+      { body: 'a=b', headers: { 'content-type': 'text/plain' } },
+      415,
+      'unsupported-media-type',
+    ],
+    ['a missing body', { body: undefined }, 400, 'body-missing'],
+    ['an oversized body', { body: { eventId: 'x'.repeat(300), regularPrice: 1 } }, 413, 'body-too-large'],
+  ])('answers %s with a problem', async (_name, change, status, slug) => {
+    const response = await call(echo, { ...valid, ...change });
+    expect(response.statusCode).toBe(status);
+    expect(parse(response.body).type).toBe(`urn:uitpas-ticketing:problem:${slug}`);
+  });
+
+  it('keeps the caller’s correlation id when it is well-formed', async () => {
+    const response = await call(echo, { ...valid, headers: { 'x-correlation-id': 'till-7-000123' } });
+    expect(response.headers?.['X-Correlation-Id']).toBe('till-7-000123');
+  });
+
+  it('hides unexpected errors behind a generic 500', async () => {
+    const failing = httpHandler({ auth: 'public' }, async () => {
+      throw new Error('secret internal detail');
+    });
+    const response = await call(failing, { method: 'GET', route: '/x' });
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('secret internal detail');
+    expect(parse(response.body)).toMatchObject({ status: 500, title: 'Internal Server Error' });
+  });
+
+  it('maps our own errors to their status and type', async () => {
+    const failing = httpHandler({ auth: 'public' }, async () => {
+      throw new AppError('event-not-found', 404, 'Unknown event', { detail: 'No event demo-x.' });
+    });
+    const response = await call(failing, { method: 'GET', route: '/x' });
+    expect(response.statusCode).toBe(404);
+    expect(parse(response.body)).toMatchObject({
+      type: 'urn:uitpas-ticketing:problem:event-not-found',
+      detail: 'No event demo-x.',
+    });
+  });
+
+  it('passes the UiTPAS endUserMessage through on an upstream problem', async () => {
+    const failing = httpHandler({ auth: 'public' }, async () => {
+      throw new UpstreamProblem('uitpas', {
+        type: 'https://api.publiq.be/probs/uitpas/social-tariff-expired',
+        status: 400,
+        endUserMessage: { nl: 'Je kansentarief is verlopen.' },
+      });
+    });
+    const response = await call(failing, { method: 'GET', route: '/x' });
+    expect(response.statusCode).toBe(422);
+    expect(parse(response.body)).toMatchObject({
+      type: 'urn:uitpas-ticketing:problem:social-tariff-expired',
+      endUserMessage: { nl: 'Je kansentarief is verlopen.' },
+      upstreamType: 'https://api.publiq.be/probs/uitpas/social-tariff-expired',
+    });
+  });
+
+  it('answers 503 with a Dutch message when UiTPAS is unreachable', async () => {
+    const failing = httpHandler({ auth: 'public' }, async () => {
+      throw new UpstreamUnavailable('uitpas', 'timeout', false);
+    });
+    const response = await call(failing, { method: 'GET', route: '/x' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['Retry-After']).toBe('5');
+    expect(parse(response.body).endUserMessage.nl).toMatch(/^UiTPAS is tijdelijk niet bereikbaar/);
+  });
+});
+
+describe('the router', () => {
+  const router = httpRouter({
+    'GET /v1/things/{id}': route(
+      { auth: { roles: ['admin'] }, path: z.object({ id: z.string() }) },
+      async ({ path }) => ok({ got: path.id }),
+    ),
+    'DELETE /v1/things/{id}': route({ auth: { roles: ['admin'] } }, async () => noContent()),
+  });
+
+  it('serves each route by its route key', async () => {
+    const got = await router(
+      apiEvent({ method: 'GET', route: '/v1/things/{id}', pathParameters: { id: 't1' }, principal: ADMIN }),
+      lambdaContext(),
+    );
+    expect(parse(got.body)).toEqual({ got: 't1' });
+    const deleted = await router(
+      apiEvent({
+        method: 'DELETE',
+        route: '/v1/things/{id}',
+        pathParameters: { id: 't1' },
+        principal: ADMIN,
+      }),
+      lambdaContext(),
+    );
+    expect(deleted.statusCode).toBe(204);
+  });
+
+  it('answers an unknown route with a 404 problem', async () => {
+    const response = await router(
+      apiEvent({ method: 'PATCH', route: '/v1/things/{id}', principal: ADMIN }),
+      lambdaContext(),
+    );
+    expect(response.statusCode).toBe(404);
+    expect(parse(response.body).type).toBe('urn:uitpas-ticketing:problem:route-not-found');
+  });
+});

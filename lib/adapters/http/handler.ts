@@ -1,0 +1,273 @@
+/**
+ * The middy stack every HTTP function uses. A route declares who may call it and the zod schemas of its input; the
+ * stack does the rest: correlation id, body size limit, JSON parsing, authentication context, validation, CORS,
+ * security headers and the problem+json error mapping. A handler then only calls its use case.
+ */
+import { randomUUID } from 'node:crypto';
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Principal, Role } from '../../domain/access.js';
+import { AppError } from '../../domain/errors.js';
+import { logger } from '../../logger.js';
+import { principalFromEvent } from './principal.js';
+import { problemResponse } from './problem.js';
+import { validationError } from './validation.js';
+
+/** Bodies are small JSON documents (a basket, a mapping); anything larger is a mistake or an attack. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+export type AuthRule = { roles: readonly Role[] } | 'public';
+
+export interface RouteInput<B, Q, P, A extends AuthRule> {
+  body: B;
+  query: Q;
+  path: P;
+  principal: A extends 'public' ? Principal | undefined : Principal;
+  correlationId: string;
+  event: APIGatewayProxyEventV2;
+}
+
+export interface HttpResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export const ok = (body: unknown, headers?: Record<string, string>): HttpResult => ({
+  status: 200,
+  body,
+  headers,
+});
+export const created = (body: unknown): HttpResult => ({ status: 201, body });
+export const accepted = (body: unknown): HttpResult => ({ status: 202, body });
+export const noContent = (): HttpResult => ({ status: 204 });
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export function corsOrigins(): string[] {
+  const configured = process.env.CORS_ALLOWED_ORIGINS?.trim();
+  return configured ? configured.split(',').map((origin) => origin.trim()) : ['*'];
+}
+
+/** Repeated query keys (`?label=a&label=b`) become arrays; API Gateway would otherwise join them with commas. */
+export function parseQuery(event: APIGatewayProxyEventV2): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const raw = event.rawQueryString ?? '';
+  for (const [key, value] of new URLSearchParams(raw)) {
+    const existing = out[key];
+    out[key] =
+      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  if (!raw && event.queryStringParameters) {
+    for (const [key, value] of Object.entries(event.queryStringParameters))
+      if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {}))
+    if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+function readBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
+    throw new AppError('body-too-large', 413, 'Request body too large', {
+      detail: `The body may be at most ${maxBytes} bytes.`,
+    });
+  }
+  const contentType = header(event, 'content-type') ?? '';
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) {
+    throw new AppError('unsupported-media-type', 415, 'The body must be JSON', {
+      detail: 'Send the body with Content-Type: application/json.',
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AppError('invalid-json', 400, 'The body is not valid JSON', {
+      detail: `Fix the JSON syntax: ${(error as Error).message}`,
+    });
+  }
+}
+
+function parseWith<T extends z.ZodType | undefined>(
+  schema: T,
+  value: unknown,
+  where: 'body' | 'query' | 'path',
+): Infer<T> {
+  if (!schema) return undefined as Infer<T>;
+  if (where === 'body' && value === undefined) {
+    throw new AppError('body-missing', 400, 'A JSON body is required', {
+      detail: 'Send the request body as JSON.',
+    });
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error, where);
+  return result.data as Infer<T>;
+}
+
+function authorise(rule: AuthRule, event: APIGatewayProxyEventV2): Principal | undefined {
+  const principal = principalFromEvent(event);
+  if (rule === 'public') return principal;
+  if (!principal) {
+    throw new AppError('unauthenticated', 401, 'A valid API key is required', {
+      detail: 'Send your API key in the x-api-key header. Ask the operator for a key if you have none.',
+      headers: { 'WWW-Authenticate': 'ApiKey header="x-api-key"' },
+    });
+  }
+  if (!rule.roles.includes(principal.role)) {
+    throw new AppError('forbidden', 403, 'This API key may not call this route', {
+      detail: `This route needs a key with role ${rule.roles.join(' or ')}; yours has role ${principal.role}.`,
+    });
+  }
+  return principal;
+}
+
+function toResponse(result: HttpResult, correlationId: string): APIGatewayProxyStructuredResultV2 {
+  const status = result.status ?? 200;
+  const headers: Record<string, string> = { 'X-Correlation-Id': correlationId, ...result.headers };
+  if (status === 204 || result.body === undefined) return { statusCode: status, headers };
+  return {
+    statusCode: status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(result.body),
+  };
+}
+
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface RouteSpec<A extends AuthRule, B, Q, P> {
+  /** Every route says who may call it; there is no default, so a route cannot be left open by accident. */
+  auth: A;
+  body?: B;
+  query?: Q;
+  path?: P;
+  maxBodyBytes?: number;
+}
+
+/** A route: its declaration and its core, ready to be served alone (httpHandler) or with others (httpRouter). */
+export type Route = (
+  event: APIGatewayProxyEventV2,
+  correlationId: string,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export function route<
+  A extends AuthRule,
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(
+  spec: RouteSpec<A, B, Q, P>,
+  run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<HttpResult>,
+): Route {
+  return async (event, correlationId) => {
+    const principal = authorise(spec.auth, event);
+    const body = parseWith<B>(
+      spec.body as B,
+      readBody(event, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+      'body',
+    );
+    const query = parseWith<Q>(spec.query as Q, parseQuery(event), 'query');
+    const path = parseWith<P>(spec.path as P, event.pathParameters ?? {}, 'path');
+    const result = await run({
+      body,
+      query,
+      path,
+      principal: principal as RouteInput<Infer<B>, Infer<Q>, Infer<P>, A>['principal'],
+      correlationId,
+      event,
+    });
+    return toResponse(result, correlationId);
+  };
+}
+
+/** `PUT /v1/events/{eventId}` matches method PUT and path /v1/events/anything-without-a-slash. */
+function matches(routeKey: string, event: APIGatewayProxyEventV2): boolean {
+  if (event.routeKey === routeKey) return true;
+  const [method, template = ''] = routeKey.split(' ');
+  if (method !== event.requestContext?.http?.method) return false;
+  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+');
+  return new RegExp(`^${pattern}$`).test(event.rawPath ?? '');
+}
+
+/** One function serving several routes, chosen by API Gateway's route key. */
+export function httpRouter(routes: Record<string, Route>) {
+  return withStack(async (event, correlationId) => {
+    const entry = Object.entries(routes).find(([routeKey]) => matches(routeKey, event));
+    if (!entry) {
+      throw new AppError('route-not-found', 404, 'No such route', {
+        detail: `${event.requestContext?.http?.method} ${event.rawPath} is not a route of this API.`,
+      });
+    }
+    return entry[1](event, correlationId);
+  });
+}
+
+export function httpHandler<
+  A extends AuthRule,
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(
+  spec: RouteSpec<A, B, Q, P>,
+  run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<HttpResult>,
+) {
+  return withStack(route(spec, run));
+}
+
+/** API Gateway's request id; serverless-offline gives every request the same placeholder, so make one there. */
+function requestIdOf(event: APIGatewayProxyEventV2): string {
+  const id = event.requestContext?.requestId;
+  return id && !id.startsWith('offlineContext') ? id : randomUUID();
+}
+
+function withStack(core: Route) {
+  const handler: Handler = async (event) =>
+    core(event, (event as { correlationId?: string }).correlationId ?? randomUUID());
+
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler)
+    .use(httpSecurityHeaders())
+    .use(
+      httpCors({
+        origins: corsOrigins(),
+        headers: 'content-type,x-api-key,x-correlation-id,if-match',
+        exposeHeaders: 'etag,x-correlation-id,retry-after',
+        maxAge: 600,
+      }),
+    )
+    .use({
+      before: (request) => {
+        const event = request.event as APIGatewayProxyEventV2 & { correlationId?: string };
+        const incoming = header(event, 'x-correlation-id');
+        // Accept the caller's id only when it looks like one, so it cannot smuggle data into our logs.
+        const correlationId =
+          incoming && /^[A-Za-z0-9._-]{8,128}$/.test(incoming) ? incoming : requestIdOf(event);
+        event.correlationId = correlationId;
+        logger.addContext(request.context);
+        logger.appendKeys({ correlationId, route: event.routeKey });
+      },
+      after: () => {
+        logger.resetKeys();
+      },
+      onError: (request) => {
+        const correlationId = (request.event as { correlationId?: string }).correlationId;
+        const problem = problemResponse(request.error, correlationId);
+        request.response = {
+          ...problem,
+          headers: { ...problem.headers, ...(correlationId ? { 'X-Correlation-Id': correlationId } : {}) },
+        };
+        logger.resetKeys();
+      },
+    });
+}

@@ -1,0 +1,141 @@
+/**
+ * UiTdatabank v3 read models (Entry and Search), reduced to what the integration reads. Loose objects: everything
+ * else the API sends is kept. Enums are open (see lib/adapters/http-client/schema-helpers.ts). Requests are typed in
+ * client.ts.
+ */
+import { z } from 'zod';
+import { openEnum } from '../http-client/schema-helpers.js';
+
+export const LANGUAGES = ['nl', 'fr', 'de', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const WORKFLOW_STATUSES = [
+  'DRAFT',
+  'READY_FOR_VALIDATION',
+  'APPROVED',
+  'REJECTED',
+  'DELETED',
+] as const;
+export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
+
+export const CALENDAR_TYPES = ['single', 'multiple', 'periodic', 'permanent'] as const;
+
+export const localizedTextSchema = z.looseObject({
+  nl: z.string().optional(),
+  fr: z.string().optional(),
+  de: z.string().optional(),
+  en: z.string().optional(),
+});
+export type LocalizedText = z.infer<typeof localizedTextSchema>;
+
+/** Legacy items sometimes carry a plain string where a localized object is expected. */
+const nameSchema = z.union([localizedTextSchema, z.string()]);
+
+export const priceInfoSchema = z.looseObject({
+  /** `base`: the standard price; `tariff`: extra categories; `uitpas`: read-only, only with embedUitpasPrices. */
+  category: openEnum(['base', 'tariff', 'uitpas'] as const),
+  price: z.number(),
+  priceCurrency: z.string().optional(),
+  name: localizedTextSchema.optional(),
+  groupPrice: z.boolean().optional(),
+});
+export type PriceInfo = z.infer<typeof priceInfoSchema>;
+
+const labelsSchema = z.array(z.string());
+
+/** The organizer as embedded in an event. Dummy (legacy) organizers have no `@id`: no organizer link. */
+export const embeddedOrganizerSchema = z.looseObject({
+  '@id': z.string().optional(),
+  name: nameSchema.optional(),
+  labels: labelsSchema.optional(),
+  hiddenLabels: labelsSchema.optional(),
+});
+
+export const eventSchema = z.looseObject({
+  '@id': z.string(),
+  mainLanguage: openEnum(LANGUAGES),
+  /** A localized object; legacy events (and some imports) carry a plain string. */
+  name: nameSchema,
+  calendarType: openEnum(CALENDAR_TYPES),
+  startDate: z.string().optional(),
+  endDate: z.string().optional(),
+  availableFrom: z.string().optional(),
+  /** Missing means 2100-01-01T00:00:00+00:00. */
+  availableTo: z.string().optional(),
+  workflowStatus: openEnum(WORKFLOW_STATUSES).optional(),
+  status: z
+    .looseObject({
+      type: openEnum(['Available', 'TemporarilyUnavailable', 'Unavailable'] as const),
+      reason: localizedTextSchema.optional(),
+    })
+    .optional(),
+  priceInfo: z.array(priceInfoSchema).optional(),
+  organizer: embeddedOrganizerSchema.optional(),
+  location: z.looseObject({ '@id': z.string().optional(), name: nameSchema.optional() }).optional(),
+  terms: z
+    .array(z.looseObject({ id: z.string(), label: z.string().optional(), domain: z.string().optional() }))
+    .optional(),
+  labels: labelsSchema.optional(),
+  hiddenLabels: labelsSchema.optional(),
+  created: z.string().optional(),
+  modified: z.string().optional(),
+});
+export type UitdatabankEvent = z.infer<typeof eventSchema>;
+
+export const organizerSchema = z.looseObject({
+  '@id': z.string(),
+  name: nameSchema,
+  mainLanguage: openEnum(LANGUAGES).optional(),
+  url: z.string().optional(),
+  labels: labelsSchema.optional(),
+  hiddenLabels: labelsSchema.optional(),
+  workflowStatus: openEnum(['ACTIVE', 'DELETED'] as const).optional(),
+  created: z.string().optional(),
+  modified: z.string().optional(),
+});
+export type UitdatabankOrganizer = z.infer<typeof organizerSchema>;
+
+/** Search without `embed=true` returns only references. */
+export const eventReferenceSchema = z.looseObject({ '@id': z.string(), '@type': z.string().optional() });
+export type EventReference = z.infer<typeof eventReferenceSchema>;
+
+export function pagedCollectionSchema<T extends z.ZodType>(member: T) {
+  return z.looseObject({
+    '@context': z.unknown().optional(),
+    '@type': z.string().optional(),
+    itemsPerPage: z.number().int(),
+    totalItems: z.number().int(),
+    member: z.array(member),
+  });
+}
+export interface PagedCollection<T> {
+  itemsPerPage: number;
+  totalItems: number;
+  member: T[];
+  [key: string]: unknown;
+}
+
+/**
+ * A member of a Search page that does not match `eventSchema`. The page is read member by member, so one malformed
+ * event anywhere in UiTdatabank never makes the whole page unreadable; what could be read of it is kept, so a
+ * change feed can still move past it and tell whose it was.
+ */
+export interface InvalidMember {
+  /** Its place in the page's `member` array (the valid members keep their order around it). */
+  index: number;
+  '@id'?: string;
+  modified?: string;
+  /** What did not match (paths and expectations, never values). */
+  detail: string;
+}
+
+/** An embedded Search page: the events that match the schema, and those that do not. */
+export interface EventPage extends PagedCollection<UitdatabankEvent> {
+  invalid: InvalidMember[];
+}
+
+/** `POST /events` answers 201 with the new id. */
+export const createdEventSchema = z.looseObject({
+  id: z.string(),
+  url: z.string().optional(),
+});

@@ -1,0 +1,226 @@
+/**
+ * UiTPAS API 4.0 client for the ticketing endpoints. Every method returns validated data or throws
+ * `UpstreamProblem` (publiq answered a problem: branch on its `type`) or `UpstreamUnavailable` (no usable answer;
+ * see lib/adapters/http-client/upstream.ts for the retry and `mayHaveApplied` policy).
+ */
+import type { z } from 'zod';
+import type { PubliqConfig } from '../../config.js';
+import { UpstreamProblem } from '../../domain/errors.js';
+import {
+  type AccessTokens,
+  type BackoffOptions,
+  buildUrl,
+  createUpstream,
+  transportFromConfig,
+  type UpstreamRequest,
+} from '../http-client/upstream.js';
+import { boundedInt, requireText } from '../http-client/validate.js';
+import {
+  type EventCardSystem,
+  eventCardSystemsSchema,
+  type OrganizerPermissions,
+  type Pass,
+  passSchema,
+  permissionsResponseSchema,
+  type TariffsResponse,
+  type TariffType,
+  type TicketSale,
+  type TicketSalePage,
+  type TicketSaleRequest,
+  tariffsResponseSchema,
+  ticketSalePageSchema,
+  ticketSalesSchema,
+  type UitpasOrganizer,
+  uitpasOrganizerSchema,
+} from './schemas.js';
+
+export interface UitpasClientOptions {
+  /** e.g. `https://api-test.uitpas.be` (a path prefix is allowed). */
+  baseUrl: string;
+  tokens: AccessTokens;
+  timeoutMs: number;
+  retries: number;
+  fetch?: typeof globalThis.fetch;
+  backoff?: BackoffOptions;
+  deadlineMs?: number;
+}
+
+export interface TariffsQuery {
+  /** Bare UiTdatabank event id. */
+  eventId: string;
+  uitpasNumber: string;
+  /** EUR, before any discount: normally the event's base price. */
+  regularPrice: number;
+  type?: 'ANY' | TariffType;
+}
+
+export interface StaticTariffsQuery {
+  eventId: string;
+  regularPrice: number;
+}
+
+export interface TicketSaleSearch {
+  eventId?: string;
+  /** Needs `organizerId` as well. */
+  passholderId?: string;
+  organizerId?: string[];
+  eventTitle?: string;
+  start?: number;
+  /** At most 500. */
+  limit?: number;
+}
+
+export interface UitpasClient {
+  /** `GET /passes?identifier=`: UiTPAS number, INSZ number, INSZ barcode or chip number. */
+  getPass(identifier: string): Promise<Pass>;
+  getTariffs(query: TariffsQuery): Promise<TariffsResponse>;
+  getStaticTariffs(query: StaticTariffsQuery): Promise<TariffsResponse>;
+  /** All or nothing; never retried (see the policy table). The returned ids are needed to cancel. */
+  registerTicketSales(sales: TicketSaleRequest[]): Promise<TicketSale[]>;
+  searchTicketSales(query: TicketSaleSearch): Promise<TicketSalePage>;
+  /** 204. An unknown (e.g. already cancelled) sale throws `UpstreamProblem` `ticket-sale-not-found` (404). */
+  cancelTicketSale(id: string): Promise<void>;
+  getPermissions(): Promise<OrganizerPermissions[]>;
+  /** null when UiTPAS does not know the organizer (404). */
+  getOrganizer(id: string): Promise<UitpasOrganizer | null>;
+  /** null on 404 `event-not-found`: UiTPAS does not know the event (yet). */
+  getEventCardSystems(eventId: string): Promise<EventCardSystem[] | null>;
+}
+
+const UITPAS_LIMIT_MAX = 500;
+
+export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
+  const upstream = createUpstream({
+    service: 'uitpas',
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+    tokens: options.tokens,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+  });
+  const url = (path: string, query?: URLSearchParams) => buildUrl(options.baseUrl, path, query);
+  const get = (path: string, query?: URLSearchParams): UpstreamRequest => ({
+    method: 'GET',
+    url: url(path, query),
+    retry: 'safe',
+  });
+
+  async function fetchParsed<S extends z.ZodType>(schema: S, request: UpstreamRequest): Promise<z.output<S>> {
+    const response = await upstream.send(request);
+    return upstream.parse(schema, response, request);
+  }
+
+  return {
+    async getPass(identifier) {
+      requireText('identifier', identifier);
+      return fetchParsed(passSchema, get('/passes', new URLSearchParams({ identifier })));
+    },
+
+    async getTariffs(query) {
+      requireText('eventId', query.eventId);
+      requireText('uitpasNumber', query.uitpasNumber);
+      const params = new URLSearchParams({
+        regularPrice: price(query.regularPrice),
+        eventId: query.eventId,
+        uitpasNumber: query.uitpasNumber,
+      });
+      if (query.type) params.set('type', query.type);
+      return fetchParsed(tariffsResponseSchema, get('/tariffs', params));
+    },
+
+    async getStaticTariffs(query) {
+      requireText('eventId', query.eventId);
+      const params = new URLSearchParams({ regularPrice: price(query.regularPrice), eventId: query.eventId });
+      return fetchParsed(tariffsResponseSchema, get('/tariffs/static', params));
+    },
+
+    async registerTicketSales(sales) {
+      if (sales.length === 0) throw new RangeError('registerTicketSales needs at least one sale');
+      // Only the writable fields: read-only ones (id, passholder...) would be ignored or refused upstream.
+      const body = sales.map((sale) => ({
+        regularPrice: sale.regularPrice,
+        ...(sale.regularPriceLabel === undefined ? {} : { regularPriceLabel: sale.regularPriceLabel }),
+        tariff: { id: sale.tariff.id },
+        eventId: sale.eventId,
+        uitpasNumber: sale.uitpasNumber,
+      }));
+      return fetchParsed(ticketSalesSchema, {
+        method: 'POST',
+        url: url('/ticket-sales'),
+        retry: 'never',
+        json: body,
+      });
+    },
+
+    async searchTicketSales(query) {
+      if (!query.eventId && !query.passholderId) {
+        throw new RangeError('searchTicketSales needs an eventId or a passholderId');
+      }
+      if (query.passholderId && !query.organizerId?.length) {
+        throw new RangeError('searchTicketSales by passholderId needs an organizerId as well');
+      }
+      const params = new URLSearchParams();
+      if (query.eventId) params.set('eventId', query.eventId);
+      if (query.passholderId) params.set('passholderId', query.passholderId);
+      for (const organizerId of query.organizerId ?? []) params.append('organizerId', organizerId);
+      if (query.eventTitle) params.set('eventTitle', query.eventTitle);
+      if (query.start !== undefined) params.set('start', String(boundedInt('start', query.start, 0)));
+      if (query.limit !== undefined)
+        params.set('limit', String(boundedInt('limit', query.limit, 0, UITPAS_LIMIT_MAX)));
+      return fetchParsed(ticketSalePageSchema, get('/ticket-sales', params));
+    },
+
+    async cancelTicketSale(id) {
+      requireText('id', id);
+      await upstream.send({
+        method: 'DELETE',
+        url: url(`/ticket-sales/${encodeURIComponent(id)}`),
+        retry: 'idempotent',
+      });
+    },
+
+    async getPermissions() {
+      return fetchParsed(permissionsResponseSchema, get('/permissions'));
+    },
+
+    async getOrganizer(id) {
+      requireText('id', id);
+      try {
+        return await fetchParsed(uitpasOrganizerSchema, get(`/organizers/${encodeURIComponent(id)}`));
+      } catch (error) {
+        // The OpenAPI gives this 404 no type, so any 404 means "not a UiTPAS organizer (for us)".
+        if (error instanceof UpstreamProblem && error.status === 404) return null;
+        throw error;
+      }
+    },
+
+    async getEventCardSystems(eventId) {
+      requireText('eventId', eventId);
+      try {
+        return await fetchParsed(
+          eventCardSystemsSchema,
+          get(`/events/${encodeURIComponent(eventId)}/card-systems`),
+        );
+      } catch (error) {
+        if (error instanceof UpstreamProblem && error.status === 404 && error.is('event-not-found'))
+          return null;
+        throw error;
+      }
+    },
+  };
+}
+
+/** The client for this environment, with the shared token provider. */
+export function uitpasClientFromConfig(
+  config: PubliqConfig,
+  tokens: AccessTokens,
+  options: { fetch?: typeof globalThis.fetch } = {},
+): UitpasClient {
+  return createUitpasClient({ baseUrl: config.urls.uitpas, tokens, ...transportFromConfig(config, options) });
+}
+
+function price(value: number): string {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError('regularPrice must be a finite number >= 0');
+  return String(value);
+}

@@ -1,0 +1,117 @@
+/**
+ * Look up the tariffs a passholder may pay for an event: one read of the event's mapping, the basket rules, then
+ * one call to UiTPAS `GET /tariffs` with the standard ticket type's price.
+ *
+ * The read and the call overlap when this container has seen the event before: the call starts from the mapping it
+ * remembers while the fresh read runs, and its answer is used only if the fresh read shows the same mapping (same
+ * version, same organizer permission). A mapping changed since is answered from the fresh read, as if there were no
+ * cache: a lookup is never answered from a stale mapping. The price of that is one discarded UiTPAS read on the first
+ * lookup after a change.
+ */
+import type { Principal } from '../../domain/access.js';
+import type { TicketingEvent } from '../../domain/mappings.js';
+import { parseUitpasNumber } from '../../domain/pass.js';
+import {
+  type OrganizerPermissionSnapshot,
+  planTariffRequest,
+  type TariffAnswer,
+  type TariffPlan,
+  toTariffAnswer,
+  type UitpasTariffs,
+} from '../../domain/tariffs.js';
+
+export interface BasketEvent {
+  event: TicketingEvent;
+  organizerPermission?: OrganizerPermissionSnapshot | undefined;
+}
+
+export interface LookupTariffsDeps {
+  events: { getForBasket(eventId: string): Promise<BasketEvent | undefined> };
+  uitpas: {
+    getTariffs(query: {
+      eventId: string;
+      uitpasNumber: string;
+      regularPrice: number;
+    }): Promise<UitpasTariffs>;
+  };
+  uitpasTicketTypeId: string;
+  /** The mappings this container has seen; omit it to read, plan and call strictly one after the other. */
+  seen?: SeenEvents | undefined;
+}
+
+export interface LookupTariffsInput {
+  eventId: string;
+  uitpasNumber: string;
+  regularPrice?: number | undefined;
+}
+
+/** A bounded memory of the last mapping read per event. Only ever a hint: every answer is checked against a fresh read. */
+export class SeenEvents {
+  private readonly entries = new Map<string, BasketEvent>();
+  constructor(private readonly capacity = 1000) {}
+
+  get(eventId: string): BasketEvent | undefined {
+    return this.entries.get(eventId);
+  }
+
+  remember(eventId: string, stored: BasketEvent | undefined): void {
+    this.entries.delete(eventId);
+    if (!stored) return;
+    this.entries.set(eventId, stored);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+}
+
+function sameMapping(a: BasketEvent, b: BasketEvent | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.event.version === b.event.version &&
+    a.event.updatedAt === b.event.updatedAt &&
+    a.organizerPermission?.permitted === b.organizerPermission?.permitted
+  );
+}
+
+function plan(input: LookupTariffsInput, stored: BasketEvent | undefined, principal: Principal): TariffPlan {
+  return planTariffRequest(input.eventId, stored?.event, principal, {
+    regularPrice: input.regularPrice,
+    organizerPermission: stored?.organizerPermission,
+  });
+}
+
+export async function lookupTariffs(
+  input: LookupTariffsInput,
+  principal: Principal,
+  deps: LookupTariffsDeps,
+): Promise<TariffAnswer> {
+  const uitpasNumber = parseUitpasNumber(input.uitpasNumber, '/uitpasNumber');
+  const ask = (planned: TariffPlan) =>
+    deps.uitpas.getTariffs({
+      eventId: planned.uitdatabankId,
+      uitpasNumber,
+      regularPrice: planned.regularPrice,
+    });
+
+  const remembered = deps.seen?.get(input.eventId);
+  let early: { plan: TariffPlan; tariffs: Promise<UitpasTariffs> } | undefined;
+  if (remembered) {
+    try {
+      const planned = plan(input, remembered, principal);
+      early = { plan: planned, tariffs: ask(planned) };
+      // Settled later or dropped; never an unhandled rejection.
+      early.tariffs.catch(() => undefined);
+    } catch {
+      // The remembered mapping would refuse: wait for the fresh read to say why.
+    }
+  }
+  // Started after the UiTPAS call, whose round trip is the longer one: the read's own CPU work must not delay it.
+  const stored = await deps.events.getForBasket(input.eventId);
+  deps.seen?.remember(input.eventId, stored);
+  if (early && remembered && sameMapping(remembered, stored)) {
+    return toTariffAnswer(early.plan, await early.tariffs, deps.uitpasTicketTypeId);
+  }
+  const planned = plan(input, stored, principal);
+  return toTariffAnswer(planned, await ask(planned), deps.uitpasTicketTypeId);
+}

@@ -1,0 +1,19 @@
+/** Validate a pass at the till: ask UiTPAS about it and answer what the cashier needs to see. */
+import {
+  type PassFacts,
+  type PassView,
+  parsePassIdentifier,
+  refuseExpiredSocialTariff,
+  toPassView,
+} from '../../domain/pass.js';
+
+export interface ValidatePassDeps {
+  uitpas: { getPass(identifier: string): Promise<PassFacts> };
+}
+
+export async function validatePass(identifier: string, deps: ValidatePassDeps): Promise<PassView> {
+  const parsed = parsePassIdentifier(identifier);
+  const view = toPassView(await deps.uitpas.getPass(parsed.value));
+  refuseExpiredSocialTariff(view);
+  return view;
+}
