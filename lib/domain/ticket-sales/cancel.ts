@@ -2,8 +2,9 @@
  * Cancelling: which lines a cancellation covers, recording what UiTPAS did, orphaned sales, and the sweep's backoff
  * for cancellations UiTPAS could not take.
  */
-import { type LineStatus, type Order, type OrderLine, type OrphanedSale, withLines } from './order.js';
+import { withLines } from './order.js';
 import type { LineAssignment } from './request.js';
+import type { LineStatus, Order, OrderLine, OrphanedSale } from './types.js';
 
 /**
  * When the sweep retries a cancellation UiTPAS could not take: 5 minutes after the attempt (the queue does the

@@ -2,7 +2,8 @@
  * Ticket-sale orders: the pure rules (no I/O) behind registering, reconciling, confirming and cancelling the
  * discounted sales of a basket at UiTPAS. The use cases (lib/use-cases/ticket-sales) import them from here.
  *
- * - `order.ts`: the order's data, its statuses and the state machine (see the diagram there)
+ * - `types.ts`: the order's data and its statuses (types only, so that no rule file needs to import another for them)
+ * - `order.ts`: the state machine (see the diagram there): building, registering and confirming an order
  * - `request.ts`: the request's identity, the POST to UiTPAS and its answer mapped back onto the lines
  * - `reconcile.ts`: what UiTPAS's sales say about an attempt whose answer was lost (window, candidates, grace)
  * - `cancel.ts`: cancellation rules, orphaned sales and the sweep's backoff
@@ -26,26 +27,13 @@ export {
   withOrphans,
 } from './cancel.js';
 export {
-  type Attempt,
   cancelRequestedFor,
   confirm,
   isRegistered,
-  type LineStatus,
   leaseIsLive,
   newOrder,
-  ORDER_STATUSES,
-  type Order,
-  type OrderError,
-  type OrderLine,
-  type OrderLineRequest,
-  type OrderRequest,
-  type OrderStatus,
-  type OrphanedSale,
   organisationsOf,
-  type PlannedLine,
   REGISTERED_STATUSES,
-  type ReconcileReason,
-  type Reconciliation,
   registered,
   replan,
   statusOfLines,
@@ -88,4 +76,19 @@ export {
   type SaleToRegister,
   salesToRegister,
 } from './request.js';
+export {
+  type Attempt,
+  type LineStatus,
+  ORDER_STATUSES,
+  type Order,
+  type OrderError,
+  type OrderLine,
+  type OrderLineRequest,
+  type OrderRequest,
+  type OrderStatus,
+  type OrphanedSale,
+  type PlannedLine,
+  type ReconcileReason,
+  type Reconciliation,
+} from './types.js';
 export { mayAccessOrder, type OrderLineView, type OrderView, orderView } from './views.js';

@@ -1,5 +1,5 @@
 import { AppError, type EndUserMessage } from '../errors.js';
-import type { Order, OrderStatus } from './order.js';
+import type { Order, OrderStatus } from './types.js';
 
 // --- problems ---------------------------------------------------------------------------------------------------
 

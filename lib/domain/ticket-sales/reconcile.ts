@@ -3,8 +3,8 @@
  * attempt could post in, and taken as proof of nothing registered only once the grace for a late POST is over.
  */
 import { isValidPrice, toCents } from '../mappings.js';
-import type { Order, OrderLine, ReconcileReason, Reconciliation } from './order.js';
 import { type LineAssignment, passHasher, type RegisteredSale } from './request.js';
+import type { Order, OrderLine, ReconcileReason, Reconciliation } from './types.js';
 
 /** How far outside an attempt's start and lease end a sale may be dated and still be ours: the two clocks differ. */
 export const CLOCK_SKEW_MS = 2 * 60 * 1000;

@@ -5,7 +5,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { SchemaError } from '../errors.js';
 import { isValidPrice, toCents } from '../mappings.js';
-import type { Order, OrderLine, OrderRequest } from './order.js';
+import type { Order, OrderLine, OrderRequest } from './types.js';
 
 /** One ticket to register at UiTPAS (the shape of `POST /ticket-sales`'s array items). */
 export interface SaleToRegister {

@@ -1,5 +1,5 @@
 import { mayActFor, type Principal } from '../access.js';
-import type { LineStatus, Order, OrderStatus, Reconciliation } from './order.js';
+import type { LineStatus, Order, OrderStatus, Reconciliation } from './types.js';
 
 // --- access and views -------------------------------------------------------------------------------------------
 
