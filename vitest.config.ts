@@ -1,23 +1,43 @@
 import { defineConfig } from 'vitest/config';
 
+/** Where tests live: beside the code they test. */
+const roots = ['functions', 'lib', 'local', 'sandbox', 'test-support', 'scripts', 'deploy'];
+
+const shared = {
+  environment: 'node',
+  restoreMocks: true,
+  env: {
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_DEV: 'false',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  },
+} as const;
+
+/**
+ * Two projects, both run by `npm test`: unit tests (`*.test.ts`: no server, milliseconds each) and integration tests
+ * (`*.int.test.ts`: real dynalite and the sandbox over HTTP). `npx vitest --project unit` runs the fast half alone.
+ */
 export default defineConfig({
   test: {
-    include: [
-      'functions/**/*.test.ts',
-      'lib/**/*.test.ts',
-      'local/**/*.test.ts',
-      'sandbox/**/*.test.ts',
-      'test-support/**/*.test.ts',
-      'scripts/**/*.test.ts',
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: roots.map((root) => `${root}/**/*.test.ts`),
+          exclude: ['**/node_modules/**', '**/*.int.test.ts'],
+          testTimeout: 10_000,
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'integration',
+          include: roots.map((root) => `${root}/**/*.int.test.ts`),
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
     ],
-    environment: 'node',
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-    restoreMocks: true,
-    env: {
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_DEV: 'false',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
   },
 });

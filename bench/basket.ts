@@ -4,12 +4,12 @@
  * reads per lookup. Figures only; nothing here asserts a time.
  */
 
-import { createHandler } from '../functions/lookup-tariffs.js';
+import { PASSES } from '@uitpas-ticketing/sandbox';
 import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
+import { createHandler } from '../lib/handlers/lookup-tariffs.js';
 import { SeenEvents } from '../lib/use-cases/basket/lookup-tariffs.js';
 import { startDynamoProcess } from '../local/dynamo.js';
 import { DEMO_EVENTS } from '../local/seed.js';
-import { PASSES } from '../sandbox/index.js';
 import { apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
 import { startTestStack } from '../test-support/test-stack.js';
 import { countedTable, ms, summary, timeEach } from './stats.js';

@@ -10,6 +10,12 @@
  *   npm run bench -- sync          (BENCH_SYNC_EVENTS=2000 for a quicker look; BENCH_SYNC_CONCURRENCY=8 by default)
  */
 import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  basePrice,
+  NON_UITPAS_ORGANIZER_ID,
+  TEST_ORGANIZER_ID,
+  TEST_PLACE_ID,
+} from '@uitpas-ticketing/sandbox';
 import { createAuditRepository } from '../lib/adapters/dynamodb/audit.js';
 import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
 import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
@@ -21,7 +27,6 @@ import type { SyncDeps } from '../lib/use-cases/sync/deps.js';
 import type { SyncSummary } from '../lib/use-cases/sync/report.js';
 import { runSync } from '../lib/use-cases/sync/run.js';
 import { startDynamoProcess } from '../local/dynamo.js';
-import { basePrice, NON_UITPAS_ORGANIZER_ID, TEST_ORGANIZER_ID, TEST_PLACE_ID } from '../sandbox/index.js';
 import { startTestStack } from '../test-support/test-stack.js';
 import { countedTable } from './stats.js';
 

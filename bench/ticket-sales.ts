@@ -4,14 +4,16 @@
  * Prints p50/p99, their ratio, and the DynamoDB writes (and reads) per registered line. Every sale is cancelled at
  * the sandbox right after it is measured, so the event's weekly limit never refuses one. Figures only.
  */
-import { createHandler } from '../functions/register-ticket-sales.js';
+
+import { PASSES } from '@uitpas-ticketing/sandbox';
 import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
 import { createOrderRepository } from '../lib/adapters/dynamodb/orders.js';
+import { createHandler } from '../lib/handlers/register-ticket-sales.js';
 import { startDynamoProcess } from '../local/dynamo.js';
 import { DEMO_EVENTS } from '../local/seed.js';
-import { PASSES } from '../sandbox/index.js';
 import { apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
 import { startTestStack } from '../test-support/test-stack.js';
+import { TEST_PASS_HASH_KEY } from '../test-support/ticket-sales-stack.js';
 import { countedTable, ms, summary, timeEach } from './stats.js';
 
 const WARMUP = 20;
@@ -40,6 +42,7 @@ export async function benchTicketSales(): Promise<void> {
       uitpas: stack.uitpas,
       heldTimeoutMinutes: 30,
       uitpasTicketTypeId: 'uitpas-kansentarief',
+      passHashKey: async () => TEST_PASS_HASH_KEY,
     }));
     const { eventId, uitdatabankId } = DEMO_EVENTS.festival;
     const token = stack.sandbox.issueToken();

@@ -3,8 +3,9 @@ import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiKeyRepository } from '../lib/adapters/dynamodb/api-keys.js';
 import { generateApiKey, hashApiKey } from '../lib/domain/api-key.js';
+import { run } from '../lib/handlers/authorize.js';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../local/dynamo.js';
-import { run } from './authorize.js';
+import { lambdaContext } from '../test-support/api-event.js';
 
 let dynamo: LocalDynamo;
 let keys: ReturnType<typeof createApiKeyRepository>;
@@ -88,8 +89,13 @@ describe('authorize', () => {
     });
     const event = (name: string) =>
       JSON.parse(readFileSync(new URL(`../events/authorize/${name}.json`, import.meta.url), 'utf8'));
-    await expect(handler(event('basket-key'))).resolves.toMatchObject({ context: { role: 'basket' } });
-    await expect(handler(event('missing-key'))).resolves.toEqual({ isAuthorized: true, context: {} });
+    await expect(handler(event('basket-key'), lambdaContext())).resolves.toMatchObject({
+      context: { role: 'basket' },
+    });
+    await expect(handler(event('missing-key'), lambdaContext())).resolves.toEqual({
+      isAuthorized: true,
+      context: {},
+    });
   });
 
   it('passes a request without a key through with an empty context, so the route answers 401', async () => {
@@ -97,13 +103,13 @@ describe('authorize', () => {
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
     const { handler } = await import('./authorize.js');
     const event = { headers: {}, routeKey: 'GET /v1/x' } as unknown as APIGatewayRequestAuthorizerEventV2;
-    await expect(handler(event)).resolves.toEqual({ isAuthorized: true, context: {} });
+    await expect(handler(event, lambdaContext())).resolves.toEqual({ isAuthorized: true, context: {} });
     const key = await newKey('admin', ['ORG9']);
     const withKey = {
       headers: { 'x-api-key': key },
       routeKey: 'GET /v1/x',
     } as unknown as APIGatewayRequestAuthorizerEventV2;
-    await expect(handler(withKey)).resolves.toMatchObject({
+    await expect(handler(withKey, lambdaContext())).resolves.toMatchObject({
       context: { role: 'admin', organisations: 'ORG9' },
     });
   });

@@ -3,18 +3,18 @@
  * every passholder kind of the public test dataset and every refusal of the tariff lookup.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { CHIPS, NOT_IN_UITPAS_EVENT_ID, PASSES } from '@uitpas-ticketing/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
 import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
 import type { Principal } from '../lib/domain/access.js';
+import { createHandler as createLookupTariffs } from '../lib/handlers/lookup-tariffs.js';
+import { createHandler as createValidatePass } from '../lib/handlers/validate-pass.js';
 import { SeenEvents } from '../lib/use-cases/basket/lookup-tariffs.js';
 import { assessEvent } from '../lib/use-cases/readiness/assess.js';
 import { DEMO_EVENTS, DEMO_ORGANISATION_ID } from '../local/seed.js';
-import { CHIPS, NOT_IN_UITPAS_EVENT_ID, PASSES } from '../sandbox/index.js';
 import { apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
 import { startTestStack, type TestStack } from '../test-support/test-stack.js';
-import { createHandler as createLookupTariffs } from './lookup-tariffs.js';
-import { createHandler as createValidatePass } from './validate-pass.js';
 
 const TARIFFS_ROUTE = 'GET /uitpas/tariffs';
 let stack: TestStack;

@@ -2,10 +2,16 @@
  * cancelTicketSales through its handler, against dynalite and the in-process sandbox with the real UiTPAS client,
  * and the queue consumer picking up what UiTPAS could not take. The queue is an in-memory fake of the port.
  */
+
+import { PASSES } from '@uitpas-ticketing/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHandler as createCancelHandler } from '../lib/handlers/cancel-ticket-sales.js';
+import { createHandler as createRegisterHandler } from '../lib/handlers/register-ticket-sales.js';
+import { createHandler as createRetryHandler } from '../lib/handlers/retry-cancellations.js';
+import { createHandler as createSweepHandler } from '../lib/handlers/sweep-held-sales.js';
 import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
 import type { DeadLetterAlarm } from '../lib/use-cases/ticket-sales/retry-cancellations.js';
-import { PASSES } from '../sandbox/index.js';
+import { lambdaContext } from '../test-support/api-event.js';
 import {
   cancellationsDown,
   faultNextPost,
@@ -20,10 +26,6 @@ import {
   ticketSalesApi,
   until,
 } from '../test-support/ticket-sales-stack.js';
-import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
-import { createHandler as createRegisterHandler } from './register-ticket-sales.js';
-import { createHandler as createRetryHandler } from './retry-cancellations.js';
-import { createHandler as createSweepHandler } from './sweep-held-sales.js';
 
 const DELETE_SALE = 'DELETE /uitpas/ticket-sales/{ticketSaleId}';
 const PROBLEM = 'urn:uitpas-ticketing:problem:';
@@ -38,7 +40,8 @@ const api = ticketSalesApi({
 });
 const { cancel } = api;
 /** The sweep as the schedule runs it, `minutes` from now. */
-const sweepAt = (minutes: number) => createSweepHandler(() => stack.deps(minutesAhead(minutes)))();
+const sweepAt = (minutes: number) =>
+  createSweepHandler(() => stack.deps(minutesAhead(minutes)))({}, lambdaContext('sweepHeldSales'));
 const consumer = createRetryHandler(() => stack.retryDeps((details) => alarms.push(details)));
 
 beforeAll(async () => {
@@ -64,7 +67,10 @@ async function registered(lines = [line('a', PASSES.socialTariff), line('b', PAS
 }
 
 const deliver = (orderId: string, receiveCount = 1, messageId = 'm-1') =>
-  consumer(sqsEvent([{ messageId, body: JSON.stringify({ orderId }), receiveCount }]));
+  consumer(
+    sqsEvent([{ messageId, body: JSON.stringify({ orderId }), receiveCount }]),
+    lambdaContext('retryCancellations'),
+  );
 
 const deletes = () => stack.sandbox.requests.count(DELETE_SALE);
 const active = () => stack.sandbox.state.activeTicketSales();

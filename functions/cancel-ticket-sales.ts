@@ -1,39 +1,19 @@
 /**
- * cancelTicketSales: `DELETE /v1/ticket-sales/{orderId}` (optional `?lineId=`) (role basket).
- * Trigger: HTTP API. Input: the order (and line) to cancel, among the key's organisations.
- * Output: 200 with the order when every sale asked is cancelled at UiTPAS (also the second time: idempotent);
- * 202 with the order when UiTPAS could not take (all of) it now: it is CANCEL_PENDING and retried by the queue and
- * the sweep; 202 as well while the registration is still running or its outcome unknown: the cancellation (of the
- * line asked, or all) is written on the order and done once the sales are found, or the order is closed if nothing
- * was registered; 404 for an order outside the key's organisations.
- * Side effects: `DELETE /ticket-sales/{id}` per sale at UiTPAS; conditional writes of the order (CANCELLING before
- * UiTPAS is called, then CANCELLED or CANCEL_PENDING); a message on the cancellation queue when pending.
+ * cancelTicketSales's composition root, built at cold start: the table, one UiTPAS client, the pass-hash key source
+ * and the cancellation queue. What it does: lib/handlers/cancel-ticket-sales.ts.
  */
-import { z } from 'zod';
-import { accepted, httpRouter, ok, route } from '../lib/adapters/http/handler.js';
-import { isTicketingId, TICKETING_ID_RULE } from '../lib/domain/mappings.js';
-import { cancelTicketSales } from '../lib/use-cases/ticket-sales/cancel.js';
-import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
-import { ticketSalesDeps } from '../lib/wiring.js';
+import { createTable } from '../lib/adapters/dynamodb/table.js';
+import { cancellationQueueFromConfig } from '../lib/adapters/sqs/sqs.js';
+import { uitpasFromConfig } from '../lib/composition/publiq.js';
+import { ticketSalesDeps } from '../lib/composition/ticket-sales.js';
+import { loadConfig } from '../lib/config.js';
+import { createHandler } from '../lib/handlers/cancel-ticket-sales.js';
 
-const ticketingId = z.string().refine(isTicketingId, TICKETING_ID_RULE);
-const path = z.object({ orderId: ticketingId });
-const query = z.object({ lineId: ticketingId.optional() });
+const config = loadConfig(['publiq', 'table', 'ticketing', 'ticketSales', 'http']);
+const deps = ticketSalesDeps(config, {
+  table: createTable(config.table),
+  uitpas: uitpasFromConfig(config.publiq),
+  queue: cancellationQueueFromConfig(config.ticketSales),
+});
 
-export function createHandler(deps: () => TicketSalesDeps) {
-  return httpRouter({
-    'DELETE /v1/ticket-sales/{orderId}': route(
-      { auth: { roles: ['basket'] }, path, query },
-      async ({ path, query, principal }) => {
-        const result = await cancelTicketSales(
-          { orderId: path.orderId, lineId: query.lineId },
-          principal,
-          deps(),
-        );
-        return result.pending ? accepted(result.order) : ok(result.order);
-      },
-    ),
-  });
-}
-
-export const handler = createHandler(() => ticketSalesDeps({ withQueue: true, api: true }));
+export const handler = createHandler(() => deps, config.http);

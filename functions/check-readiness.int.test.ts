@@ -2,19 +2,7 @@
  * checkReadiness through its handler, against dynalite and the in-process sandbox with the real UiTPAS and
  * UiTdatabank clients and the sandbox's test dataset.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMappingRepository, type MappingRepository } from '../lib/adapters/dynamodb/mappings.js';
-import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
-import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
-import type { Table } from '../lib/adapters/dynamodb/table.js';
-import { createEntryClient } from '../lib/adapters/uitdatabank/client.js';
-import { createUitpasClient, type UitpasClient } from '../lib/adapters/uitpas/client.js';
-import { createTokenProvider } from '../lib/adapters/uitpas/token.js';
-import type { Principal } from '../lib/domain/access.js';
-import type { Organisation, Promotor, TicketingEvent } from '../lib/domain/mappings.js';
-import type { ReadinessItem, ReadinessReport } from '../lib/domain/readiness.js';
-import type { ReadinessDeps } from '../lib/use-cases/readiness/assess.js';
-import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../local/dynamo.js';
+
 import {
   CARD_SYSTEMS_DISABLED_EVENT_ID,
   DELETED_EVENT_ID,
@@ -29,9 +17,22 @@ import {
   startSandbox,
   TEST_EVENT_ID,
   TEST_ORGANIZER_ID,
-} from '../sandbox/index.js';
+} from '@uitpas-ticketing/sandbox';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMappingRepository, type MappingRepository } from '../lib/adapters/dynamodb/mappings.js';
+import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
+import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
+import type { Table } from '../lib/adapters/dynamodb/table.js';
+import { createEntryClient } from '../lib/adapters/uitdatabank/client.js';
+import { createUitpasClient, type UitpasClient } from '../lib/adapters/uitpas/client.js';
+import { createTokenProvider } from '../lib/adapters/uitpas/token.js';
+import type { Principal } from '../lib/domain/access.js';
+import type { Organisation, Promotor, TicketingEvent } from '../lib/domain/mappings.js';
+import type { ReadinessItem, ReadinessReport } from '../lib/domain/readiness.js';
+import { createHandler } from '../lib/handlers/check-readiness.js';
+import type { ReadinessDeps } from '../lib/use-cases/readiness/assess.js';
+import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../local/dynamo.js';
 import { type ApiEventInput, apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
-import { createHandler } from './check-readiness.js';
 
 const UDB_MISSING = '00000000-0000-4000-8000-000000000000';
 const PERMISSIONS_ROUTE = 'GET /uitpas/permissions';

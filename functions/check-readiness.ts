@@ -1,48 +1,24 @@
 /**
- * checkReadiness: is an event UiTPAS-ready, and if not, what to fix? Role `admin`, scoped to the key's organisations.
- * Trigger: HTTP API, `GET /v1/events/{eventId}/readiness` and `GET /v1/readiness?organisationId=...`.
- * Output: the checklist answered item by item (ok, severity, observed value, fix in Dutch and English); for an
- * organisation, the report of each of its UiTPAS-labelled events and a summary. 400 bad id, 403 organisation not
- * allowed, 404 unknown or not the key's. An unreachable UiTPAS or UiTdatabank makes the items that need it fail
- * ("unreachable"), not the request.
- * Side effects: reads UiTdatabank Entry and UiTPAS (card systems; permissions through a cache kept in the table);
- * stores a small readiness snapshot on each checked event, which the basket reads to refuse a non-permitted organizer.
+ * checkReadiness's composition root, built at cold start: the table, one token shared by the UiTPAS and UiTdatabank
+ * Entry clients, and the permissions cache. What it does: lib/handlers/check-readiness.ts.
  */
-import { z } from 'zod';
+import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
+import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
 import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
-import { httpRouter, ok, route } from '../lib/adapters/http/handler.js';
-import { once } from '../lib/once.js';
-import { eventPathSchema, ticketingId } from '../lib/use-cases/mapping-admin/schemas.js';
-import type { ReadinessDeps } from '../lib/use-cases/readiness/assess.js';
-import { checkEventReadiness, checkOrganisationReadiness } from '../lib/use-cases/readiness/check.js';
-import { entry, mappings, permissions, table, uitpas } from '../lib/wiring.js';
+import { createTable } from '../lib/adapters/dynamodb/table.js';
+import { uitpasAndEntryFromConfig } from '../lib/composition/publiq.js';
+import { loadConfig } from '../lib/config.js';
+import { createHandler } from '../lib/handlers/check-readiness.js';
 
-const admin = { roles: ['admin'] } as const;
-const organisationQuerySchema = z.object({ organisationId: ticketingId });
+const config = loadConfig(['publiq', 'table', 'http']);
+const table = createTable(config.table);
+const { uitpas, entry } = uitpasAndEntryFromConfig(config.publiq);
+const deps = {
+  mappings: createMappingRepository(table),
+  snapshots: createReadinessRepository(table),
+  uitdatabank: entry,
+  uitpas,
+  permissions: createPermissionsCache({ table, uitpas }),
+};
 
-export function createHandler(deps: () => ReadinessDeps) {
-  return httpRouter({
-    'GET /v1/events/{eventId}/readiness': route(
-      { auth: admin, path: eventPathSchema },
-      async ({ path, principal }) => ok(await checkEventReadiness(path.eventId, principal, deps())),
-    ),
-    'GET /v1/readiness': route(
-      { auth: admin, query: organisationQuerySchema },
-      async ({ query, principal }) =>
-        ok(await checkOrganisationReadiness(query.organisationId, principal, deps())),
-    ),
-  });
-}
-
-/** Built at first use and kept for the container's life: clients, token and the in-memory permissions cache. */
-const defaultDeps = once(
-  (): ReadinessDeps => ({
-    mappings: mappings(),
-    snapshots: createReadinessRepository(table()),
-    uitdatabank: entry(),
-    uitpas: uitpas(),
-    permissions: permissions(),
-  }),
-);
-
-export const handler = createHandler(defaultDeps);
+export const handler = createHandler(() => deps, config.http);

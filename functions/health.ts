@@ -1,13 +1,7 @@
-/**
- * health: `GET /v1/health`, public. Answers that the API is up, with the build's version; it touches nothing else,
- * so it stays green when UiTPAS is down (the routes that need UiTPAS say so themselves).
- * It also serves API Gateway's `$default` route: a path or method this API does not have gets a problem+json 404
- * naming it, instead of API Gateway's bare `{"message":"Not Found"}`.
- */
-import { httpRouter, ok, route } from '../lib/adapters/http/handler.js';
+/** health's composition root: nothing but the build's version. What it does: lib/handlers/health.ts. */
+import { loadConfig } from '../lib/config.js';
+import { createHandler } from '../lib/handlers/health.js';
 
-export const handler = httpRouter({
-  'GET /v1/health': route({ auth: 'public' }, async () =>
-    ok({ status: 'ok', service: 'uitpas-ticketing', version: process.env.APP_VERSION ?? 'dev' }),
-  ),
-});
+const config = loadConfig(['app', 'http']);
+
+export const handler = createHandler(config.app, config.http);

@@ -5,11 +5,11 @@ import { createAuditRepository } from '../lib/adapters/dynamodb/audit.js';
 import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
 import type { Principal } from '../lib/domain/access.js';
 import { UpstreamUnavailable } from '../lib/domain/errors.js';
+import { createHandler } from '../lib/handlers/manage-mappings.js';
 import type { MappingDeps } from '../lib/use-cases/mapping-admin/deps.js';
 import { recordSyncedUitdatabankId } from '../lib/use-cases/mapping-admin/events.js';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../local/dynamo.js';
 import { type ApiEventInput, apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
-import { createHandler } from './manage-mappings.js';
 
 const TABLE = 'manage-mappings-test';
 const UDB_FESTIVAL = '5a0967f9-cc06-4c3c-9206-30481a767434';

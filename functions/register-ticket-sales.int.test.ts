@@ -4,11 +4,13 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { LIMITED_EVENT_ID, PASSES, TEST_EVENT_ID } from '@uitpas-ticketing/sandbox';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createHandler as createCancelHandler } from '../lib/handlers/cancel-ticket-sales.js';
+import { createHandler } from '../lib/handlers/register-ticket-sales.js';
 import { logger } from '../lib/logger.js';
 import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
-import { LIMITED_EVENT_ID, PASSES, TEST_EVENT_ID } from '../sandbox/index.js';
 import { apiEvent, lambdaContext } from '../test-support/api-event.js';
 import {
   EVENTS,
@@ -27,8 +29,6 @@ import {
   ticketSalesApi,
   until,
 } from '../test-support/ticket-sales-stack.js';
-import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
-import { createHandler } from './register-ticket-sales.js';
 
 const SEARCH_SALES = 'GET /uitpas/ticket-sales';
 const PROBLEM = 'urn:uitpas-ticketing:problem:';

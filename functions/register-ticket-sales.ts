@@ -1,96 +1,17 @@
 /**
- * registerTicketSales: the basket's ticket sales at UiTPAS (role basket).
- * Trigger: HTTP API.
- * - `POST /v1/ticket-sales` `{ orderId, lines: [{ lineId, eventId, uitpasNumber, tariffId, regularPrice,
- *   regularPriceLabel?, quantity }] }`: registers every line in one UiTPAS `POST /ticket-sales`, exactly once per
- *   orderId. 201 with the order (HELD until `heldUntil`) when this request registered it; 200 with the stored order for
- *   the same request again; 409 for the same orderId with another body; 422 naming the line UiTPAS or our rules
- *   refused (with UiTPAS's `endUserMessage`); 503 when UiTPAS did not answer (`outcome` says what we found out;
- *   `unknown` comes with a Retry-After covering the time UiTPAS may still apply the POST: nothing is posted again
- *   before that).
- * - `POST /v1/ticket-sales/{orderId}/confirm`: the buyer paid; HELD -> CONFIRMED (idempotent; 409 when it was
- *   cancelled meanwhile).
- * - `GET /v1/ticket-sales/{orderId}`: the order, its lines and their states.
- * Side effects: the order item and one claim item per UiTPAS sale in DynamoDB (conditional writes); UiTPAS
- * `POST /ticket-sales`, `GET /tariffs` for quantities above 1, `GET /ticket-sales` to reconcile a lost answer,
- * `DELETE /ticket-sales/{id}` for sales registered after a cancellation was asked (or orphaned by a late answer).
+ * registerTicketSales's composition root, built at cold start: the table, one UiTPAS client, the pass-hash key
+ * source; no queue (a registration never enqueues). What it does: lib/handlers/register-ticket-sales.ts.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { z } from 'zod';
-import { created, httpRouter, ok, route } from '../lib/adapters/http/handler.js';
-import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../lib/domain/mappings.js';
-import { confirmTicketSales, getTicketSales } from '../lib/use-cases/ticket-sales/confirm.js';
-import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
-import { registerTicketSales } from '../lib/use-cases/ticket-sales/register.js';
-import { ticketSalesDeps } from '../lib/wiring.js';
+import { createTable } from '../lib/adapters/dynamodb/table.js';
+import { uitpasFromConfig } from '../lib/composition/publiq.js';
+import { ticketSalesDeps } from '../lib/composition/ticket-sales.js';
+import { loadConfig } from '../lib/config.js';
+import { createHandler } from '../lib/handlers/register-ticket-sales.js';
 
-const basket = { roles: ['basket'] } as const;
-const ticketingId = z.string().refine(isTicketingId, TICKETING_ID_RULE);
-const price = z.number().refine(isValidPrice, 'a price in EUR, >= 0, with at most 2 decimals');
-
-export const MAX_LINES = 50;
-export const MAX_QUANTITY = 50;
-
-const lineSchema = z.strictObject({
-  lineId: ticketingId,
-  eventId: ticketingId,
-  uitpasNumber: z.string().min(1).max(32),
-  tariffId: z.string().min(1).max(100),
-  regularPrice: price,
-  regularPriceLabel: z.string().min(1).max(100).optional(),
-  quantity: z.number().int().min(1).max(MAX_QUANTITY).default(1),
+const config = loadConfig(['publiq', 'table', 'ticketing', 'ticketSales', 'http']);
+const deps = ticketSalesDeps(config, {
+  table: createTable(config.table),
+  uitpas: uitpasFromConfig(config.publiq),
 });
 
-export const registerBody = z.strictObject({
-  orderId: ticketingId,
-  lines: z
-    .array(lineSchema)
-    .min(1)
-    .max(MAX_LINES)
-    .superRefine((lines, issues) => {
-      const seen = new Set<string>();
-      lines.forEach((line, i) => {
-        if (seen.has(line.lineId)) {
-          issues.addIssue({
-            code: 'custom',
-            path: [i, 'lineId'],
-            message: `lineId ${line.lineId} is used twice`,
-          });
-        }
-        seen.add(line.lineId);
-      });
-    }),
-});
-
-export const orderPath = z.object({ orderId: ticketingId });
-
-/**
- * The invocation's deadline, for the registration's lease: the lease must cover everything this invocation may still
- * do (token fetch with retries, the POST, a 401 refresh and a second POST), and only the Lambda context knows how
- * long that is. Per invocation (concurrent calls of one handler in tests and the local stack do not mix).
- */
-const invocation = new AsyncLocalStorage<{ deadline: number }>();
-
-export function createHandler(deps: () => TicketSalesDeps) {
-  const router = httpRouter({
-    'POST /v1/ticket-sales': route({ auth: basket, body: registerBody }, async ({ body, principal }) => {
-      const deadline = invocation.getStore()?.deadline;
-      const result = await registerTicketSales(body, principal, { ...deps(), deadline });
-      return result.created ? created(result.order) : ok(result.order);
-    }),
-    'POST /v1/ticket-sales/{orderId}/confirm': route(
-      { auth: basket, path: orderPath },
-      async ({ path, principal }) => ok(await confirmTicketSales(path.orderId, principal, deps())),
-    ),
-    'GET /v1/ticket-sales/{orderId}': route({ auth: basket, path: orderPath }, async ({ path, principal }) =>
-      ok(await getTicketSales(path.orderId, principal, deps())),
-    ),
-  });
-  return (event: APIGatewayProxyEventV2, context: Context) =>
-    invocation.run({ deadline: Date.now() + context.getRemainingTimeInMillis() }, () =>
-      router(event, context),
-    );
-}
-
-export const handler = createHandler(() => ticketSalesDeps({ withQueue: false, api: true }));
+export const handler = createHandler(() => deps, config.http);

@@ -3,10 +3,15 @@
  * in-process sandbox with the real UiTPAS client. The flow from the API's 202 to the consumer is in
  * cancel-ticket-sales.int.test.ts; this file covers the consumer's own decisions.
  */
+
 import { readFileSync } from 'node:fs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHandler as createCancelHandler } from '../lib/handlers/cancel-ticket-sales.js';
+import { createHandler as createRegisterHandler } from '../lib/handlers/register-ticket-sales.js';
+import { createHandler } from '../lib/handlers/retry-cancellations.js';
 import type { DeadLetterAlarm } from '../lib/use-cases/ticket-sales/retry-cancellations.js';
+import { lambdaContext } from '../test-support/api-event.js';
 import {
   cancellationsDown,
   sqsEvent,
@@ -14,9 +19,6 @@ import {
   type TicketSalesStack,
   ticketSalesApi,
 } from '../test-support/ticket-sales-stack.js';
-import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
-import { createHandler as createRegisterHandler } from './register-ticket-sales.js';
-import { createHandler } from './retry-cancellations.js';
 
 const DELETE_SALE = 'DELETE /uitpas/ticket-sales/{ticketSaleId}';
 
@@ -26,7 +28,8 @@ const api = ticketSalesApi({
   register: createRegisterHandler(() => stack.deps()),
   cancel: createCancelHandler(() => stack.deps()),
 });
-const consumer = createHandler(() => stack.retryDeps((details) => alarms.push(details)));
+const retry = createHandler(() => stack.retryDeps((details) => alarms.push(details)));
+const consumer = (event: SQSEvent) => retry(event, lambdaContext('retryCancellations'));
 
 beforeAll(async () => {
   stack = await startTicketSalesStack({ tableName: 'retry' });

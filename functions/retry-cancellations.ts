@@ -1,44 +1,20 @@
 /**
- * retryCancellations: the cancellation queue's consumer.
- * Trigger: SQS (the cancellation queue), batches, `functionResponseType: ReportBatchItemFailures`.
- * Input: messages `{ orderId, lineId? }`, sent when UiTPAS could not take a cancellation.
- * Output: `batchItemFailures` = the messages whose order still has a cancellation pending: SQS delivers them again,
- * later each time (ChangeMessageVisibility backoff); on the last receive an alarm (ERROR log + EMF metric
- * `CancellationDeadLettered`) before the message moves to the dead-letter queue.
- * Side effects: `DELETE /ticket-sales/{id}` at UiTPAS; conditional writes of the order.
+ * retryCancellations's composition root, built at cold start: the table, one UiTPAS client, the pass-hash key source
+ * and the queue (to back a failed message off; it never enqueues). What it does: lib/handlers/retry-cancellations.ts.
  */
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ticketSalesConfig } from '../lib/config.js';
-import { logger } from '../lib/logger.js';
-import { once } from '../lib/once.js';
-import {
-  type RetryCancellationsDeps,
-  retryCancellations,
-} from '../lib/use-cases/ticket-sales/retry-cancellations.js';
-import { cancellationQueue, ticketSalesDeps } from '../lib/wiring.js';
+import { createTable } from '../lib/adapters/dynamodb/table.js';
+import { cancellationQueueFromConfig } from '../lib/adapters/sqs/sqs.js';
+import { uitpasFromConfig } from '../lib/composition/publiq.js';
+import { ticketSalesDeps } from '../lib/composition/ticket-sales.js';
+import { loadConfig } from '../lib/config.js';
+import { createHandler } from '../lib/handlers/retry-cancellations.js';
 
-export function createHandler(deps: () => RetryCancellationsDeps) {
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const failed = await retryCancellations(
-      event.Records.map((record) => ({
-        messageId: record.messageId,
-        receiptHandle: record.receiptHandle,
-        receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1) || 1,
-        body: record.body,
-      })),
-      deps(),
-    );
-    if (failed.length > 0) logger.warn('cancellations still pending', { messages: failed.length });
-    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
-  };
-}
+const config = loadConfig(['publiq', 'table', 'ticketSales', 'app']);
+const deps = {
+  ...ticketSalesDeps(config, { table: createTable(config.table), uitpas: uitpasFromConfig(config.publiq) }),
+  redelivery: cancellationQueueFromConfig(config.ticketSales),
+  maxReceives: config.ticketSales.maxReceives,
+  serviceName: config.app.serviceName,
+};
 
-const deps = once(
-  (): RetryCancellationsDeps => ({
-    ...ticketSalesDeps({ withQueue: false, api: false }),
-    redelivery: cancellationQueue(),
-    maxReceives: ticketSalesConfig().maxReceives,
-  }),
-);
-
-export const handler = createHandler(deps);
+export const handler = createHandler(() => deps);

@@ -3,10 +3,15 @@
  * real UiTPAS client: expiry of unconfirmed orders, the backstop for pending cancellations, and reconciliation of
  * orders nobody asked about again.
  */
+
+import { PASSES, TEST_EVENT_ID } from '@uitpas-ticketing/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHandler as createCancelHandler } from '../lib/handlers/cancel-ticket-sales.js';
+import { createHandler as createRegisterHandler } from '../lib/handlers/register-ticket-sales.js';
+import { createHandler as createSweepHandler } from '../lib/handlers/sweep-held-sales.js';
 import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
 import { sweepHeldSales } from '../lib/use-cases/ticket-sales/sweep.js';
-import { PASSES, TEST_EVENT_ID } from '../sandbox/index.js';
+import { lambdaContext } from '../test-support/api-event.js';
 import {
   cancellationsDown,
   faultNextPost,
@@ -18,9 +23,6 @@ import {
   type TicketSalesStack,
   ticketSalesApi,
 } from '../test-support/ticket-sales-stack.js';
-import { createHandler as createCancelHandler } from './cancel-ticket-sales.js';
-import { createHandler as createRegisterHandler } from './register-ticket-sales.js';
-import { createHandler as createSweepHandler } from './sweep-held-sales.js';
 
 const DELETE_SALE = 'DELETE /uitpas/ticket-sales/{ticketSaleId}';
 
@@ -42,7 +44,8 @@ beforeEach(async () => {
 });
 
 /** The sweep as the schedule runs it, `minutes` from now. */
-const sweepAt = (minutes: number) => createSweepHandler(() => stack.deps(minutesAhead(minutes)))();
+const sweepAt = (minutes: number) =>
+  createSweepHandler(() => stack.deps(minutesAhead(minutes)))({}, lambdaContext('sweepHeldSales'));
 
 const registerOrder = (uitpasNumber: string = PASSES.socialTariff) =>
   api.registerNew([saleLine({ uitpasNumber })]);

@@ -1,19 +1,19 @@
 /**
- * sweepHeldSales: the backstop that settles every order even when nobody calls again.
- * Trigger: EventBridge schedule (every 5 minutes). Input: none.
- * Output: a summary (expired, retried, reconciled, cancelled, still pending, failed), also logged.
- * Side effects: cancels at UiTPAS the sales of lines still HELD past `heldUntil`; retries pending cancellations
- * when their retry time comes (5 minutes after the cancellation, later after each failed attempt); reconciles
- * REGISTERING (lease run out), UNKNOWN and uncertain REFUSED orders with UiTPAS `GET /ticket-sales` once the grace a
- * late POST gets (5 minutes) is over. Conditional writes only, so overlapping runs are harmless.
+ * sweepHeldSales's composition root, built at cold start: the table, one UiTPAS client, the pass-hash key source and
+ * the cancellation queue. What it does: lib/handlers/sweep-held-sales.ts.
  */
+import { createTable } from '../lib/adapters/dynamodb/table.js';
+import { cancellationQueueFromConfig } from '../lib/adapters/sqs/sqs.js';
+import { uitpasFromConfig } from '../lib/composition/publiq.js';
+import { ticketSalesDeps } from '../lib/composition/ticket-sales.js';
+import { loadConfig } from '../lib/config.js';
+import { createHandler } from '../lib/handlers/sweep-held-sales.js';
 
-import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
-import { type SweepSummary, sweepHeldSales } from '../lib/use-cases/ticket-sales/sweep.js';
-import { ticketSalesDeps } from '../lib/wiring.js';
+const config = loadConfig(['publiq', 'table', 'ticketSales']);
+const deps = ticketSalesDeps(config, {
+  table: createTable(config.table),
+  uitpas: uitpasFromConfig(config.publiq),
+  queue: cancellationQueueFromConfig(config.ticketSales),
+});
 
-export function createHandler(deps: () => TicketSalesDeps) {
-  return async (): Promise<SweepSummary> => sweepHeldSales(deps());
-}
-
-export const handler = createHandler(() => ticketSalesDeps({ withQueue: true, api: false }));
+export const handler = createHandler(() => deps);

@@ -4,6 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  NON_UITPAS_ORGANIZER_ID,
+  OTHER_UITPAS_ORGANIZER_ID,
+  type Sandbox,
+  startSandbox,
+  TEST_EVENT_ID,
+  TEST_ORGANIZER_ID,
+  TEST_PLACE_ID,
+} from '@uitpas-ticketing/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditRepository } from '../lib/adapters/dynamodb/audit.js';
 import { createMappingRepository, type MappingRepository } from '../lib/adapters/dynamodb/mappings.js';
@@ -17,6 +26,7 @@ import {
   type EntryClient,
   type SearchClient,
 } from '../lib/adapters/uitdatabank/client.js';
+import { uitdatabankExistence } from '../lib/adapters/uitdatabank/existence.js';
 import { createUitpasClient, type UitpasClient } from '../lib/adapters/uitpas/client.js';
 import { createTokenProvider } from '../lib/adapters/uitpas/token.js';
 import type { Principal } from '../lib/domain/access.js';
@@ -25,22 +35,12 @@ import { EVENT_HAS_UITPAS_TICKET_SALES } from '../lib/domain/sync.js';
 import type { MappingDeps } from '../lib/use-cases/mapping-admin/deps.js';
 import { deleteEvent, saveEvent } from '../lib/use-cases/mapping-admin/events.js';
 import type { EventBody } from '../lib/use-cases/mapping-admin/schemas.js';
-import { uitdatabankPorts } from '../lib/use-cases/mapping-admin/uitdatabank-port.js';
 import { checkEventReadiness } from '../lib/use-cases/readiness/check.js';
 import type { SyncDeps, SyncOptions } from '../lib/use-cases/sync/deps.js';
 import type { SyncResult, SyncSummary } from '../lib/use-cases/sync/report.js';
+import { runSync as run } from '../lib/use-cases/sync/run.js';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../local/dynamo.js';
-import {
-  NON_UITPAS_ORGANIZER_ID,
-  OTHER_UITPAS_ORGANIZER_ID,
-  type Sandbox,
-  startSandbox,
-  TEST_EVENT_ID,
-  TEST_ORGANIZER_ID,
-  TEST_PLACE_ID,
-} from '../sandbox/index.js';
 import { lambdaContext } from '../test-support/api-event.js';
-import { run } from './sync-uitdatabank.js';
 
 let dynamo: LocalDynamo;
 let sandbox: Sandbox;
@@ -576,7 +576,7 @@ function mappingDeps(stack: Stack): MappingDeps {
   return {
     mappings: stack.mappings,
     audit: stack.deps.audit,
-    uitdatabankEvents: uitdatabankPorts(clients.entry).events,
+    uitdatabankEvents: uitdatabankExistence(clients.entry).events,
   };
 }
 

@@ -1,20 +1,9 @@
-/**
- * validatePass: `GET /v1/passes/{identifier}` (role basket).
- * Input: an UiTPAS number or a card's chip number. Output: the pass as the till needs it (type, first name, card
- * system, social tariff status as UiTPAS gives it, points, UiTPAS's messages), or a problem for a pass that cannot be
- * used. Side effects: none; one call to UiTPAS `GET /passes`.
- */
-import { z } from 'zod';
-import { httpHandler, ok } from '../lib/adapters/http/handler.js';
-import { type ValidatePassDeps, validatePass } from '../lib/use-cases/basket/validate-pass.js';
-import { uitpas } from '../lib/wiring.js';
+/** validatePass's composition root, built at cold start: one UiTPAS client. What it does: lib/handlers/validate-pass.ts. */
+import { uitpasFromConfig } from '../lib/composition/publiq.js';
+import { loadConfig } from '../lib/config.js';
+import { createHandler } from '../lib/handlers/validate-pass.js';
 
-const path = z.object({ identifier: z.string().min(1).max(64) });
+const config = loadConfig(['publiq', 'http']);
+const deps = { uitpas: uitpasFromConfig(config.publiq) };
 
-export function createHandler(deps: () => ValidatePassDeps) {
-  return httpHandler({ auth: { roles: ['basket'] }, path }, async ({ path }) =>
-    ok(await validatePass(path.identifier, deps())),
-  );
-}
-
-export const handler = createHandler(() => ({ uitpas: uitpas() }));
+export const handler = createHandler(() => deps, config.http);

@@ -1,10 +1,10 @@
 /**
- * Every environment variable, validated once per container. Each function reads only the sections it needs, so a
- * function that never talks to UiTPAS does not need its credentials. A missing or malformed variable fails at cold
- * start with an error that names the key.
+ * Every environment variable, read and validated here and nowhere else. Each function's composition root calls
+ * `loadConfig` with the sections it needs at module scope, so a function that never talks to UiTPAS does not need its
+ * credentials, and a missing or malformed variable fails the cold start (the import) with an error that names the key
+ * and what is expected, instead of turning every request into a 500.
  */
-import { z } from 'zod';
-import { once } from './once.js';
+import * as z from 'zod';
 
 export type PubliqEnv = 'sandbox' | 'test' | 'production';
 
@@ -33,6 +33,9 @@ function publiqHosts(env: PubliqEnv, sandboxUrl: string) {
 /** An unset or empty variable counts as absent (serverless.yml passes `${env:X, ''}`). */
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+/** Like `optional`, with a value for absent: serverless.yml's `${env:X, ''}` must mean "the default", not "0". */
+const defaulted = <T extends z.ZodType>(schema: T, value: z.input<T>) =>
+  z.preprocess((raw) => (raw === '' ? undefined : raw), schema.default(value as never));
 const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 const positiveInt = z.coerce.number().int().positive();
 
@@ -202,8 +205,101 @@ export function parseTicketSalesConfig(env: NodeJS.ProcessEnv): TicketSalesConfi
   });
 }
 
-/** Read at first use (module scope of a handler = cold start) and kept for the container's life. */
-export const publiqConfig = once(() => parsePubliqConfig(process.env));
-export const tableConfig = once(() => parseTableConfig(process.env));
-export const ticketingConfig = once(() => parseTicketingConfig(process.env));
-export const ticketSalesConfig = once(() => parseTicketSalesConfig(process.env));
+const syncSchema = z.object({
+  /**
+   * The sync's own budget per UiTdatabank call, apart from the basket's UPSTREAM_TIMEOUT_MS: a change feed page of
+   * embedded events is large, and a `POST /events` cut off by a short timeout may have created the event anyway,
+   * which then has to be looked for instead of simply stored. The basket waits for a person at the till; the sync
+   * waits for nobody.
+   */
+  SYNC_UPSTREAM_TIMEOUT_MS: defaulted(positiveInt, 15_000),
+});
+
+const httpSchema = z.object({
+  /** Comma-separated origins a browser may call the API from; `*` (the default) for any. */
+  CORS_ALLOWED_ORIGINS: optional(z.string()),
+});
+
+const appSchema = z.object({
+  /** The build's version, shown by the health route. */
+  APP_VERSION: defaulted(z.string().min(1), 'dev'),
+  /** Powertools reads it for the logs; the EMF metrics take their namespace from it too. */
+  POWERTOOLS_SERVICE_NAME: defaulted(z.string().min(1), 'uitpas-ticketing'),
+});
+
+export interface SyncConfig {
+  upstreamTimeoutMs: number;
+}
+
+export interface HttpConfig {
+  corsOrigins: string[];
+}
+
+export interface AppConfig {
+  version: string;
+  serviceName: string;
+}
+
+export function parseSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
+  return Object.freeze({ upstreamTimeoutMs: parse(syncSchema, env).SYNC_UPSTREAM_TIMEOUT_MS });
+}
+
+export function parseHttpConfig(env: NodeJS.ProcessEnv): HttpConfig {
+  const origins = parse(httpSchema, env)
+    .CORS_ALLOWED_ORIGINS?.split(',')
+    .map((origin) => origin.trim());
+  const listed = origins?.filter((origin) => origin !== '') ?? [];
+  return Object.freeze({ corsOrigins: listed.length > 0 ? listed : ['*'] });
+}
+
+export function parseAppConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const raw = parse(appSchema, env);
+  return Object.freeze({ version: raw.APP_VERSION, serviceName: raw.POWERTOOLS_SERVICE_NAME });
+}
+
+const sections = {
+  publiq: parsePubliqConfig,
+  table: parseTableConfig,
+  ticketing: parseTicketingConfig,
+  ticketSales: parseTicketSalesConfig,
+  sync: parseSyncConfig,
+  http: parseHttpConfig,
+  app: parseAppConfig,
+};
+
+/** The variables each section reads, for the test that holds serverless.yml to the code. */
+export const SECTION_VARIABLES = {
+  publiq: Object.keys(publiqSchema.shape),
+  table: Object.keys(tableSchema.shape),
+  ticketing: Object.keys(ticketingSchema.shape),
+  ticketSales: Object.keys(ticketSalesSchema.shape),
+  sync: Object.keys(syncSchema.shape),
+  http: Object.keys(httpSchema.shape),
+  app: Object.keys(appSchema.shape),
+} satisfies Record<keyof typeof sections, string[]>;
+
+export type Sections = { [K in keyof typeof sections]: ReturnType<(typeof sections)[K]> };
+export type SectionName = keyof Sections;
+
+/**
+ * The sections a function needs, read from the environment now. Composition roots call it at module scope: the
+ * cold start is where a bad variable must fail. Every section is checked before the first error is thrown, so one
+ * failed deploy names every key to fix.
+ */
+export function loadConfig<K extends SectionName>(
+  names: readonly K[],
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<Pick<Sections, K>> {
+  const out: Partial<Sections> = {};
+  const problems: string[] = [];
+  for (const name of names) {
+    try {
+      Object.assign(out, { [name]: sections[name](env) });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error.message.replace(/^Invalid configuration: /, ''));
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  return Object.freeze(out as Pick<Sections, K>);
+}

@@ -4,19 +4,19 @@
  * Only the local stack ever creates these keys.
  */
 
-import { createApiKeyRepository } from '../lib/adapters/dynamodb/api-keys.js';
-import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
-import type { Table } from '../lib/adapters/dynamodb/table.js';
-import type { Role } from '../lib/domain/access.js';
-import { hashApiKey } from '../lib/domain/api-key.js';
-import type { TicketingEvent } from '../lib/domain/mappings.js';
 import {
   LIMITED_EVENT_ID,
   NO_PERMISSION_EVENT_ID,
   TEST_EVENT_ID,
   TEST_ORGANIZER_ID,
   TEST_PLACE_ID,
-} from '../sandbox/fixtures.js';
+} from '@uitpas-ticketing/sandbox';
+import { createApiKeyRepository } from '../lib/adapters/dynamodb/api-keys.js';
+import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
+import type { Table } from '../lib/adapters/dynamodb/table.js';
+import type { Role } from '../lib/domain/access.js';
+import { hashApiKey } from '../lib/domain/api-key.js';
+import type { TicketingEvent } from '../lib/domain/mappings.js';
 import { LOCAL_API_KEY_ADMIN, LOCAL_API_KEY_BASKET } from './settings.js';
 
 export const DEMO_ORGANISATION_ID = 'demo-org';

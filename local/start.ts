@@ -9,8 +9,8 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startSandbox } from '@uitpas-ticketing/sandbox';
 import { parsePubliqConfig } from '../lib/config.js';
-import { startSandbox } from '../sandbox/index.js';
 import { createLocalTable, startLocalDynamo } from './dynamo.js';
 import { seedDemoData } from './seed.js';
 import {

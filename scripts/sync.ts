@@ -18,7 +18,7 @@ const { values } = parseArgs({
   strict: true,
 });
 
-// Before the modules that read them are loaded: the logger reads its level once, the config at first use.
+// Before the modules that read them are loaded: the logger reads its level once, the composition root the rest.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 if (!process.env.TABLE_NAME) {
   process.env.TABLE_NAME = LOCAL_TABLE_NAME;
@@ -32,7 +32,9 @@ if (process.env.DYNAMODB_ENDPOINT) {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 }
 
-const { defaultDeps, run } = await import('../functions/sync-uitdatabank.js');
+// The deployed function's own composition root, so the script runs the sync exactly as the schedule does.
+const { deps } = await import('../functions/sync-uitdatabank.js');
+const { runSync } = await import('../lib/use-cases/sync/run.js');
 type Progress = import('../lib/use-cases/sync/deps.js').SyncProgress;
 
 const tty = process.stderr.isTTY === true;
@@ -74,9 +76,9 @@ if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency 
 line(
   `UiTdatabank sync: table ${process.env.TABLE_NAME}${process.env.DYNAMODB_ENDPOINT ? ` at ${process.env.DYNAMODB_ENDPOINT}` : ''}, publiq ${process.env.PUBLIQ_ENV}${process.env.PUBLIQ_ENV === 'sandbox' ? ` at ${process.env.SANDBOX_URL}` : ''}`,
 );
-let result: Awaited<ReturnType<typeof run>>;
+let result: Awaited<ReturnType<typeof runSync>>;
 try {
-  result = await run(defaultDeps(), { onProgress, ...(concurrency ? { concurrency } : {}) });
+  result = await runSync(deps, { onProgress, ...(concurrency ? { concurrency } : {}) });
 } catch (error) {
   line(`The sync could not run: ${error instanceof Error ? error.message : String(error)}`);
   line(

@@ -3,6 +3,7 @@
  * demo data, the sandbox, and real clients pointed at it. Short timeouts and tiny backoffs keep fault tests fast.
  */
 
+import { type Sandbox, startSandbox } from '@uitpas-ticketing/sandbox';
 import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
 import type { Table } from '../lib/adapters/dynamodb/table.js';
 import type { BackoffOptions } from '../lib/adapters/http-client/upstream.js';
@@ -17,7 +18,6 @@ import { createTokenProvider, type TokenProvider } from '../lib/adapters/uitpas/
 import { parsePubliqConfig } from '../lib/config.js';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../local/dynamo.js';
 import { seedDemoData } from '../local/seed.js';
-import { type Sandbox, startSandbox } from '../sandbox/index.js';
 
 export interface TestStack {
   dynamo: LocalDynamo;

@@ -6,6 +6,8 @@
  * The sandbox numbers its ticket sales from the same first id after every reset, so each test gets a fresh table
  * (`fresh`) along with the reset: claims of one test can never meet sales of another.
  */
+
+import { type FaultHandle, type FaultKind, PASSES, type Sandbox } from '@uitpas-ticketing/sandbox';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -13,20 +15,20 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
-import { createOrderRepository, type OrderRepository } from '../lib/adapters/dynamodb/orders.js';
+import { createOrderRepository } from '../lib/adapters/dynamodb/orders.js';
 import type { Table } from '../lib/adapters/dynamodb/table.js';
-import { memoryCancellationQueue } from '../lib/adapters/sqs/cancellation-queue.js';
+import { type MemoryCancellationQueue, memoryCancellationQueue } from '../lib/adapters/sqs/memory-queue.js';
 import type { UitpasClient } from '../lib/adapters/uitpas/client.js';
 import type { Principal } from '../lib/domain/access.js';
 import type { TicketingEvent } from '../lib/domain/mappings.js';
 import type { OrderStatus } from '../lib/domain/ticket-sales/index.js';
 import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
+import type { OrderRepository } from '../lib/use-cases/ticket-sales/ports.js';
 import type {
   DeadLetterAlarm,
   RetryCancellationsDeps,
 } from '../lib/use-cases/ticket-sales/retry-cancellations.js';
 import { DEMO_ORGANISATION_ID, seedDemoData } from '../local/seed.js';
-import { type FaultHandle, type FaultKind, PASSES, type Sandbox } from '../sandbox/index.js';
 import { type ApiEventInput, apiEvent, lambdaContext } from '../test-support/api-event.js';
 import { startTestStack } from '../test-support/test-stack.js';
 
@@ -72,11 +74,14 @@ export interface TicketSalesStack {
   /** The current table (replaced by `fresh`). */
   table: Table;
   orders: OrderRepository;
-  queue: ReturnType<typeof memoryCancellationQueue>;
+  queue: MemoryCancellationQueue;
   /** A new, seeded table and an empty queue; the sandbox back to its seed. */
   fresh(): Promise<void>;
   deps(overrides?: Partial<TicketSalesDeps>): TicketSalesDeps;
-  /** The queue consumer's deps: these deps, this queue for redelivery, 8 receives, and its alarms to `alarm`. */
+  /**
+   * The queue consumer's deps: these deps, this queue for redelivery, 8 receives, the deployed service name, and its
+   * alarms to `alarm`.
+   */
   retryDeps(alarm: (details: DeadLetterAlarm) => void): RetryCancellationsDeps;
   /** The stored order's status; undefined when there is no such order. */
   status(orderId: string): Promise<OrderStatus | undefined>;
@@ -133,7 +138,13 @@ export async function startTicketSalesStack(
       };
     },
     retryDeps(alarm) {
-      return { ...stack.deps(), redelivery: stack.queue, maxReceives: 8, alarm };
+      return {
+        ...stack.deps(),
+        redelivery: stack.queue,
+        maxReceives: 8,
+        serviceName: 'uitpas-ticketing',
+        alarm,
+      };
     },
     async status(orderId) {
       return (await stack.orders.get(orderId))?.status;

@@ -12,39 +12,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import type { AuditEntry } from '../../domain/audit.js';
 import { AppError } from '../../domain/errors.js';
 import type { EntityKind } from '../../domain/mappings.js';
-import type { Page } from './mappings.js';
+import type { Page } from '../../domain/page.js';
+import type { AuditListQuery } from '../../use-cases/mapping-admin/ports.js';
 import type { Table } from './table.js';
 
-export type AuditAction = 'create' | 'update' | 'delete';
-
-export interface AuditActor {
-  clientName: string;
-  keyId: string;
-}
-
-export interface AuditEntry {
-  entity: EntityKind;
-  entityId: string;
-  action: AuditAction;
-  /** ISO time of the change: the `updatedAt` it wrote (or the time of the delete). */
-  at: string;
-  /** The version the change produced; for a delete, the version it removed. */
-  version: number;
-  actor: AuditActor;
-  /** The entity's organisation before and after the change (one id unless it moved). */
-  organisationIds: string[];
-  /** Only the fields that changed. */
-  changes: Record<string, { before?: unknown; after?: unknown }>;
-}
-
-export interface AuditListQuery {
-  limit: number;
-  cursor?: string | undefined;
-  /** Only entries of these organisations; `'all'` for a key that may act for every organisation. */
-  organisationIds: readonly string[] | 'all';
-}
+export type { AuditAction, AuditActor, AuditEntry } from '../../domain/audit.js';
+export type { AuditListQuery } from '../../use-cases/mapping-admin/ports.js';
 
 const partition = (entity: EntityKind, entityId: string) => `AUDIT#${entity}#${entityId}`;
 const sortKey = (entry: Pick<AuditEntry, 'at' | 'version' | 'action'>) =>

@@ -26,10 +26,14 @@
  *
  * Every item has `version`; every write is conditional on the version read (or on absence, for a create), so a lost
  * race fails with a 409 instead of silently overwriting. No transactions: each write touches exactly one item.
+ *
+ * It is the store the mapping admin's and the readiness check's ports describe (lib/use-cases/mapping-admin/ports.ts,
+ * lib/use-cases/readiness/ports.ts), plus the basket's read.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { SYNC_ACTOR } from '../../domain/audit.js';
 import { AppError } from '../../domain/errors.js';
 import {
   type EntityKind,
@@ -43,38 +47,15 @@ import {
   type TicketingEvent,
   versionConflict,
 } from '../../domain/mappings.js';
+import type { Page } from '../../domain/page.js';
 import type { OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
+import type { EventListQuery, SyncedIdResult } from '../../use-cases/mapping-admin/ports.js';
 import { GSI1, queryPartition, type Table } from './table.js';
 
-export interface Page<T> {
-  items: T[];
-  /** Opaque; pass it back as `cursor` for the next page. Null when there is nothing more. */
-  nextCursor: string | null;
-}
-
-export interface EventListQuery {
-  /** The organisations to list, already limited to those the caller may act for. */
-  organisationIds: readonly string[];
-  /** Undefined: both. */
-  mapped?: boolean | undefined;
-  /** Only events carrying this label; undefined: `UiTPAS` or `uitDB`. */
-  label?: MappingLabel | undefined;
-  limit: number;
-  cursor?: string | undefined;
-}
-
-export type SyncedIdResult =
-  | { outcome: 'stored'; event: TicketingEvent; previous: TicketingEvent }
-  | { outcome: 'unchanged'; event: TicketingEvent }
-  /** A person mapped this event by hand: the sync must leave it alone. */
-  | { outcome: 'manual-mapping-kept'; event: TicketingEvent }
-  /** The sync stored another id for this event meanwhile (another run): that one stays. */
-  | { outcome: 'other-id-kept'; event: TicketingEvent }
-  | { outcome: 'version-conflict'; currentVersion: number | undefined }
-  | { outcome: 'not-found' };
-
 /** Who the sync writes as, in `updatedBy`. */
-export const SYNC_ACTOR = 'uitdatabank-sync';
+export { SYNC_ACTOR } from '../../domain/audit.js';
+export type { Page } from '../../domain/page.js';
+export type { EventListQuery, SyncedIdResult } from '../../use-cases/mapping-admin/ports.js';
 
 export const EVENT_KEY = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
 const ORGANISATION = (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'ORG' });
@@ -211,146 +192,350 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException;
 }
 
-export function createMappingRepository(table: Table) {
-  const { doc, name: TableName } = table;
+type Key = Record<string, string>;
+/** Which item a write is about, for the 409 a lost race becomes. */
+type Target = { kind: EntityKind; id: string; key: Key };
 
-  async function get<T>(
-    key: Record<string, string>,
-    fields: readonly string[],
-    consistent: boolean,
-  ): Promise<T | undefined> {
-    const { Item } = await doc.send(new GetCommand({ TableName, Key: key, ConsistentRead: consistent }));
-    return Item ? pick<T>(Item, fields) : undefined;
+// --- The item primitives ---------------------------------------------------------------------------------------
+
+async function getItem<T>(
+  table: Table,
+  key: Key,
+  fields: readonly string[],
+  consistent: boolean,
+): Promise<T | undefined> {
+  const { Item } = await table.doc.send(
+    new GetCommand({ TableName: table.name, Key: key, ConsistentRead: consistent }),
+  );
+  return Item ? pick<T>(Item, fields) : undefined;
+}
+
+/** A conditional write whose condition is the version: failing it means someone else wrote first. */
+async function versioned(target: Target, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (isConditionFailure(error)) throw versionConflict(target.kind, target.id);
+    throw error;
   }
+}
 
-  /**
-   * Create when `previousVersion` is undefined, else replace the item stored at exactly that version. An update
-   * rather than a put: it sets or removes the attributes this repository owns and leaves any others alone.
-   */
-  async function write(
-    kind: EntityKind,
-    id: string,
-    key: Record<string, string>,
-    attributes: Record<string, unknown>,
-    fields: readonly string[],
-    previousVersion: number | undefined,
-  ): Promise<void> {
-    const names: Record<string, string> = { '#version': 'version' };
-    const values: Record<string, unknown> = {};
-    const set: string[] = [];
-    const remove: string[] = [];
-    [...fields, ...INDEX_ATTRIBUTES].forEach((field, i) => {
-      if (field === 'version') {
-        set.push('#version = :version');
-        values[':version'] = attributes.version;
-        return;
-      }
-      names[`#a${i}`] = field;
-      if (attributes[field] === undefined) remove.push(`#a${i}`);
-      else {
-        set.push(`#a${i} = :a${i}`);
-        values[`:a${i}`] = attributes[field];
-      }
-    });
-    if (previousVersion !== undefined) values[':previous'] = previousVersion;
-    try {
-      await doc.send(
-        new UpdateCommand({
-          TableName,
-          Key: key,
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ConditionExpression:
-            previousVersion === undefined ? 'attribute_not_exists(pk)' : '#version = :previous',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw versionConflict(kind, id);
-      throw error;
+/** SET what the item has of `fields` (and its index keys), REMOVE what it has not. */
+function updateOf(attributes: Record<string, unknown>, fields: readonly string[]) {
+  const names: Record<string, string> = { '#version': 'version' };
+  const values: Record<string, unknown> = {};
+  const set: string[] = [];
+  const remove: string[] = [];
+  [...fields, ...INDEX_ATTRIBUTES].forEach((field, i) => {
+    if (field === 'version') {
+      set.push('#version = :version');
+      values[':version'] = attributes.version;
+      return;
     }
-  }
-
-  async function remove(kind: EntityKind, id: string, key: Record<string, string>, version: number) {
-    try {
-      await doc.send(
-        new DeleteCommand({
-          TableName,
-          Key: key,
-          ConditionExpression: '#version = :version',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':version': version },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw versionConflict(kind, id);
-      throw error;
+    names[`#a${i}`] = field;
+    if (attributes[field] === undefined) remove.push(`#a${i}`);
+    else {
+      set.push(`#a${i} = :a${i}`);
+      values[`:a${i}`] = attributes[field];
     }
-  }
+  });
+  return {
+    UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
 
-  /** Every item of a gsi1 partition (organisations and promotors are few: no paging for the caller). */
-  async function queryAll<T>(partition: string, fields: readonly string[]): Promise<T[]> {
-    return (await queryPartition(table, partition)).map((item) => pick<T>(item, fields));
-  }
+/**
+ * Create when `previousVersion` is undefined, else replace the item stored at exactly that version. An update
+ * rather than a put: it sets or removes the attributes this repository owns and leaves any others alone.
+ */
+function writeItem(
+  table: Table,
+  target: Target,
+  attributes: Record<string, unknown>,
+  fields: readonly string[],
+  previousVersion: number | undefined,
+): Promise<void> {
+  const update = updateOf(attributes, fields);
+  if (previousVersion !== undefined) update.ExpressionAttributeValues[':previous'] = previousVersion;
+  return versioned(target, () =>
+    table.doc.send(
+      new UpdateCommand({
+        TableName: table.name,
+        Key: target.key,
+        ...update,
+        ConditionExpression:
+          previousVersion === undefined ? 'attribute_not_exists(pk)' : '#version = :previous',
+      }),
+    ),
+  );
+}
 
-  async function anyIn(partition: string): Promise<boolean> {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        Limit: 1,
+function removeItem(table: Table, target: Target, version: number): Promise<void> {
+  return versioned(target, () =>
+    table.doc.send(
+      new DeleteCommand({
+        TableName: table.name,
+        Key: target.key,
+        ConditionExpression: '#version = :version',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':version': version },
+      }),
+    ),
+  );
+}
+
+/** Every item of a gsi1 partition (organisations and promotors are few: no paging for the caller). */
+async function queryAll<T>(table: Table, partition: string, fields: readonly string[]): Promise<T[]> {
+  return (await queryPartition(table, partition)).map((item) => pick<T>(item, fields));
+}
+
+async function anyIn(table: Table, partition: string): Promise<boolean> {
+  const page = await table.doc.send(
+    new QueryCommand({
+      TableName: table.name,
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+      Limit: 1,
+    }),
+  );
+  return (page.Items ?? []).length > 0;
+}
+
+// --- Events ------------------------------------------------------------------------------------------------------
+
+const eventTarget = (eventId: string): Target => ({ kind: 'event', id: eventId, key: EVENT_KEY(eventId) });
+
+/**
+ * The basket's one read: the event and the readiness snapshot kept on it (lib/adapters/dynamodb/readiness.ts). The
+ * snapshot's organizer permission is only trusted while it was computed for this version of the event: after an
+ * admin change it is stale, and a stale snapshot must not refuse a sale.
+ */
+async function getEventForBasket(
+  table: Table,
+  eventId: string,
+): Promise<{ event: TicketingEvent; organizerPermission?: OrganizerPermissionSnapshot } | undefined> {
+  const { Item } = await table.doc.send(new GetCommand({ TableName: table.name, Key: EVENT_KEY(eventId) }));
+  if (!Item) return undefined;
+  const event = pick<TicketingEvent>(Item, EVENT_FIELDS);
+  const organizerPermission = currentOrganizerPermission(Item.readiness, event.version);
+  return organizerPermission ? { event, organizerPermission } : { event };
+}
+
+/** The snapshot's organizer permission, when the snapshot is of `eventVersion` and the permission has its shape. */
+function currentOrganizerPermission(
+  readiness: unknown,
+  eventVersion: number,
+): OrganizerPermissionSnapshot | undefined {
+  const snapshot = readiness as
+    | { eventVersion?: unknown; organizerPermission?: Record<string, unknown> }
+    | undefined;
+  const permission = snapshot?.eventVersion === eventVersion ? snapshot.organizerPermission : undefined;
+  if (
+    !permission ||
+    typeof permission.organizerId !== 'string' ||
+    typeof permission.permitted !== 'boolean' ||
+    typeof permission.checkedAt !== 'string'
+  )
+    return undefined;
+  return {
+    organizerId: permission.organizerId,
+    permitted: permission.permitted,
+    checkedAt: permission.checkedAt,
+  };
+}
+
+/** Why the sync may not store `uitdatabankId` on this event, whatever its version. */
+function syncRefusal(current: TicketingEvent, uitdatabankId: string): SyncedIdResult | undefined {
+  if (current.uitdatabankIdSource === 'manual') return { outcome: 'manual-mapping-kept', event: current };
+  if (current.uitdatabankId !== undefined && current.uitdatabankId !== uitdatabankId)
+    return { outcome: 'other-id-kept', event: current };
+  return undefined;
+}
+
+/**
+ * Only the mapping and its metadata: whatever else is on the item (the sync's own state) stays. False when its
+ * condition failed: the event changed, was mapped by hand, or got another id in between.
+ */
+async function writeSyncedId(
+  table: Table,
+  eventId: string,
+  next: TicketingEvent,
+  expectedVersion: number,
+): Promise<boolean> {
+  const gsi1sk = eventAttributes(next).gsi1sk as string | undefined;
+  try {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.name,
+        Key: EVENT_KEY(eventId),
+        UpdateExpression:
+          'SET uitdatabankId = :id, #source = :sync, updatedAt = :at, updatedBy = :by, #version = :next' +
+          (gsi1sk === undefined ? '' : ', gsi1sk = :gsi1sk'),
+        // Never over another id: a run that lost a version race must not replace what the winner stored.
+        ConditionExpression:
+          '#version = :expected AND (attribute_not_exists(#source) OR #source <> :manual)' +
+          ' AND (attribute_not_exists(uitdatabankId) OR uitdatabankId = :id)',
+        ExpressionAttributeNames: { '#version': 'version', '#source': 'uitdatabankIdSource' },
+        ExpressionAttributeValues: {
+          ':id': next.uitdatabankId,
+          ':sync': 'sync',
+          ':at': next.updatedAt,
+          ':by': next.updatedBy,
+          ':next': next.version,
+          ':expected': expectedVersion,
+          ':manual': 'manual',
+          ...(gsi1sk === undefined ? {} : { ':gsi1sk': gsi1sk }),
+        },
       }),
     );
-    return (page.Items ?? []).length > 0;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
   }
+}
 
+/**
+ * The sync's way to store the UiTdatabank id it created or found. Refuses, by a condition on the write itself,
+ * when the stored id was entered by hand, so a manual mapping wins even against a concurrent admin save.
+ */
+async function setSyncedUitdatabankId(
+  table: Table,
+  eventId: string,
+  uitdatabankId: string,
+  expectedVersion: number,
+  now: Date,
+): Promise<SyncedIdResult> {
+  if (!isUitdatabankId(uitdatabankId)) throw new RangeError('not an UiTdatabank id');
+  const current = await getItem<TicketingEvent>(table, EVENT_KEY(eventId), EVENT_FIELDS, true);
+  if (!current) return { outcome: 'not-found' };
+  const refused = syncRefusal(current, uitdatabankId);
+  if (refused) return refused;
+  if (current.version !== expectedVersion)
+    return { outcome: 'version-conflict', currentVersion: current.version };
+  if (current.uitdatabankId === uitdatabankId) return { outcome: 'unchanged', event: current };
+  const next: TicketingEvent = {
+    ...current,
+    uitdatabankId,
+    uitdatabankIdSource: 'sync',
+    updatedAt: now.toISOString(),
+    updatedBy: SYNC_ACTOR,
+    version: current.version + 1,
+  };
+  if (await writeSyncedId(table, eventId, next, expectedVersion))
+    return { outcome: 'stored', event: next, previous: current };
+  const stored = await getItem<TicketingEvent>(table, EVENT_KEY(eventId), EVENT_FIELDS, true);
+  if (!stored) return { outcome: 'not-found' };
+  return (
+    syncRefusal(stored, uitdatabankId) ?? { outcome: 'version-conflict', currentVersion: stored.version }
+  );
+}
+
+/** Where a cursor goes on: the organisation (an index into `organisations`) and the position inside it. */
+function resumeAt(organisations: readonly string[], cursor: Cursor | undefined) {
+  // An organisation in the cursor that is no longer in the list (or never was) is skipped, never queried.
+  let index = cursor ? organisations.findIndex((id) => id >= cursor.o) : 0;
+  if (index < 0) index = organisations.length;
+  const start: Record<string, unknown> | undefined =
+    cursor?.s !== undefined && cursor.e !== undefined && organisations[index] === cursor.o
+      ? { gsi1pk: EXTMAP(cursor.o), gsi1sk: cursor.s, ...EVENT_KEY(cursor.e) }
+      : undefined;
+  return { index, start };
+}
+
+function queryMappingEvents(
+  table: Table,
+  organisationId: string,
+  query: { prefix: string; label: MappingLabel | undefined; limit: number },
+  start: Record<string, unknown> | undefined,
+) {
+  const { prefix, label } = query;
+  return table.doc.send(
+    new QueryCommand({
+      TableName: table.name,
+      IndexName: GSI1,
+      KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
+      ...(label ? { FilterExpression: 'contains(labels, :label)' } : {}),
+      ExpressionAttributeValues: {
+        ':pk': EXTMAP(organisationId),
+        ...(prefix ? { ':prefix': prefix } : {}),
+        ...(label ? { ':label': label } : {}),
+      },
+      Limit: query.limit,
+      ExclusiveStartKey: start,
+    }),
+  );
+}
+
+/**
+ * The external-mapping list: events labelled `UiTPAS` or `uitDB` of the given organisations, one Query per
+ * organisation on gsi1, organisation after organisation (in id order) and by start within each. The cursor holds
+ * the organisation and the position in it, and is only accepted for the same filter.
+ */
+async function listMappingEvents(table: Table, query: EventListQuery): Promise<Page<TicketingEvent>> {
+  const organisations = [...new Set(query.organisationIds)].sort();
+  const prefix = query.mapped === undefined ? '' : query.mapped ? MAPPED_PREFIX : UNMAPPED_PREFIX;
+  const filter = `m=${query.mapped ?? '*'};l=${query.label ?? '*'}`;
+  let { index, start } = resumeAt(
+    organisations,
+    query.cursor ? decodeCursor(query.cursor, filter, prefix) : undefined,
+  );
+
+  const items: TicketingEvent[] = [];
+  while (index < organisations.length) {
+    const organisationId = organisations[index] as string;
+    const wanted = query.limit - items.length;
+    // One more than needed, to know whether this organisation has more without an extra (empty) page. Limit counts
+    // items read before the filter: a filtered page may come back short, and we go on.
+    const page = await queryMappingEvents(
+      table,
+      organisationId,
+      { prefix, label: query.label, limit: wanted + 1 },
+      start,
+    );
+    const found = page.Items ?? [];
+    for (const item of found.slice(0, wanted)) items.push(pick<TicketingEvent>(item, EVENT_FIELDS));
+    if (found.length > wanted) {
+      const last = found[wanted - 1] as Record<string, unknown>;
+      const position = { s: String(last.gsi1sk), e: String(last.eventId) };
+      return { items, nextCursor: encodeCursor({ f: filter, o: organisationId, ...position }) };
+    }
+    start = page.LastEvaluatedKey;
+    if (!start) index += 1;
+    if (items.length >= query.limit) {
+      if (start) {
+        const position = { s: String(start.gsi1sk), e: String(start.pk).slice('EVENT#'.length) };
+        return { items, nextCursor: encodeCursor({ f: filter, o: organisationId, ...position }) };
+      }
+      const next = organisations[index];
+      return { items, nextCursor: next === undefined ? null : encodeCursor({ f: filter, o: next }) };
+    }
+  }
+  return { items, nextCursor: null };
+}
+
+function eventMethods(table: Table) {
   return {
     /** One GetItem. `consistent` for a read that a conditional write will follow. */
     getEvent(eventId: string, options: { consistent?: boolean } = {}): Promise<TicketingEvent | undefined> {
-      return get<TicketingEvent>(EVENT_KEY(eventId), EVENT_FIELDS, options.consistent ?? false);
+      return getItem<TicketingEvent>(table, EVENT_KEY(eventId), EVENT_FIELDS, options.consistent ?? false);
     },
 
-    /**
-     * The basket's read: one GetItem for the event and the readiness snapshot kept on it (lib/adapters/dynamodb/readiness.ts).
-     * The snapshot's organizer permission is only trusted while it was computed for this version of the event: after
-     * an admin change it is stale, and a stale snapshot must not refuse a sale.
-     */
     /** The basket's one read: the event, and what its last readiness check found about the organizer if that check saw this version. */
-    async getEventForBasket(
+    getEventForBasket(
       eventId: string,
     ): Promise<{ event: TicketingEvent; organizerPermission?: OrganizerPermissionSnapshot } | undefined> {
-      const { Item } = await doc.send(new GetCommand({ TableName, Key: EVENT_KEY(eventId) }));
-      if (!Item) return undefined;
-      const event = pick<TicketingEvent>(Item, EVENT_FIELDS);
-      const snapshot = Item.readiness as
-        | { eventVersion?: unknown; organizerPermission?: Record<string, unknown> }
-        | undefined;
-      const permission = snapshot?.eventVersion === event.version ? snapshot.organizerPermission : undefined;
-      if (
-        !permission ||
-        typeof permission.organizerId !== 'string' ||
-        typeof permission.permitted !== 'boolean' ||
-        typeof permission.checkedAt !== 'string'
-      )
-        return { event };
-      return {
-        event,
-        organizerPermission: {
-          organizerId: permission.organizerId,
-          permitted: permission.permitted,
-          checkedAt: permission.checkedAt,
-        },
-      };
+      return getEventForBasket(table, eventId);
     },
 
     /** Create (`previousVersion` undefined) or replace the version read; a lost race throws a 409 AppError. */
     putEvent(event: TicketingEvent, previousVersion: number | undefined): Promise<void> {
-      return write(
-        'event',
-        event.eventId,
-        EVENT_KEY(event.eventId),
+      return writeItem(
+        table,
+        eventTarget(event.eventId),
         eventAttributes(event),
         EVENT_FIELDS,
         previousVersion,
@@ -358,156 +543,46 @@ export function createMappingRepository(table: Table) {
     },
 
     deleteEvent(eventId: string, version: number): Promise<void> {
-      return remove('event', eventId, EVENT_KEY(eventId), version);
+      return removeItem(table, eventTarget(eventId), version);
     },
 
-    /**
-     * The sync's way to store the UiTdatabank id it created or found. Refuses, by a condition on the write itself,
-     * when the stored id was entered by hand, so a manual mapping wins even against a concurrent admin save.
-     */
-    async setSyncedUitdatabankId(
+    /** See `setSyncedUitdatabankId` above: a manual mapping always wins. */
+    setSyncedUitdatabankId(
       eventId: string,
       uitdatabankId: string,
       expectedVersion: number,
       now: Date = new Date(),
     ): Promise<SyncedIdResult> {
-      if (!isUitdatabankId(uitdatabankId)) throw new RangeError('not an UiTdatabank id');
-      const current = await get<TicketingEvent>(EVENT_KEY(eventId), EVENT_FIELDS, true);
-      if (!current) return { outcome: 'not-found' };
-      if (current.uitdatabankIdSource === 'manual') return { outcome: 'manual-mapping-kept', event: current };
-      if (current.uitdatabankId !== undefined && current.uitdatabankId !== uitdatabankId)
-        return { outcome: 'other-id-kept', event: current };
-      if (current.version !== expectedVersion)
-        return { outcome: 'version-conflict', currentVersion: current.version };
-      if (current.uitdatabankId === uitdatabankId) return { outcome: 'unchanged', event: current };
-      const next: TicketingEvent = {
-        ...current,
-        uitdatabankId,
-        uitdatabankIdSource: 'sync',
-        updatedAt: now.toISOString(),
-        updatedBy: SYNC_ACTOR,
-        version: current.version + 1,
-      };
-      const gsi1sk = eventAttributes(next).gsi1sk as string | undefined;
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: EVENT_KEY(eventId),
-            // Only the mapping and its metadata: whatever else is on the item (the sync's own state) stays.
-            UpdateExpression:
-              'SET uitdatabankId = :id, #source = :sync, updatedAt = :at, updatedBy = :by, #version = :next' +
-              (gsi1sk === undefined ? '' : ', gsi1sk = :gsi1sk'),
-            // Never over another id: a run that lost a version race must not replace what the winner stored.
-            ConditionExpression:
-              '#version = :expected AND (attribute_not_exists(#source) OR #source <> :manual)' +
-              ' AND (attribute_not_exists(uitdatabankId) OR uitdatabankId = :id)',
-            ExpressionAttributeNames: { '#version': 'version', '#source': 'uitdatabankIdSource' },
-            ExpressionAttributeValues: {
-              ':id': uitdatabankId,
-              ':sync': 'sync',
-              ':at': next.updatedAt,
-              ':by': next.updatedBy,
-              ':next': next.version,
-              ':expected': expectedVersion,
-              ':manual': 'manual',
-              ...(gsi1sk === undefined ? {} : { ':gsi1sk': gsi1sk }),
-            },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const stored = await get<TicketingEvent>(EVENT_KEY(eventId), EVENT_FIELDS, true);
-        if (!stored) return { outcome: 'not-found' };
-        if (stored.uitdatabankIdSource === 'manual') return { outcome: 'manual-mapping-kept', event: stored };
-        if (stored.uitdatabankId !== undefined && stored.uitdatabankId !== uitdatabankId)
-          return { outcome: 'other-id-kept', event: stored };
-        return { outcome: 'version-conflict', currentVersion: stored.version };
-      }
-      return { outcome: 'stored', event: next, previous: current };
+      return setSyncedUitdatabankId(table, eventId, uitdatabankId, expectedVersion, now);
     },
 
-    /**
-     * The external-mapping list: events labelled `UiTPAS` or `uitDB` of the given organisations, one Query per
-     * organisation on gsi1, organisation after organisation (in id order) and by start within each. The cursor
-     * holds the organisation and the position in it, and is only accepted for the same filter.
-     */
-    async listMappingEvents(query: EventListQuery): Promise<Page<TicketingEvent>> {
-      const organisations = [...new Set(query.organisationIds)].sort();
-      const prefix = query.mapped === undefined ? '' : query.mapped ? MAPPED_PREFIX : UNMAPPED_PREFIX;
-      const filter = `m=${query.mapped ?? '*'};l=${query.label ?? '*'}`;
-      const cursor = query.cursor ? decodeCursor(query.cursor, filter, prefix) : undefined;
-
-      // An organisation in the cursor that is no longer in the list (or never was) is skipped, never queried.
-      let index = cursor ? organisations.findIndex((id) => id >= cursor.o) : 0;
-      if (index < 0) index = organisations.length;
-      let start: Record<string, unknown> | undefined =
-        cursor?.s !== undefined && cursor.e !== undefined && organisations[index] === cursor.o
-          ? { gsi1pk: EXTMAP(cursor.o), gsi1sk: cursor.s, ...EVENT_KEY(cursor.e) }
-          : undefined;
-
-      const items: TicketingEvent[] = [];
-      while (index < organisations.length) {
-        const organisationId = organisations[index] as string;
-        const wanted = query.limit - items.length;
-        const page = await doc.send(
-          new QueryCommand({
-            TableName,
-            IndexName: GSI1,
-            KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
-            ...(query.label ? { FilterExpression: 'contains(labels, :label)' } : {}),
-            ExpressionAttributeValues: {
-              ':pk': EXTMAP(organisationId),
-              ...(prefix ? { ':prefix': prefix } : {}),
-              ...(query.label ? { ':label': query.label } : {}),
-            },
-            // One more than needed, to know whether this organisation has more without an extra (empty) page.
-            // Limit counts items read before the filter: a filtered page may come back short, and we go on.
-            Limit: wanted + 1,
-            ExclusiveStartKey: start,
-          }),
-        );
-        const found = page.Items ?? [];
-        for (const item of found.slice(0, wanted)) items.push(pick<TicketingEvent>(item, EVENT_FIELDS));
-        if (found.length > wanted) {
-          const last = found[wanted - 1] as Record<string, unknown>;
-          return {
-            items,
-            nextCursor: encodeCursor({
-              f: filter,
-              o: organisationId,
-              s: String(last.gsi1sk),
-              e: String(last.eventId),
-            }),
-          };
-        }
-        start = page.LastEvaluatedKey;
-        if (!start) index += 1;
-        if (items.length >= query.limit) {
-          if (start) {
-            const eventId = String(start.pk).slice('EVENT#'.length);
-            return {
-              items,
-              nextCursor: encodeCursor({ f: filter, o: organisationId, s: String(start.gsi1sk), e: eventId }),
-            };
-          }
-          const next = organisations[index];
-          return { items, nextCursor: next === undefined ? null : encodeCursor({ f: filter, o: next }) };
-        }
-      }
-      return { items, nextCursor: null };
+    /** See `listMappingEvents` above. */
+    listMappingEvents(query: EventListQuery): Promise<Page<TicketingEvent>> {
+      return listMappingEvents(table, query);
     },
 
     /** True when the organisation still has an event in the external-mapping list. */
     hasMappingEvents(organisationId: string): Promise<boolean> {
-      return anyIn(EXTMAP(organisationId));
+      return anyIn(table, EXTMAP(organisationId));
     },
+  };
+}
 
+// --- Organisations and promotors -----------------------------------------------------------------------------------
+
+function organisationMethods(table: Table) {
+  const target = (organisationId: string): Target => ({
+    kind: 'organisation',
+    id: organisationId,
+    key: ORGANISATION(organisationId),
+  });
+  return {
     getOrganisation(
       organisationId: string,
       options: { consistent?: boolean } = {},
     ): Promise<Organisation | undefined> {
-      return get<Organisation>(
+      return getItem<Organisation>(
+        table,
         ORGANISATION(organisationId),
         ORGANISATION_FIELDS,
         options.consistent ?? false,
@@ -522,27 +597,29 @@ export function createMappingRepository(table: Table) {
         gsi1sk: organisationId,
         ...organisation,
       };
-      return write(
-        'organisation',
-        organisationId,
-        ORGANISATION(organisationId),
-        attributes,
-        ORGANISATION_FIELDS,
-        previousVersion,
-      );
+      return writeItem(table, target(organisationId), attributes, ORGANISATION_FIELDS, previousVersion);
     },
 
     deleteOrganisation(organisationId: string, version: number): Promise<void> {
-      return remove('organisation', organisationId, ORGANISATION(organisationId), version);
+      return removeItem(table, target(organisationId), version);
     },
 
     /** Every organisation, by id: for keys that may act for all. */
-    async listAllOrganisations(): Promise<Organisation[]> {
-      return queryAll<Organisation>(ALL_ORGANISATIONS, ORGANISATION_FIELDS);
+    listAllOrganisations(): Promise<Organisation[]> {
+      return queryAll<Organisation>(table, ALL_ORGANISATIONS, ORGANISATION_FIELDS);
     },
+  };
+}
 
+function promotorMethods(table: Table) {
+  const target = (promotorId: string): Target => ({
+    kind: 'promotor',
+    id: promotorId,
+    key: PROMOTOR(promotorId),
+  });
+  return {
     getPromotor(promotorId: string, options: { consistent?: boolean } = {}): Promise<Promotor | undefined> {
-      return get<Promotor>(PROMOTOR(promotorId), PROMOTOR_FIELDS, options.consistent ?? false);
+      return getItem<Promotor>(table, PROMOTOR(promotorId), PROMOTOR_FIELDS, options.consistent ?? false);
     },
 
     putPromotor(promotor: Promotor, previousVersion: number | undefined): Promise<void> {
@@ -553,29 +630,26 @@ export function createMappingRepository(table: Table) {
         gsi1sk: promotorId,
         ...promotor,
       };
-      return write(
-        'promotor',
-        promotorId,
-        PROMOTOR(promotorId),
-        attributes,
-        PROMOTOR_FIELDS,
-        previousVersion,
-      );
+      return writeItem(table, target(promotorId), attributes, PROMOTOR_FIELDS, previousVersion);
     },
 
     deletePromotor(promotorId: string, version: number): Promise<void> {
-      return remove('promotor', promotorId, PROMOTOR(promotorId), version);
+      return removeItem(table, target(promotorId), version);
     },
 
     /** The promotors of one organisation, by id. */
     listPromotors(organisationId: string): Promise<Promotor[]> {
-      return queryAll<Promotor>(PROMOTORS(organisationId), PROMOTOR_FIELDS);
+      return queryAll<Promotor>(table, PROMOTORS(organisationId), PROMOTOR_FIELDS);
     },
 
     hasPromotors(organisationId: string): Promise<boolean> {
-      return anyIn(PROMOTORS(organisationId));
+      return anyIn(table, PROMOTORS(organisationId));
     },
   };
+}
+
+export function createMappingRepository(table: Table) {
+  return { ...eventMethods(table), ...organisationMethods(table), ...promotorMethods(table) };
 }
 
 export type MappingRepository = ReturnType<typeof createMappingRepository>;

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.js';
 import type { Order } from '../../domain/ticket-sales/index.js';
-import { createOrderRepository, type OrderRepository } from './orders.js';
+import type { OrderRepository } from '../../use-cases/ticket-sales/ports.js';
+import { createOrderRepository } from './orders.js';
 
 let dynamo: LocalDynamo;
 let orders: OrderRepository;

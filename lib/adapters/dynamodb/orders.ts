@@ -30,31 +30,8 @@ import {
   type Order,
   pendingCancellationDueAt,
 } from '../../domain/ticket-sales/index.js';
+import type { OrderQueue, OrderRepository } from '../../use-cases/ticket-sales/ports.js';
 import { queryPartition, type Table } from './table.js';
-
-export type OrderQueue = 'HELD' | 'CANCEL_PENDING' | 'UNSETTLED';
-
-export interface SaleClaim {
-  ticketSaleId: string;
-  orderId: string;
-  lineId: string;
-  /** `registration`: UiTPAS's answer named it; `reconciliation`: found by searching after a lost answer. */
-  source: 'registration' | 'reconciliation';
-  claimedAt: string;
-}
-
-export type ClaimResult = { outcome: 'claimed' } | { outcome: 'taken'; claim: SaleClaim | undefined };
-
-export interface OrderRepository {
-  /** One GetItem; `consistent` when a conditional write follows. */
-  get(orderId: string, options?: { consistent?: boolean }): Promise<Order | undefined>;
-  /** Create (version 1: only if absent) or replace the stored `version - 1`. False when that lost a race. */
-  save(order: Order): Promise<boolean>;
-  claimSale(claim: SaleClaim): Promise<ClaimResult>;
-  getClaim(ticketSaleId: string): Promise<SaleClaim | undefined>;
-  /** Orders of one sweep partition whose sort key is before `before`, oldest first, at most `limit`. */
-  listDue(queue: OrderQueue, before: Date, limit: number): Promise<Order[]>;
-}
 
 const ORDER = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
 const CLAIM = (ticketSaleId: string) => ({ pk: `TICKETSALE#${ticketSaleId}`, sk: 'TICKETSALE' });
@@ -100,6 +77,7 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException;
 }
 
+/** `get` is one GetItem; `listDue` queries the list's gsi1 partition, sorted by when each order is due. */
 export function createOrderRepository(table: Table): OrderRepository {
   const { doc, name: TableName } = table;
 

@@ -3,7 +3,7 @@
  * lib/adapters/dynamodb/mappings.ts) in the attribute `readiness`, so the basket reads it with the event in its one GetItem
  * (`getEventForBasket`).
  *
- * The snapshot is small on purpose: the basket's read costs by item size. It holds the event version it was computed
+ * The snapshot (lib/domain/readiness-snapshot.ts) is small on purpose: the basket's read costs by item size. It holds the event version it was computed
  * for, and the basket ignores it once the event has another version (an admin changed the event since). It is written
  * by an UpdateItem that sets only `readiness`, conditioned on the event still being at that version, so a check that
  * raced with an admin save is dropped rather than attached to an event it did not look at; and it never replaces a
@@ -11,37 +11,13 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ReadinessItemId, ReadinessReport } from '../../domain/readiness.js';
-import type { OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
+import type { ReadinessSnapshot } from '../../domain/readiness-snapshot.js';
 import { EVENT_KEY } from './mappings.js';
 import type { Table } from './table.js';
 
+export { type ReadinessSnapshot, toSnapshot } from '../../domain/readiness-snapshot.js';
+
 export const READINESS_ATTRIBUTE = 'readiness';
-
-export interface ReadinessSnapshot {
-  /** The `version` of the event the check looked at. */
-  eventVersion: number;
-  checkedAt: string;
-  ready: boolean;
-  /** Failing items with severity `error`. */
-  errors: ReadinessItemId[];
-  /** Failing items with severity `warning`. */
-  warnings: ReadinessItemId[];
-  organizerPermission?: OrganizerPermissionSnapshot;
-}
-
-export function toSnapshot(report: ReadinessReport, eventVersion: number): ReadinessSnapshot {
-  const failing = (severity: 'error' | 'warning') =>
-    report.items.filter((item) => !item.ok && item.severity === severity).map((item) => item.id);
-  return {
-    eventVersion,
-    checkedAt: report.checkedAt,
-    ready: report.ready,
-    errors: failing('error'),
-    warnings: failing('warning'),
-    ...(report.organizerPermission ? { organizerPermission: report.organizerPermission } : {}),
-  };
-}
 
 export type StoreSnapshotResult =
   | { stored: true }

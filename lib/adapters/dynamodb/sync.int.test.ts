@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.js';
 import type { TicketingEvent } from '../../domain/mappings.js';
+import type { PushClaim, SyncStore } from '../../use-cases/sync/ports.js';
 import { createMappingRepository, type MappingRepository } from './mappings.js';
-import { createSyncStore, type PushClaim, type SyncStore } from './sync.js';
+import { createSyncStore } from './sync.js';
 import type { Table } from './table.js';
 
 let dynamo: LocalDynamo;

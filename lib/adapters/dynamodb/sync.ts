@@ -22,7 +22,9 @@
  *   when readiness was last assessed, so a change on our side (new mapping, new version, other organizer) is assessed
  *   again; `seen` is what it saw of the UiTdatabank event (`feedSeenKey`), so the feed's overlap is not assessed twice.
  *   What is already seen is kept per event, not in one list on the feed state: no item grows with a burst of changes.
- * The event's readiness snapshot (`readiness`, lib/adapters/dynamodb/readiness.ts) is read along, for its organizer permission.
+ * The event's readiness snapshot (`readiness`, lib/adapters/dynamodb/readiness.ts) is read along, for its organizer
+ * permission. The shapes of these attributes, and what the sync asks of this store, are the sync's port
+ * (lib/use-cases/sync/ports.ts).
  *
  * Events are found through gsi1 (`ORG#<orgId>#EXTMAP`, which the mapping repository keeps on every event labelled
  * `UiTPAS` or `uitDB`; see lib/adapters/dynamodb/mappings.ts): one Query per organisation, never a Scan.
@@ -30,72 +32,21 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TicketingEvent } from '../../domain/mappings.js';
-import type { PushFingerprint, SyncIssues } from '../../domain/sync.js';
-import type { OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
+import type { SyncIssues } from '../../domain/sync.js';
+import type {
+  ClaimRef,
+  EventSyncState,
+  LeaseResult,
+  PushClaim,
+  PushedState,
+  RefreshedState,
+  SweepState,
+  SyncEventItem,
+  SyncStore,
+} from '../../use-cases/sync/ports.js';
 import { EVENT_FIELDS, EVENT_KEY, EXTMAP } from './mappings.js';
 import { READINESS_ATTRIBUTE } from './readiness.js';
 import { queryPartition, type Table } from './table.js';
-
-export interface PushedState {
-  fingerprint: PushFingerprint;
-  uitdatabankId: string;
-  at: string;
-}
-
-export interface PushClaim {
-  /** The run that claimed the push. */
-  owner: string;
-  /** When the claim was taken, just before `POST /events` (`pushStartedAt`). */
-  at: string;
-  /** Epoch ms after which another run may treat the claim as abandoned. */
-  expiresAt: number;
-  /** `in-flight` while the POST runs; `uncertain` when it may have created the event without telling us. */
-  state: 'in-flight' | 'uncertain';
-  /** What the POST sends, to recognise the event in UiTdatabank if the run dies before storing the id. */
-  name: string;
-  organizerId: string;
-  placeId: string;
-  startDate: string;
-  fingerprint: PushFingerprint;
-}
-
-export interface RefreshedState {
-  uitdatabankId: string;
-  /** The event's version that was assessed. */
-  version: number;
-  /** The organizer the event resolved to when it was assessed (an organisation or promotor change moves it). */
-  organizerId?: string;
-  /** The required UiTPAS permissions (TARIFFS_READ, TICKETSALES_REGISTER) held for that organizer, comma-separated. */
-  permissions?: string;
-  at: string;
-  /** Set when an assessment failed transiently: the next run assesses the event again. */
-  pending?: boolean;
-  /** What the assessment saw of the UiTdatabank event: `feedSeenKey` (lib/domain/sync.ts), or `SEEN_GONE`. */
-  seen?: string;
-}
-
-export interface EventSyncState {
-  pushed?: PushedState;
-  claim?: PushClaim;
-  issues?: SyncIssues;
-  refreshed?: RefreshedState;
-}
-
-export interface SyncEventItem {
-  event: TicketingEvent;
-  sync: EventSyncState;
-  /** The readiness snapshot the basket reads (lib/adapters/dynamodb/readiness.ts), reduced to what the sync compares. */
-  readiness?: { eventVersion: number; organizerPermission?: OrganizerPermissionSnapshot };
-}
-
-/** Where the daily sweep of our mapped ids is: a cycle started at `cycleStartedAt`, done up to `after`. */
-export interface SweepState {
-  cycleStartedAt: string;
-  /** The last (lower-case) UiTdatabank id checked in this cycle; undefined once the cycle is done. */
-  after?: string;
-}
-
-export type LeaseResult = { acquired: true } | { acquired: false; holder: string; expiresAt: number };
 
 const LEASE = { pk: 'SYNC#LEASE', sk: 'SYNC' };
 const STATE = { pk: 'SYNC#STATE', sk: 'SYNC' };
@@ -146,9 +97,20 @@ async function conditional(write: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-export function createSyncStore(table: Table) {
-  const { doc, name: TableName } = table;
+/** The sync's store on the one table: its attributes on our event items, the run lease, the feed and the sweep. */
+export function createSyncStore(table: Table): SyncStore {
+  return {
+    ...eventReads(table),
+    ...pushClaims(table),
+    ...eventRecords(table),
+    ...runLease(table),
+    ...feedState(table),
+  };
+}
 
+/** Our event items with the sync's state, through the mapping index or by key. */
+function eventReads(table: Table): Pick<SyncStore, 'listOrganisationEvents' | 'getEventItem'> {
+  const { doc, name: TableName } = table;
   return {
     /**
      * Every event of the organisation labelled `UiTPAS` or `uitDB`, with the sync's state: the mapping index
@@ -165,7 +127,13 @@ export function createSyncStore(table: Table) {
       );
       return Item ? toSyncEventItem(Item) : undefined;
     },
+  };
+}
 
+/** The claim on an event item that keeps two runs from creating the same UiTdatabank event. */
+function pushClaims(table: Table): Pick<SyncStore, 'claimPush' | 'markClaimUncertain' | 'releaseClaim'> {
+  const { doc, name: TableName } = table;
+  return {
     /**
      * Claims the push of an unmapped event before `POST /events`. Holds only while the event still has no
      * UiTdatabank id, is still at the version the plan was made from, and carries no claim (or exactly the stale
@@ -174,7 +142,7 @@ export function createSyncStore(table: Table) {
      */
     claimPush(
       eventId: string,
-      input: { version: number; claim: PushClaim; replacing?: Pick<PushClaim, 'owner' | 'at'> },
+      input: { version: number; claim: PushClaim; replacing?: ClaimRef },
     ): Promise<boolean> {
       const { replacing } = input;
       return conditional(() =>
@@ -203,7 +171,7 @@ export function createSyncStore(table: Table) {
     },
 
     /** The POST may have created the event: keep the claim, marked so the next run looks for it first. */
-    async markClaimUncertain(eventId: string, claim: Pick<PushClaim, 'owner' | 'at'>): Promise<boolean> {
+    async markClaimUncertain(eventId: string, claim: ClaimRef): Promise<boolean> {
       return conditional(() =>
         doc.send(
           new UpdateCommand({
@@ -219,7 +187,7 @@ export function createSyncStore(table: Table) {
     },
 
     /** The POST certainly did not create anything: drop the claim so the next run simply tries again. */
-    async releaseClaim(eventId: string, claim: Pick<PushClaim, 'owner' | 'at'>): Promise<boolean> {
+    async releaseClaim(eventId: string, claim: ClaimRef): Promise<boolean> {
       return conditional(() =>
         doc.send(
           new UpdateCommand({
@@ -233,7 +201,13 @@ export function createSyncStore(table: Table) {
         ),
       );
     },
+  };
+}
 
+/** What the sync pushed, had refused and last assessed, on the event item. */
+function eventRecords(table: Table): Pick<SyncStore, 'savePushed' | 'saveIssues' | 'saveRefreshed'> {
+  const { doc, name: TableName } = table;
+  return {
     /**
      * What was pushed (and what was refused), after a create or an update; drops the push claim. Never creates an
      * item: an event deleted meanwhile stays deleted (false).
@@ -256,11 +230,7 @@ export function createSyncStore(table: Table) {
     },
 
     /** Refusals of an event that has no push to record (a refused create). Drops the claim too. */
-    saveIssues(
-      eventId: string,
-      issues: SyncIssues,
-      claim?: Pick<PushClaim, 'owner' | 'at'>,
-    ): Promise<boolean> {
+    saveIssues(eventId: string, issues: SyncIssues, claim?: ClaimRef): Promise<boolean> {
       return conditional(() =>
         doc.send(
           new UpdateCommand({
@@ -293,7 +263,13 @@ export function createSyncStore(table: Table) {
         ),
       );
     },
+  };
+}
 
+/** One run at a time: a lease item with its owner and expiry. */
+function runLease(table: Table): Pick<SyncStore, 'acquireLease' | 'renewLease' | 'releaseLease'> {
+  const { doc, name: TableName } = table;
+  return {
     /**
      * The run lease: one run at a time. Taken when free, expired, or already ours; otherwise says who holds it and
      * until when.
@@ -348,7 +324,13 @@ export function createSyncStore(table: Table) {
         ),
       );
     },
+  };
+}
 
+/** The change feed's high-water mark and the sweep's progress, one item each. */
+function feedState(table: Table): Pick<SyncStore, 'getFeedMark' | 'saveFeedMark' | 'getSweep' | 'saveSweep'> {
+  const { doc, name: TableName } = table;
+  return {
     /** The change feed's high-water mark; undefined before the first run. */
     async getFeedMark(): Promise<string | undefined> {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: STATE, ConsistentRead: true }));
@@ -391,5 +373,3 @@ export function createSyncStore(table: Table) {
     },
   };
 }
-
-export type SyncStore = ReturnType<typeof createSyncStore>;

@@ -24,7 +24,7 @@
  * the application (it may be a proxy answering after the backend started work). A wrong "not applied" means a
  * ticket sale registered twice or a single-use coupon spent; a wrong "may have applied" costs one reconciliation.
  */
-import ky, { TimeoutError as KyTimeoutError } from 'ky';
+import ky, { type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
 import type { z } from 'zod';
 import {
   type EndUserMessage,
@@ -142,202 +142,278 @@ interface Failure {
 
 type Attempt = { kind: 'response'; response: UpstreamResponse } | { kind: 'failure'; failure: Failure };
 
+/** What one upstream keeps for all its calls: the resolved options and its ky instance. */
+interface Transport {
+  service: UpstreamService;
+  timeoutMs: number;
+  retries: number;
+  deadlineMs: number;
+  backoff: Required<BackoffOptions>;
+  tokens: AccessTokens | undefined;
+  headers: Record<string, string> | undefined;
+  http: KyInstance;
+}
+
+/** The state of one `send`, carried across its attempts. */
+interface Call {
+  request: UpstreamRequest;
+  write: boolean;
+  deadline: number;
+  retriesLeft: number;
+  retryNumber: number;
+  refreshed: boolean;
+  /** OR over the attempts so far (writes only). */
+  mayHaveApplied: boolean;
+  last: Failure | undefined;
+}
+
+/** After one attempt: hand the response back, try again with a fresh token, or deal with a failure. */
+type Verdict =
+  | { kind: 'done'; response: UpstreamResponse }
+  | { kind: 'token-refreshed' }
+  | { kind: 'failed'; failure: Failure };
+
 export function createUpstream(options: UpstreamOptions): Upstream {
-  const { service, timeoutMs, retries, tokens } = options;
-  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-  const deadlineMs = options.deadlineMs ?? timeoutMs * (retries + 1) + 1000;
-  const http = ky.create({
-    retry: 0,
-    throwHttpErrors: false,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  const transport: Transport = {
+    service: options.service,
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+    deadlineMs: options.deadlineMs ?? options.timeoutMs * (options.retries + 1) + 1000,
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    tokens: options.tokens,
+    headers: options.headers,
+    http: ky.create({
+      retry: 0,
+      throwHttpErrors: false,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+  };
+  return {
+    service: transport.service,
+    send: (request) => send(transport, request),
+    parse: (schema, response, request) => parseBody(transport.service, schema, response, request),
+  };
+}
 
-  async function attempt(
-    request: UpstreamRequest,
-    token: string | undefined,
-    attemptMs: number,
-  ): Promise<Attempt> {
-    const headers: Record<string, string> = {
-      accept: 'application/json, application/problem+json',
-      ...options.headers,
-    };
-    if (token) headers.authorization = `Bearer ${token}`;
-    let body: string | undefined;
-    if (request.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(request.json);
-    } else if (request.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = request.form.toString();
-    }
-    const signal = AbortSignal.timeout(attemptMs);
-    const write = request.method !== 'GET';
-    const started = performance.now();
-    let status: number | undefined;
-    try {
-      const response = await http(request.url, {
-        method: request.method,
-        headers,
-        body,
-        signal,
-        timeout: attemptMs,
-        // A redirected POST may silently become a GET: for writes we stop at the redirect instead.
-        redirect: write ? 'manual' : 'follow',
-      });
-      status = response.status;
-      // The timeout signal also bounds reading the body, which ky's own timeout does not cover.
-      const text = await response.text();
-      const parsed = parseJson(text);
-      if (response.ok && parsed === INVALID_JSON) {
-        return failure({
-          reason: 'invalid-response',
-          applied: write,
-          retrySafe: false,
-          retryIdempotent: false,
-          status,
-          detail: `${request.method} ${request.url.pathname} answered ${status} with a body that is not JSON`,
-        });
-      }
-      return {
-        kind: 'response',
-        response: { status, headers: response.headers, body: parsed === INVALID_JSON ? undefined : parsed },
-      };
-    } catch (error) {
-      if (error instanceof KyTimeoutError || signal.aborted || isTimeoutError(error)) {
-        return failure({
-          reason: 'timeout',
-          applied: write,
-          retrySafe: true,
-          retryIdempotent: false,
-          ...(status === undefined ? {} : { status }),
-          detail: `no complete answer within ${attemptMs} ms`,
-          cause: error,
-        });
-      }
-      return failure(classifyNetworkError(error, write, status));
-    } finally {
-      logger.debug('upstream call', {
-        service,
-        method: request.method,
-        path: request.url.pathname,
-        status,
-        durationMs: Math.round(performance.now() - started),
-      });
-    }
-  }
+async function send(transport: Transport, request: UpstreamRequest): Promise<UpstreamResponse> {
+  const tokens = request.auth === false ? undefined : transport.tokens;
+  const call: Call = {
+    request,
+    write: request.method !== 'GET',
+    deadline: Date.now() + transport.deadlineMs,
+    retriesLeft: request.retry === 'never' ? 0 : transport.retries,
+    retryNumber: 0,
+    refreshed: false,
+    mayHaveApplied: false,
+    last: undefined,
+  };
 
-  async function send(request: UpstreamRequest): Promise<UpstreamResponse> {
-    const deadline = Date.now() + deadlineMs;
-    const useAuth = tokens !== undefined && request.auth !== false;
-    const write = request.method !== 'GET';
-    let retriesLeft = request.retry === 'never' ? 0 : retries;
-    let retryNumber = 0;
-    let refreshed = false;
-    let mayHaveApplied = false;
-    let last: Failure | undefined;
+  for (;;) {
+    const token = tokens ? await currentToken(tokens, transport.service, call) : undefined;
+    const remaining = call.deadline - Date.now();
+    const outcome = await attempt(
+      transport,
+      request,
+      token,
+      Math.max(1, Math.min(transport.timeoutMs, remaining)),
+    );
+    const verdict: Verdict =
+      outcome.kind === 'response'
+        ? judgeResponse(transport, call, outcome.response, token)
+        : { kind: 'failed', failure: outcome.failure };
+    if (verdict.kind === 'done') return verdict.response;
+    if (verdict.kind === 'token-refreshed') continue;
 
-    for (;;) {
-      let token: string | undefined;
-      if (useAuth) {
-        try {
-          token = await tokens.get();
-        } catch (error) {
-          // A token failure after an attempt that may have been applied must not hide that fact.
-          if (last && mayHaveApplied) {
-            throw new UpstreamUnavailable(service, last.reason, true, {
-              ...(last.status === undefined ? {} : { status: last.status }),
-              detail: `${last.detail}; then the access token could not be renewed`,
-              cause: error,
-            });
-          }
-          throw error;
-        }
-      }
-      const remaining = deadline - Date.now();
-      const outcome = await attempt(request, token, Math.max(1, Math.min(timeoutMs, remaining)));
-
-      let current: Failure;
-      if (outcome.kind === 'response') {
-        const { response } = outcome;
-        if (response.status >= 200 && response.status < 300) return response;
-        if (response.status === 401 && token !== undefined && !refreshed) {
-          // A 401 is decided before the request is handled, so even a POST is safe to send again once.
-          refreshed = true;
-          tokens?.invalidate(token);
-          logger.warn('upstream refused the access token; renewing it and retrying once', {
-            service,
-            method: request.method,
-            path: request.url.pathname,
-          });
-          continue;
-        }
-        const classified = classifyStatus(response, write, request);
-        if (!classified) {
-          if (request.accept4xx) return response;
-          throw new UpstreamProblem(service, problemFields(response));
-        }
-        current = classified;
-      } else {
-        current = outcome.failure;
-      }
-
-      last = current;
-      if (write) mayHaveApplied ||= current.applied;
-      const retryable =
-        request.retry === 'safe'
-          ? current.retrySafe
-          : request.retry === 'idempotent'
-            ? current.retryIdempotent
-            : false;
-      if (retryable && retriesLeft > 0) {
-        const delayMs =
-          current.retryAfterMs !== undefined
-            ? Math.min(current.retryAfterMs, backoff.maxRetryAfterMs)
-            : fullJitter(retryNumber, backoff);
-        // Retry only if the wait leaves room for a meaningful attempt before the overall deadline.
-        if (Date.now() + delayMs + Math.min(timeoutMs, 50) < deadline) {
-          retriesLeft -= 1;
-          retryNumber += 1;
-          logger.warn('upstream call failed; retrying', {
-            service,
-            method: request.method,
-            path: request.url.pathname,
-            reason: current.reason,
-            status: current.status,
-            retry: retryNumber,
-            delayMs,
-          });
-          await sleep(delayMs);
-          continue;
-        }
-      }
-      throw new UpstreamUnavailable(service, current.reason, write && mayHaveApplied, {
+    const current = verdict.failure;
+    call.last = current;
+    if (call.write) call.mayHaveApplied ||= current.applied;
+    const delayMs = retryDelay(transport, call, current);
+    if (delayMs === undefined) {
+      throw new UpstreamUnavailable(transport.service, current.reason, call.write && call.mayHaveApplied, {
         ...(current.status === undefined ? {} : { status: current.status }),
         detail: `${request.method} ${request.url.pathname}: ${current.detail}`,
         cause: current.cause,
       });
     }
-  }
-
-  function parse<S extends z.ZodType>(
-    schema: S,
-    response: UpstreamResponse,
-    request: UpstreamRequest,
-  ): z.output<S> {
-    const result = schema.safeParse(response.body);
-    if (result.success) return result.data;
-    const issues = result.error.issues.slice(0, 3).map((issue) => {
-      const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
-      return `${path}: ${issue.message}`;
+    call.retriesLeft -= 1;
+    call.retryNumber += 1;
+    logger.warn('upstream call failed; retrying', {
+      service: transport.service,
+      method: request.method,
+      path: request.url.pathname,
+      reason: current.reason,
+      status: current.status,
+      retry: call.retryNumber,
+      delayMs,
     });
-    // Zod's messages name the expected type or options, never the received value, so no data leaks here.
-    throw new UpstreamUnavailable(service, 'invalid-response', request.method !== 'GET', {
-      status: response.status,
-      detail: `${request.method} ${request.url.pathname} answered a body that does not match the expected schema (${issues.join('; ')})`,
+    await sleep(delayMs);
+  }
+}
+
+async function currentToken(tokens: AccessTokens, service: UpstreamService, call: Call): Promise<string> {
+  try {
+    return await tokens.get();
+  } catch (error) {
+    const { last } = call;
+    // A token failure after an attempt that may have been applied must not hide that fact.
+    if (last && call.mayHaveApplied) {
+      throw new UpstreamUnavailable(service, last.reason, true, {
+        ...(last.status === undefined ? {} : { status: last.status }),
+        detail: `${last.detail}; then the access token could not be renewed`,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** Throws `UpstreamProblem` for a 4xx the caller should see as a problem (unless it accepts 4xx answers). */
+function judgeResponse(
+  transport: Transport,
+  call: Call,
+  response: UpstreamResponse,
+  token: string | undefined,
+): Verdict {
+  const { request } = call;
+  if (response.status >= 200 && response.status < 300) return { kind: 'done', response };
+  if (response.status === 401 && token !== undefined && !call.refreshed) {
+    // A 401 is decided before the request is handled, so even a POST is safe to send again once.
+    call.refreshed = true;
+    transport.tokens?.invalidate(token);
+    logger.warn('upstream refused the access token; renewing it and retrying once', {
+      service: transport.service,
+      method: request.method,
+      path: request.url.pathname,
+    });
+    return { kind: 'token-refreshed' };
+  }
+  const classified = classifyStatus(response, call.write, request);
+  if (classified) return { kind: 'failed', failure: classified };
+  if (request.accept4xx) return { kind: 'done', response };
+  throw new UpstreamProblem(transport.service, problemFields(response));
+}
+
+/** The wait before the next attempt, or undefined when the policy, the retry budget or the deadline says stop. */
+function retryDelay(transport: Transport, call: Call, current: Failure): number | undefined {
+  const { retry } = call.request;
+  const retryable =
+    retry === 'safe' ? current.retrySafe : retry === 'idempotent' ? current.retryIdempotent : false;
+  if (!retryable || call.retriesLeft <= 0) return undefined;
+  const delayMs =
+    current.retryAfterMs !== undefined
+      ? Math.min(current.retryAfterMs, transport.backoff.maxRetryAfterMs)
+      : fullJitter(call.retryNumber, transport.backoff);
+  // Retry only if the wait leaves room for a meaningful attempt before the overall deadline.
+  return Date.now() + delayMs + Math.min(transport.timeoutMs, 50) < call.deadline ? delayMs : undefined;
+}
+
+async function attempt(
+  transport: Transport,
+  request: UpstreamRequest,
+  token: string | undefined,
+  attemptMs: number,
+): Promise<Attempt> {
+  const { headers, body } = requestContent(request, token, transport.headers);
+  const signal = AbortSignal.timeout(attemptMs);
+  const write = request.method !== 'GET';
+  const started = performance.now();
+  let status: number | undefined;
+  try {
+    const response = await transport.http(request.url, {
+      method: request.method,
+      headers,
+      body,
+      signal,
+      timeout: attemptMs,
+      // A redirected POST may silently become a GET: for writes we stop at the redirect instead.
+      redirect: write ? 'manual' : 'follow',
+    });
+    status = response.status;
+    // The timeout signal also bounds reading the body, which ky's own timeout does not cover.
+    const text = await response.text();
+    return answered(request, response, text);
+  } catch (error) {
+    if (error instanceof KyTimeoutError || signal.aborted || isTimeoutError(error)) {
+      return failure({
+        reason: 'timeout',
+        applied: write,
+        retrySafe: true,
+        retryIdempotent: false,
+        ...(status === undefined ? {} : { status }),
+        detail: `no complete answer within ${attemptMs} ms`,
+        cause: error,
+      });
+    }
+    return failure(classifyNetworkError(error, write, status));
+  } finally {
+    logger.debug('upstream call', {
+      service: transport.service,
+      method: request.method,
+      path: request.url.pathname,
+      status,
+      durationMs: Math.round(performance.now() - started),
     });
   }
+}
 
-  return { service, send, parse };
+function requestContent(
+  request: UpstreamRequest,
+  token: string | undefined,
+  extraHeaders: Record<string, string> | undefined,
+): { headers: Record<string, string>; body: string | undefined } {
+  const headers: Record<string, string> = {
+    accept: 'application/json, application/problem+json',
+    ...extraHeaders,
+  };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (request.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    return { headers, body: JSON.stringify(request.json) };
+  }
+  if (request.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    return { headers, body: request.form.toString() };
+  }
+  return { headers, body: undefined };
+}
+
+/** A complete answer: a response to judge, unless a 2xx body is not JSON. */
+function answered(request: UpstreamRequest, response: Response, text: string): Attempt {
+  const { status } = response;
+  const parsed = parseJson(text);
+  if (response.ok && parsed === INVALID_JSON) {
+    return failure({
+      reason: 'invalid-response',
+      applied: request.method !== 'GET',
+      retrySafe: false,
+      retryIdempotent: false,
+      status,
+      detail: `${request.method} ${request.url.pathname} answered ${status} with a body that is not JSON`,
+    });
+  }
+  return {
+    kind: 'response',
+    response: { status, headers: response.headers, body: parsed === INVALID_JSON ? undefined : parsed },
+  };
+}
+
+function parseBody<S extends z.ZodType>(
+  service: UpstreamService,
+  schema: S,
+  response: UpstreamResponse,
+  request: UpstreamRequest,
+): z.output<S> {
+  const result = schema.safeParse(response.body);
+  if (result.success) return result.data;
+  const issues = result.error.issues.slice(0, 3).map((issue) => {
+    const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+    return `${path}: ${issue.message}`;
+  });
+  // Zod's messages name the expected type or options, never the received value, so no data leaks here.
+  throw new UpstreamUnavailable(service, 'invalid-response', request.method !== 'GET', {
+    status: response.status,
+    detail: `${request.method} ${request.url.pathname} answered a body that does not match the expected schema (${issues.join('; ')})`,
+  });
 }
 
 function failure(value: Failure): Attempt {

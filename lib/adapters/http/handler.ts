@@ -1,11 +1,19 @@
 /**
  * The middy stack every HTTP function uses. A route declares who may call it and the zod schemas of its input; the
- * stack does the rest: correlation id, body size limit, JSON parsing, authentication context, validation, CORS,
- * security headers and the problem+json error mapping. A handler then only calls its use case.
+ * stack does the rest: header normalisation, correlation id, the Lambda context on every log line, body size limit,
+ * JSON parsing, authentication context, validation, routing, CORS, security headers and the problem+json error
+ * mapping. A handler then only calls its use case.
+ *
+ * Ours, and why: the body reader (middy's JSON parser has no size limit and answers bad JSON with a bare 415/422,
+ * not our problem types) and the zod-typed routes (a route's types follow from its schemas). Routing, header
+ * normalisation and the logger's Lambda context are middy's and Powertools' own.
  */
 import { randomUUID } from 'node:crypto';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpRouterHandler, { type Method } from '@middy/http-router';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -28,6 +36,10 @@ export interface RouteInput<B, Q, P, A extends AuthRule> {
   principal: A extends 'public' ? Principal | undefined : Principal;
   correlationId: string;
   event: APIGatewayProxyEventV2;
+  /** The Lambda invocation's context, as Lambda gave it. */
+  context: Context;
+  /** When this invocation is cut off (epoch ms): what a use case must finish before, answer included. */
+  deadline: number;
 }
 
 export interface HttpResult {
@@ -47,11 +59,6 @@ export const noContent = (): HttpResult => ({ status: 204 });
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 
-export function corsOrigins(): string[] {
-  const configured = process.env.CORS_ALLOWED_ORIGINS?.trim();
-  return configured ? configured.split(',').map((origin) => origin.trim()) : ['*'];
-}
-
 /** Repeated query keys (`?label=a&label=b`) become arrays; API Gateway would otherwise join them with commas. */
 export function parseQuery(event: APIGatewayProxyEventV2): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -68,11 +75,9 @@ export function parseQuery(event: APIGatewayProxyEventV2): Record<string, string
   return out;
 }
 
+/** Header names are lower case here: the stack normalises them before any route runs. */
 function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {}))
-    if (key.toLowerCase() === wanted) return value;
-  return undefined;
+  return event.headers?.[name];
 }
 
 function readBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
@@ -142,11 +147,6 @@ function toResponse(result: HttpResult, correlationId: string): APIGatewayProxyS
   };
 }
 
-type Handler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
-
 export interface RouteSpec<A extends AuthRule, B, Q, P> {
   /** Every route says who may call it; there is no default, so a route cannot be left open by accident. */
   auth: A;
@@ -159,8 +159,10 @@ export interface RouteSpec<A extends AuthRule, B, Q, P> {
 /** A route: its declaration and its core, ready to be served alone (httpHandler) or with others (httpRouter). */
 export type Route = (
   event: APIGatewayProxyEventV2,
-  correlationId: string,
+  context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
+
+type WithCorrelationId = APIGatewayProxyEventV2 & { correlationId?: string };
 
 export function route<
   A extends AuthRule,
@@ -171,7 +173,9 @@ export function route<
   spec: RouteSpec<A, B, Q, P>,
   run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<HttpResult>,
 ): Route {
-  return async (event, correlationId) => {
+  return async (event, context) => {
+    const deadline = Date.now() + context.getRemainingTimeInMillis();
+    const correlationId = (event as WithCorrelationId).correlationId ?? randomUUID();
     const principal = authorise(spec.auth, event);
     const body = parseWith<B>(
       spec.body as B,
@@ -187,31 +191,32 @@ export function route<
       principal: principal as RouteInput<Infer<B>, Infer<Q>, Infer<P>, A>['principal'],
       correlationId,
       event,
+      context,
+      deadline,
     });
     return toResponse(result, correlationId);
   };
 }
 
-/** `PUT /v1/events/{eventId}` matches method PUT and path /v1/events/anything-without-a-slash. */
-function matches(routeKey: string, event: APIGatewayProxyEventV2): boolean {
-  if (event.routeKey === routeKey) return true;
-  const [method, template = ''] = routeKey.split(' ');
-  if (method !== event.requestContext?.http?.method) return false;
-  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+');
-  return new RegExp(`^${pattern}$`).test(event.rawPath ?? '');
+export interface HttpOptions {
+  /** Origins a browser may call from (`CORS_ALLOWED_ORIGINS`); default any. */
+  corsOrigins?: readonly string[];
 }
 
-/** One function serving several routes, chosen by API Gateway's route key. */
-export function httpRouter(routes: Record<string, Route>) {
-  return withStack(async (event, correlationId) => {
-    const entry = Object.entries(routes).find(([routeKey]) => matches(routeKey, event));
-    if (!entry) {
+/** One function serving several routes, keyed `METHOD /path/{param}` as in serverless.yml. */
+export function httpRouter(routes: Record<string, Route>, options: HttpOptions = {}) {
+  const router = httpRouterHandler({
+    routes: Object.entries(routes).map(([routeKey, handler]) => {
+      const [method = '', path = ''] = routeKey.split(' ');
+      return { method: method as Method, path, handler };
+    }),
+    notFoundResponse: ({ method, path }) => {
       throw new AppError('route-not-found', 404, 'No such route', {
-        detail: `${event.requestContext?.http?.method} ${event.rawPath} is not a route of this API.`,
+        detail: `${method} ${path} is not a route of this API.`,
       });
-    }
-    return entry[1](event, correlationId);
+    },
   });
+  return withStack(router as Route, options);
 }
 
 export function httpHandler<
@@ -222,8 +227,9 @@ export function httpHandler<
 >(
   spec: RouteSpec<A, B, Q, P>,
   run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<HttpResult>,
+  options: HttpOptions = {},
 ) {
-  return withStack(route(spec, run));
+  return withStack(route(spec, run), options);
 }
 
 /** API Gateway's request id; serverless-offline gives every request the same placeholder, so make one there. */
@@ -232,15 +238,14 @@ function requestIdOf(event: APIGatewayProxyEventV2): string {
   return id && !id.startsWith('offlineContext') ? id : randomUUID();
 }
 
-function withStack(core: Route) {
-  const handler: Handler = async (event) =>
-    core(event, (event as { correlationId?: string }).correlationId ?? randomUUID());
-
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler)
+function withStack(core: Route, options: HttpOptions) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
     .use(
       httpCors({
-        origins: corsOrigins(),
+        origins: [...(options.corsOrigins ?? ['*'])],
         headers: 'content-type,x-api-key,x-correlation-id,if-match',
         exposeHeaders: 'etag,x-correlation-id,retry-after',
         maxAge: 600,
@@ -248,26 +253,21 @@ function withStack(core: Route) {
     )
     .use({
       before: (request) => {
-        const event = request.event as APIGatewayProxyEventV2 & { correlationId?: string };
+        const event = request.event as WithCorrelationId;
         const incoming = header(event, 'x-correlation-id');
         // Accept the caller's id only when it looks like one, so it cannot smuggle data into our logs.
         const correlationId =
           incoming && /^[A-Za-z0-9._-]{8,128}$/.test(incoming) ? incoming : requestIdOf(event);
         event.correlationId = correlationId;
-        logger.addContext(request.context);
         logger.appendKeys({ correlationId, route: event.routeKey });
       },
-      after: () => {
-        logger.resetKeys();
-      },
       onError: (request) => {
-        const correlationId = (request.event as { correlationId?: string }).correlationId;
+        const correlationId = (request.event as WithCorrelationId).correlationId;
         const problem = problemResponse(request.error, correlationId);
         request.response = {
           ...problem,
           headers: { ...problem.headers, ...(correlationId ? { 'X-Correlation-Id': correlationId } : {}) },
         };
-        logger.resetKeys();
       },
     });
 }

@@ -49,7 +49,7 @@ describe('the SQS cancellation queue', () => {
   });
 
   it('only logs when no queue is configured (the local stack)', async () => {
-    const local = cancellationQueueFromConfig({ queueUrl: undefined, region: 'eu-west-1' });
+    const local = cancellationQueueFromConfig({ cancellationQueueUrl: undefined, region: 'eu-west-1' });
 
     await local.enqueue({ orderId: 'o-1' });
 

@@ -3,11 +3,8 @@
  * that failed (the consumer reports it in `batchItemFailures`, so Lambda leaves it on the queue).
  */
 import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import {
-  type CancellationQueue,
-  type CancellationRedelivery,
-  logOnlyCancellationQueue,
-} from './cancellation-queue.js';
+import type { CancellationQueue, CancellationRedelivery } from '../../use-cases/ticket-sales/ports.js';
+import { logOnlyCancellationQueue } from './log-only-queue.js';
 
 /** SQS caps a message delay at 15 minutes and a visibility timeout at 12 hours. */
 const MAX_DELAY_SECONDS = 900;
@@ -48,12 +45,12 @@ export function createSqsCancellationQueue(
 
 /** SQS when a queue URL is configured; otherwise the log-only queue of the local stack. */
 export function cancellationQueueFromConfig(config: {
-  queueUrl: string | undefined;
+  cancellationQueueUrl: string | undefined;
   region: string;
 }): CancellationQueue & CancellationRedelivery {
-  if (!config.queueUrl) return logOnlyCancellationQueue();
+  if (!config.cancellationQueueUrl) return logOnlyCancellationQueue();
   return createSqsCancellationQueue({
     client: new SQSClient({ region: config.region, maxAttempts: 3 }),
-    queueUrl: config.queueUrl,
+    queueUrl: config.cancellationQueueUrl,
   });
 }

@@ -1,7 +1,7 @@
 /**
  * The UiTdatabank Entry and Search clients against the local sandbox (sandbox) over real HTTP.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
 import {
   LEGACY_ID_EVENT_ID,
   OTHER_UITPAS_ORGANIZER_ID,
@@ -12,7 +12,8 @@ import {
   TEST_EVENT_ID,
   TEST_ORGANIZER_ID,
   TEST_PLACE_ID,
-} from '../../../sandbox/index.js';
+} from '@uitpas-ticketing/sandbox';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UpstreamProblem } from '../../domain/errors.js';
 import { createUitpasClient, type UitpasClient } from '../uitpas/client.js';
 import { createTokenProvider } from '../uitpas/token.js';

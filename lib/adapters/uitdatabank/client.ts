@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { PubliqConfig } from '../../config.js';
 import { UpstreamProblem } from '../../domain/errors.js';
+import { SEARCH_LIMIT_MAX, SEARCH_START_MAX } from '../../domain/uitdatabank-search.js';
 import {
   type AccessTokens,
   type BackoffOptions,
@@ -132,8 +133,7 @@ export interface SearchClient {
   searchEvents(params: SearchEventsParams): Promise<EventPage | PagedCollection<EventReference>>;
 }
 
-export const SEARCH_START_MAX = 10_000;
-export const SEARCH_LIMIT_MAX = 2_000;
+export { SEARCH_LIMIT_MAX, SEARCH_START_MAX };
 
 function transport(options: ClientTransportOptions) {
   return {

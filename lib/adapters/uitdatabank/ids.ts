@@ -1,56 +1,11 @@
 /**
- * UiTdatabank identifiers. The APIs identify events, organizers and places by URI (`.../events/{id}`); UiTPAS takes
- * the bare id. Ids are UUIDs in most cases but not always (legacy ids such as `D04BE067-FBE7-6633-2351893716796CB5`),
- * so they are kept as opaque strings and only checked for a safe shape.
+ * UiTdatabank identifiers are pure rules and live in lib/domain; the clients and their callers keep importing them
+ * from here.
  */
-
-export type UitdatabankKind = 'event' | 'organizer' | 'place';
-
-/**
- * Letters, digits and hyphens, 1-64 characters, not starting or ending with a hyphen. Wide enough for UUIDs and the
- * legacy forms, narrow enough that an id can go into a URL path or a query without surprises.
- */
-const ID_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?$/;
-
-const KINDS: Record<string, UitdatabankKind> = {
-  event: 'event',
-  events: 'event',
-  organizer: 'organizer',
-  organizers: 'organizer',
-  place: 'place',
-  places: 'place',
-};
-
-/** Validation for ids that come from users or other systems. */
-export function isUitdatabankId(value: unknown): value is string {
-  return typeof value === 'string' && ID_PATTERN.test(value);
-}
-
-/** `{kind, id}` from an `@id` URI such as `https://io-test.uitdatabank.be/events/5a09...` (trailing slash allowed). */
-export function parseUitdatabankUri(uri: string): { kind: UitdatabankKind; id: string } | null {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  const segments = url.pathname.split('/').filter((segment) => segment !== '');
-  const id = segments.at(-1);
-  const kind = KINDS[segments.at(-2)?.toLowerCase() ?? ''];
-  if (!kind || !isUitdatabankId(id)) return null;
-  return { kind, id };
-}
-
-/** The bare id of an `@id` URI, or null when it is not one (or not of `kind`, when given). */
-export function idFromUri(uri: string, kind?: UitdatabankKind): string | null {
-  const parsed = parseUitdatabankUri(uri);
-  if (!parsed || (kind && parsed.kind !== kind)) return null;
-  return parsed.id;
-}
-
-/** `{entryBaseUrl}/places/{id}` etc.: the URI form Entry expects in write bodies. */
-export function uitdatabankUri(entryBaseUrl: string, kind: UitdatabankKind, id: string): string {
-  if (!isUitdatabankId(id)) throw new RangeError(`not a UiTdatabank ${kind} id`);
-  return `${entryBaseUrl.replace(/\/+$/, '')}/${kind}s/${id}`;
-}
+export {
+  idFromUri,
+  isUitdatabankId,
+  parseUitdatabankUri,
+  type UitdatabankKind,
+  uitdatabankUri,
+} from '../../domain/uitdatabank-ids.js';

@@ -1,7 +1,7 @@
 /**
  * The UiTPAS client against the local sandbox (sandbox) over real HTTP, with the seeded public test dataset.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
 import {
   LIMITED_EVENT_ID,
   MALFORMED_UITPAS_NUMBER,
@@ -13,7 +13,8 @@ import {
   startSandbox,
   TEST_EVENT_ID,
   TEST_ORGANIZER_ID,
-} from '../../../sandbox/index.js';
+} from '@uitpas-ticketing/sandbox';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
 import { createUitpasClient, type UitpasClient } from './client.js';
 import type { TicketSaleRequest } from './schemas.js';

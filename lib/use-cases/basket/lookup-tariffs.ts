@@ -9,31 +9,23 @@
  * lookup after a change.
  */
 import type { Principal } from '../../domain/access.js';
-import type { TicketingEvent } from '../../domain/mappings.js';
 import { parseUitpasNumber } from '../../domain/pass.js';
 import {
-  type OrganizerPermissionSnapshot,
   planTariffRequest,
   type TariffAnswer,
   type TariffPlan,
   toTariffAnswer,
   type UitpasTariffs,
 } from '../../domain/tariffs.js';
+import type { BasketEvent, EventsForBasket, TariffsAtUitpas } from './ports.js';
 
-export interface BasketEvent {
-  event: TicketingEvent;
-  organizerPermission?: OrganizerPermissionSnapshot | undefined;
-}
+/** Where the composition roots have always taken it from. */
+export type { BasketEvent } from './ports.js';
 
 export interface LookupTariffsDeps {
-  events: { getForBasket(eventId: string): Promise<BasketEvent | undefined> };
-  uitpas: {
-    getTariffs(query: {
-      eventId: string;
-      uitpasNumber: string;
-      regularPrice: number;
-    }): Promise<UitpasTariffs>;
-  };
+  events: EventsForBasket;
+  uitpas: TariffsAtUitpas;
+  /** The shared UiTPAS ticket type the answer tells the till to switch to. */
   uitpasTicketTypeId: string;
   /** The mappings this container has seen; omit it to read, plan and call strictly one after the other. */
   seen?: SeenEvents | undefined;

@@ -1,14 +1,14 @@
 /** Validate a pass at the till: ask UiTPAS about it and answer what the cashier needs to see. */
 import {
-  type PassFacts,
   type PassView,
   parsePassIdentifier,
   refuseExpiredSocialTariff,
   toPassView,
 } from '../../domain/pass.js';
+import type { PassesAtUitpas } from './ports.js';
 
 export interface ValidatePassDeps {
-  uitpas: { getPass(identifier: string): Promise<PassFacts> };
+  uitpas: PassesAtUitpas;
 }
 
 export async function validatePass(identifier: string, deps: ValidatePassDeps): Promise<PassView> {

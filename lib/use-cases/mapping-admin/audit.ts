@@ -3,10 +3,10 @@
  * may act for, so another organisation's history stays invisible (an empty list, as for an unknown id).
  */
 
-import type { AuditEntry } from '../../adapters/dynamodb/audit.js';
-import type { Page } from '../../adapters/dynamodb/mappings.js';
 import { ALL_ORGANISATIONS, type Principal } from '../../domain/access.js';
+import type { AuditEntry } from '../../domain/audit.js';
 import type { EntityKind } from '../../domain/mappings.js';
+import type { Page } from '../../domain/page.js';
 import type { MappingDeps } from './deps.js';
 
 export function listAudit(

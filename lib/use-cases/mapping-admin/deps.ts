@@ -1,18 +1,18 @@
 /**
- * What the mapping use cases share: their ports, the caller's scope, the audit step and the retry of lost races.
+ * What the mapping use cases share: their dependencies (the ports of ports.ts), the caller's scope, the audit step
+ * and the retry of lost races.
  */
 
-import type { AuditAction, AuditActor, AuditRepository } from '../../adapters/dynamodb/audit.js';
-import type { MappingRepository } from '../../adapters/dynamodb/mappings.js';
 import { ALL_ORGANISATIONS, mayActFor, type Principal } from '../../domain/access.js';
+import type { AuditActor, AuditEntry } from '../../domain/audit.js';
 import { AppError } from '../../domain/errors.js';
 import { changedFields, type EntityKind, isTicketingId, versionConflict } from '../../domain/mappings.js';
 import { logger } from '../../logger.js';
-import type { UitdatabankEventsPort, UitdatabankOrganizersPort } from './uitdatabank-port.js';
+import type { AuditTrail, MappingStore, UitdatabankEventsPort, UitdatabankOrganizersPort } from './ports.js';
 
 export interface MappingDeps {
-  mappings: MappingRepository;
-  audit: Pick<AuditRepository, 'record' | 'list'>;
+  mappings: MappingStore;
+  audit: AuditTrail;
   uitdatabankEvents: UitdatabankEventsPort;
   /** Optional: without it, an organizer id is only checked for its shape. */
   uitdatabankOrganizers?: UitdatabankOrganizersPort | undefined;
@@ -64,7 +64,7 @@ export function checkExpectedVersion(
  */
 export async function organisationsInScope(
   principal: Principal,
-  mappings: Pick<MappingRepository, 'listAllOrganisations'>,
+  mappings: Pick<MappingStore, 'listAllOrganisations'>,
   organisationId?: string,
 ): Promise<string[]> {
   if (organisationId !== undefined) {
@@ -90,13 +90,7 @@ export function actorOf(principal: Principal): AuditActor {
  */
 export async function recordChange(
   deps: Pick<MappingDeps, 'audit'>,
-  change: {
-    entity: EntityKind;
-    entityId: string;
-    action: AuditAction;
-    at: string;
-    version: number;
-    actor: AuditActor;
+  change: Omit<AuditEntry, 'organisationIds' | 'changes'> & {
     before: ({ organisationId: string } & object) | undefined;
     after: ({ organisationId: string } & object) | undefined;
   },

@@ -3,9 +3,8 @@
  * organisations it may act for; any other event is "not found", so a key cannot learn what exists elsewhere.
  */
 
-import type { Page, SyncedIdResult } from '../../adapters/dynamodb/mappings.js';
-import { SYNC_ACTOR } from '../../adapters/dynamodb/mappings.js';
 import { mayActFor, type Principal } from '../../domain/access.js';
+import { SYNC_ACTOR } from '../../domain/audit.js';
 import {
   invalidField,
   invalidReference,
@@ -17,6 +16,7 @@ import {
   UITDB_LABEL,
   type UitdatabankIdSource,
 } from '../../domain/mappings.js';
+import type { Page } from '../../domain/page.js';
 import {
   checkExpectedVersion,
   type MappingDeps,
@@ -27,6 +27,7 @@ import {
 } from './deps.js';
 import { deleteItem, saveItem, visibleOrNotFound } from './entity.js';
 import { checkOrganisationExists } from './organisations.js';
+import type { SyncedIdResult } from './ports.js';
 import type { EventBody, EventListQueryInput } from './schemas.js';
 
 export interface SaveEventInput {

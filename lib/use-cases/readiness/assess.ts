@@ -7,12 +7,6 @@
  * "unreachable" and is not ready, it never fails as a whole. Anything else (DynamoDB, a bug) is thrown.
  */
 
-import type { MappingRepository } from '../../adapters/dynamodb/mappings.js';
-import type { PermissionsCache } from '../../adapters/dynamodb/permissions.js';
-import { type ReadinessRepository, toSnapshot } from '../../adapters/dynamodb/readiness.js';
-import { idFromUri } from '../../adapters/uitdatabank/ids.js';
-import type { UitdatabankEvent } from '../../adapters/uitdatabank/schemas.js';
-import type { EventCardSystem } from '../../adapters/uitpas/schemas.js';
 import { UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
 import type { TicketingEvent } from '../../domain/mappings.js';
 import {
@@ -24,27 +18,37 @@ import {
   UNAVAILABLE,
   type Unavailable,
 } from '../../domain/readiness.js';
+import { toSnapshot } from '../../domain/readiness-snapshot.js';
+import { idFromUri } from '../../domain/uitdatabank-ids.js';
 import { logger } from '../../logger.js';
+import type {
+  ReadinessMappings,
+  ReadinessSnapshots,
+  UitdatabankEventDocument,
+  UitdatabankEvents,
+  UitpasCardSystems,
+  UitpasPermissions,
+} from './ports.js';
 
 export interface ReadinessDeps {
-  mappings: Pick<MappingRepository, 'getEvent' | 'getOrganisation' | 'getPromotor' | 'listMappingEvents'>;
-  snapshots: Pick<ReadinessRepository, 'storeSnapshot'>;
-  /** The Entry client: null on 404. */
-  uitdatabank: { getEvent(id: string): Promise<UitdatabankEvent | null> };
-  /** The UiTPAS client: null on 404 event-not-found. */
-  uitpas: { getEventCardSystems(eventId: string): Promise<EventCardSystem[] | null> };
-  permissions: Pick<PermissionsCache, 'getPermissions'>;
+  mappings: ReadinessMappings;
+  snapshots: ReadinessSnapshots;
+  /** The Entry client. */
+  uitdatabank: UitdatabankEvents;
+  /** The UiTPAS client. */
+  uitpas: UitpasCardSystems;
+  permissions: UitpasPermissions;
   now?: () => Date;
 }
 
 /** What a caller may have read already; `null` means it got a 404. */
 export interface Prefetched {
-  uitdatabankEvent?: UitdatabankEvent | null;
-  cardSystems?: EventCardSystem[] | null;
+  uitdatabankEvent?: UitdatabankEventDocument | null;
+  cardSystems?: readonly CardSystemFacts[] | null;
 }
 
 /** The part of the JSON-LD the checklist reads. */
-export function toUitdatabankEventFacts(event: UitdatabankEvent): UitdatabankEventFacts {
+export function toUitdatabankEventFacts(event: UitdatabankEventDocument): UitdatabankEventFacts {
   const organizerUri = event.organizer?.['@id'];
   return {
     id: idFromUri(event['@id'], 'event') ?? event['@id'],
@@ -83,7 +87,7 @@ export async function assessEvent(
     event.promotorId === undefined ? undefined : deps.mappings.getPromotor(event.promotorId),
     uitdatabankFacts(uitdatabankId, deps, prefetched),
     cardSystemFacts(uitdatabankId, deps, prefetched),
-    upstream<PermittedOrganizer[]>(
+    upstream<readonly PermittedOrganizer[]>(
       'permissions',
       async () => (await deps.permissions.getPermissions()).organizers,
     ),
@@ -125,7 +129,7 @@ async function cardSystemFacts(
   uitdatabankId: string | undefined,
   deps: ReadinessDeps,
   prefetched: Prefetched,
-): Promise<CardSystemFacts[] | null | Unavailable> {
+): Promise<readonly CardSystemFacts[] | null | Unavailable> {
   if (uitdatabankId === undefined) return null;
   if (prefetched.cardSystems !== undefined) return prefetched.cardSystems;
   return upstream('card-systems', () => deps.uitpas.getEventCardSystems(uitdatabankId));

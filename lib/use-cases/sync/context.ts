@@ -3,10 +3,10 @@
  * read from the table (organisations, the events labelled UiTPAS or uitDB with the sync's state, promotors on demand).
  */
 
-import type { SyncEventItem } from '../../adapters/dynamodb/sync.js';
 import type { Organisation, Promotor } from '../../domain/mappings.js';
 import { logger } from '../../logger.js';
 import type { ResolvedOptions, SyncDeps } from './deps.js';
+import type { SyncEventItem } from './ports.js';
 import type { StopReason, SyncReport } from './report.js';
 
 export interface RunContext {

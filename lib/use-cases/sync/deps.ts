@@ -1,41 +1,34 @@
 /**
- * What the sync depends on (ports: the real clients and repositories in AWS and in the integration tests) and the
- * knobs of one run, with their defaults.
+ * What the sync depends on (its ports, lib/use-cases/sync/ports.ts: the real clients and repositories in AWS and in
+ * the integration tests) and the knobs of one run, with their defaults.
  */
 
-import type { PermissionsCache } from '../../adapters/dynamodb/permissions.js';
-import type { ReadinessRepository } from '../../adapters/dynamodb/readiness.js';
-import type { SyncStore } from '../../adapters/dynamodb/sync.js';
-import {
-  type EntryClient,
-  SEARCH_LIMIT_MAX,
-  SEARCH_START_MAX,
-  type SearchClient,
-} from '../../adapters/uitdatabank/client.js';
-import type { UitpasClient } from '../../adapters/uitpas/client.js';
-import type { MappingDeps } from '../mapping-admin/deps.js';
+import { SEARCH_LIMIT_MAX, SEARCH_START_MAX } from '../../domain/uitdatabank-search.js';
 import type { assessEvent } from '../readiness/assess.js';
+import type {
+  SyncAudit,
+  SyncEntry,
+  SyncMappings,
+  SyncPermissions,
+  SyncSearch,
+  SyncSnapshots,
+  SyncStore,
+  SyncUitpas,
+} from './ports.js';
 import type { SyncReport } from './report.js';
-
-export type SyncEntry = Pick<
-  EntryClient,
-  'createEvent' | 'updateName' | 'updateCalendar' | 'updatePriceInfo' | 'updateOrganizer' | 'getEvent'
->;
-export type SyncSearch = Pick<SearchClient, 'searchEvents'>;
-export type SyncUitpas = Pick<UitpasClient, 'getEventCardSystems'>;
 
 export interface SyncDeps {
   /** The mapping repository (events, organisations, promotors) and the audit trail, for `recordSyncedUitdatabankId`. */
-  mappings: MappingDeps['mappings'];
-  audit: MappingDeps['audit'];
+  mappings: SyncMappings;
+  audit: SyncAudit;
   store: SyncStore;
   entry: SyncEntry;
   search: SyncSearch;
   uitpas: SyncUitpas;
   /** Where `assessEvent` keeps its verdict on the event. */
-  snapshots: Pick<ReadinessRepository, 'storeSnapshot'>;
+  snapshots: SyncSnapshots;
   /** The cached `GET /permissions`: refreshed once per run, then read by every assessment. */
-  permissions: Pick<PermissionsCache, 'refresh' | 'getPermissions'>;
+  permissions: SyncPermissions;
   /** The readiness check; `assessEvent` unless a test replaces it. */
   assess?: typeof assessEvent;
   now?: () => Date;

@@ -15,10 +15,6 @@
  * does not), the sync takes back the UiTdatabank event it created before, unless that one was deleted in UiTdatabank.
  */
 
-import type { PushClaim, SyncEventItem } from '../../adapters/dynamodb/sync.js';
-import type { PriceInfoInput } from '../../adapters/uitdatabank/client.js';
-import { idFromUri } from '../../adapters/uitdatabank/ids.js';
-import type { UitdatabankEvent } from '../../adapters/uitdatabank/schemas.js';
 import { UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
 import { UITDB_LABEL } from '../../domain/mappings.js';
 import {
@@ -34,9 +30,11 @@ import {
   type SyncIssue,
   type SyncIssues,
 } from '../../domain/sync.js';
+import { idFromUri } from '../../domain/uitdatabank-ids.js';
 import { logger } from '../../logger.js';
 import { lastSyncedUitdatabankId, recordSyncedUitdatabankId } from '../mapping-admin/events.js';
 import { forEachLimited, type RunContext } from './context.js';
+import type { PriceEntry, PushClaim, SyncEventItem, UitdatabankEventRead } from './ports.js';
 
 const BASE_PRICE_NAME = { nl: 'Basistarief', fr: 'Tarif de base', en: 'Base tariff', de: 'Basisrate' };
 /** Our clock and UiTdatabank's may differ: look this much before the claim for an orphan's `created`. */
@@ -390,7 +388,7 @@ async function findOrphan(claim: PushClaim, ctx: RunContext): Promise<string | u
   return undefined;
 }
 
-function isOrphanOf(candidate: UitdatabankEvent, claim: PushClaim, from: number): boolean {
+function isOrphanOf(candidate: UitdatabankEventRead, claim: PushClaim, from: number): boolean {
   const sameInstant = (a: string | undefined, b: string) =>
     a !== undefined && Date.parse(a) === Date.parse(b);
   const created = Date.parse(candidate.created ?? '');
@@ -481,7 +479,7 @@ async function send(field: PushedField, id: string, plan: PushPlan, ctx: RunCont
     case 'basePrice': {
       // The PUT replaces every price: keep the other price categories someone set in UiTdatabank.
       const current = await entry.getEvent(id);
-      const others: PriceInfoInput[] = (current?.priceInfo ?? [])
+      const others: PriceEntry[] = (current?.priceInfo ?? [])
         .filter((price) => price.category === 'tariff' && price.name)
         .map((price) => ({
           category: 'tariff',
@@ -496,7 +494,7 @@ async function send(field: PushedField, id: string, plan: PushPlan, ctx: RunCont
   }
 }
 
-function basePrice(cents: number): PriceInfoInput {
+function basePrice(cents: number): PriceEntry {
   return { category: 'base', price: cents / 100, priceCurrency: 'EUR', name: BASE_PRICE_NAME };
 }
 

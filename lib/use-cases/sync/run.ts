@@ -105,12 +105,24 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     }
   }
 
-  const finishedAt = now();
+  const summary = summaryOf(ctx, startedAt, permissions);
+  resolved.onProgress({
+    phase: 'done',
+    message: `pushed ${summary.pushed}, adopted ${summary.adopted}, updated ${summary.updated}, refreshed ${summary.refreshed}, skipped ${summary.skipped.length}, failed ${summary.failed.length}`,
+  });
+  logger.info('UiTdatabank sync finished', { summary: forLog(summary) });
+  return summary;
+}
+
+/** What the run did, from its report and what it read. */
+function summaryOf(ctx: RunContext, startedAt: Date, permissions: 'refreshed' | 'failed'): SyncSummary {
+  const { report } = ctx;
+  const finishedAt = ctx.now();
   const stopReason = ctx.stopReason();
-  const summary: SyncSummary = {
+  return {
     outcome: stopReason ? 'incomplete' : 'completed',
     ...(stopReason ? { stopReason } : {}),
-    owner,
+    owner: ctx.options.owner,
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - startedAt.getTime(),
@@ -134,12 +146,6 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     upstreamCalls: report.upstreamCalls,
     phaseMs: report.phaseMs,
   };
-  resolved.onProgress({
-    phase: 'done',
-    message: `pushed ${summary.pushed}, adopted ${summary.adopted}, updated ${summary.updated}, refreshed ${summary.refreshed}, skipped ${summary.skipped.length}, failed ${summary.failed.length}`,
-  });
-  logger.info('UiTdatabank sync finished', { summary: forLog(summary) });
-  return summary;
 }
 
 /** Once per run, whatever else happens: the readiness checks of this run then read the fresh list. */

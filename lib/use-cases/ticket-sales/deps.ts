@@ -1,12 +1,8 @@
 /**
- * What the ticket-sale use cases need from the outside, and the small helpers they share: the clock, the lease, and
- * the read-change-write loop that every order write goes through.
+ * What the ticket-sale use cases are given (the ports of ports.ts and the settings), and the small helpers they
+ * share: the clock, the lease, and the read-change-write loop that every order write goes through.
  */
 import { randomUUID } from 'node:crypto';
-import type { OrderRepository } from '../../adapters/dynamodb/orders.js';
-import type { CancellationMessage, CancellationQueue } from '../../adapters/sqs/cancellation-queue.js';
-import { SANDBOX_PASS_HASH_KEY } from '../../config.js';
-import type { UitpasTariffs } from '../../domain/tariffs.js';
 import {
   APPLY_GRACE_MS,
   type Attempt,
@@ -14,30 +10,15 @@ import {
   type Order,
   type OrderView,
   orderView,
-  type RegisteredSale,
-  type SaleToRegister,
   touch,
 } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
-import type { BasketEvent } from '../basket/lookup-tariffs.js';
-
-/** The UiTPAS calls of this feature (lib/adapters/uitpas/client.ts provides them). */
-export interface UitpasTicketSales {
-  /** All or nothing, never retried by the client. */
-  registerTicketSales(sales: SaleToRegister[]): Promise<RegisteredSale[]>;
-  searchTicketSales(query: {
-    eventId: string;
-    start?: number;
-    limit?: number;
-  }): Promise<{ totalItems: number; member: RegisteredSale[] }>;
-  /** 404 `ticket-sale-not-found` when the sale is unknown or already cancelled. */
-  cancelTicketSale(id: string): Promise<void>;
-  getTariffs(query: { eventId: string; uitpasNumber: string; regularPrice: number }): Promise<UitpasTariffs>;
-}
+import type { EventsForBasket } from '../basket/ports.js';
+import type { CancellationMessage, CancellationQueue, OrderRepository, UitpasTicketSales } from './ports.js';
 
 export interface TicketSalesDeps {
   orders: OrderRepository;
-  events: { getForBasket(eventId: string): Promise<BasketEvent | undefined> };
+  events: EventsForBasket;
   uitpas: UitpasTicketSales;
   /** Absent where nothing is enqueued (registration): the CANCEL_PENDING index and the sweep carry it then. */
   queue?: CancellationQueue | undefined;
@@ -46,10 +27,11 @@ export interface TicketSalesDeps {
   uitpasTicketTypeId?: string | undefined;
   now?: () => Date;
   /**
-   * The key of the pass pseudonyms (`passHash`): PASS_HASH_KEY or its SSM parameter, read once per container
-   * (lib/wiring.ts). Default: the sandbox's fixed key, for the local stack, the tests and the benchmark only.
+   * The key of the pass pseudonyms (`passHash`): PASS_HASH_KEY or its SSM parameter, read once per container. No
+   * default: a pseudonym keyed with a known key is as easy to reverse as an unkeyed one, so each environment brings
+   * its own, and only the configuration may decide that the sandbox's public key will do.
    */
-  passHashKey?: () => Promise<string>;
+  passHashKey: () => Promise<string>;
   /**
    * When this Lambda invocation is cut off (epoch ms: `context.getRemainingTimeInMillis()` at its start). An attempt's
    * lease then lasts the rest of the invocation plus a margin: nobody else reconciles or posts while anything of
@@ -88,8 +70,6 @@ export interface Ctx {
   passKey(): Promise<string>;
 }
 
-const sandboxKey = async () => SANDBOX_PASS_HASH_KEY;
-
 export function context(deps: TicketSalesDeps): Ctx {
   const { deadline } = deps;
   // Measured on the real clock (the invocation's), whatever clock the order's times are written with.
@@ -120,7 +100,7 @@ export function context(deps: TicketSalesDeps): Ctx {
       };
     },
     view: (order) => orderView(order, deps.uitpasTicketTypeId),
-    passKey: deps.passHashKey ?? sandboxKey,
+    passKey: deps.passHashKey,
   };
 }
 

@@ -16,7 +16,7 @@ import {
   quantityNotAvailable,
 } from '../../domain/ticket-sales/index.js';
 import { problemFromUpstream } from '../../domain/upstream-errors.js';
-import type { BasketEvent } from '../basket/lookup-tariffs.js';
+import type { BasketEvent } from '../basket/ports.js';
 import type { TicketSalesDeps } from './deps.js';
 
 /** The request with its UiTPAS numbers written as UiTPAS knows them; a malformed one is a 400 naming its line. */

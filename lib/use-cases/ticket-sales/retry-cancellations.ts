@@ -5,11 +5,11 @@
  * to the dead-letter queue; the order stays CANCEL_PENDING, and the sweep keeps retrying it.
  */
 import { z } from 'zod';
-import type { CancellationRedelivery } from '../../adapters/sqs/cancellation-queue.js';
 import { hasPendingCancellation } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
 import { runCancellations } from './cancel.js';
 import { context, type TicketSalesDeps } from './deps.js';
+import type { CancellationRedelivery } from './ports.js';
 
 export interface QueuedCancellation {
   messageId: string;
@@ -23,6 +23,8 @@ export interface RetryCancellationsDeps extends TicketSalesDeps {
   redelivery: CancellationRedelivery;
   /** The queue's redrive maxReceiveCount: the receive after which a failed message goes to the dead-letter queue. */
   maxReceives: number;
+  /** The `service` dimension of the dead-letter metric: the function's service name (POWERTOOLS_SERVICE_NAME). */
+  serviceName: string;
   /** Where the dead-letter alarm goes; default: an ERROR log line and a CloudWatch EMF metric on stdout. */
   alarm?: (details: DeadLetterAlarm) => void;
 }
@@ -50,7 +52,7 @@ export async function retryCancellations(
   deps: RetryCancellationsDeps,
 ): Promise<string[]> {
   const ctx = context(deps);
-  const alarm = deps.alarm ?? deadLetterAlarm;
+  const alarm = deps.alarm ?? ((details: DeadLetterAlarm) => deadLetterAlarm(details, deps.serviceName));
   const failed: string[] = [];
   for (const record of batch) {
     let parsed: z.infer<typeof messageSchema>;
@@ -102,7 +104,11 @@ export async function retryCancellations(
  * The alarm: an ERROR log line to filter on, and a CloudWatch embedded-metric-format line (written straight to
  * stdout, which CloudWatch Logs turns into the `CancellationDeadLettered` metric without an agent or Powertools).
  */
-export function deadLetterAlarm(details: DeadLetterAlarm, write: (line: string) => void = stdoutLine): void {
+export function deadLetterAlarm(
+  details: DeadLetterAlarm,
+  serviceName: string,
+  write: (line: string) => void = stdoutLine,
+): void {
   logger.error(
     'cancellation retries exhausted: the message goes to the dead-letter queue; the sweep keeps trying',
     {
@@ -113,6 +119,7 @@ export function deadLetterAlarm(details: DeadLetterAlarm, write: (line: string) 
   write(
     JSON.stringify(
       emfMetric('CancellationDeadLettered', 1, {
+        service: serviceName,
         orderId: details.orderId,
         receiveCount: details.receiveCount,
       }),
@@ -120,13 +127,13 @@ export function deadLetterAlarm(details: DeadLetterAlarm, write: (line: string) 
   );
 }
 
+/** `properties` carry the metric's dimensions (`service`) and anything else worth finding the line by. */
 export function emfMetric(
   name: string,
   value: number,
-  properties: Record<string, unknown> = {},
+  properties: { service: string } & Record<string, unknown>,
   now = Date.now(),
 ) {
-  const service = process.env.POWERTOOLS_SERVICE_NAME ?? 'uitpas-ticketing';
   return {
     _aws: {
       Timestamp: now,
@@ -138,7 +145,6 @@ export function emfMetric(
         },
       ],
     },
-    service,
     [name]: value,
     ...properties,
   };

@@ -8,7 +8,6 @@
  * nothing is posted again, nothing is closed, and the order stays in the sweep's UNSETTLED index.
  */
 
-import type { ClaimResult } from '../../adapters/dynamodb/orders.js';
 import { UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
 import {
   applyGraceOver,
@@ -37,6 +36,7 @@ import {
 } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
 import { type Ctx, mutate, reread } from './deps.js';
+import type { ClaimResult } from './ports.js';
 
 /** Claim writes in flight at once. */
 const CLAIMS_IN_FLIGHT = 10;

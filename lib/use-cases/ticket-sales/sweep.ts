@@ -16,7 +16,6 @@
  * Safe to run concurrently with itself and with the API: every step is a conditional write or takes the lease.
  */
 
-import type { OrderQueue } from '../../adapters/dynamodb/orders.js';
 import {
   APPLY_GRACE_MS,
   expireHeld,
@@ -28,6 +27,7 @@ import {
 import { logger } from '../../logger.js';
 import { runCancellations } from './cancel.js';
 import { type Ctx, context, enqueueRetry, mutate, type TicketSalesDeps } from './deps.js';
+import type { OrderQueue } from './ports.js';
 import { closeUnderLease, recordRefused, settleUncertain } from './settle.js';
 
 export interface SweepOptions {

@@ -1,0 +1,12 @@
+/**
+ * The middy wrapper of the functions that are not HTTP routes (authorizer, queue consumer, schedules): the Lambda
+ * context on every log line, and the keys a previous invocation appended cleared.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { logger } from '../logger.js';
+
+export function lambdaHandler<E, R>(handler: (event: E, context: Context) => Promise<R>) {
+  return middy<E, R>(handler).use(injectLambdaContext(logger, { resetKeys: true }));
+}

@@ -1,0 +1,25 @@
+/**
+ * lookupTariffs: `POST /v1/tariffs` (role basket).
+ * Input: `{ eventId, uitpasNumber, regularPrice? }`. Output: the tariffs UiTPAS offers this passholder for the
+ * event's standard ticket type, the shared UiTPAS ticket type to switch to, and UiTPAS's message for the buyer.
+ * Side effects: none; one DynamoDB read (the event) and one call to UiTPAS `GET /tariffs`, overlapped when the
+ * container has seen the event before (see lib/use-cases/basket/lookup-tariffs.ts).
+ */
+import * as z from 'zod';
+import { type HttpOptions, httpHandler, ok } from '../adapters/http/handler.js';
+import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../domain/mappings.js';
+import { type LookupTariffsDeps, lookupTariffs } from '../use-cases/basket/lookup-tariffs.js';
+
+export const lookupTariffsBody = z.object({
+  eventId: z.string().refine(isTicketingId, TICKETING_ID_RULE),
+  uitpasNumber: z.string().min(1).max(32),
+  regularPrice: z.number().refine(isValidPrice, 'a price in EUR, >= 0, with at most 2 decimals').optional(),
+});
+
+export function createHandler(deps: () => LookupTariffsDeps, options?: HttpOptions) {
+  return httpHandler(
+    { auth: { roles: ['basket'] }, body: lookupTariffsBody },
+    async ({ body, principal }) => ok(await lookupTariffs(body, principal, deps())),
+    options,
+  );
+}

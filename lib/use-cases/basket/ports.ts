@@ -1,0 +1,34 @@
+/**
+ * What the basket's use cases need from the outside, in their own words. The table's mapping repository and the
+ * UiTPAS client (lib/adapters) provide them; the ticket-sale use cases reuse the events port.
+ */
+import type { TicketingEvent } from '../../domain/mappings.js';
+import type { PassFacts } from '../../domain/pass.js';
+import type { OrganizerPermissionSnapshot, UitpasTariffs } from '../../domain/tariffs.js';
+
+/** An event as the basket sees it: its mapping, and the organizer permission of its last readiness check. */
+export interface BasketEvent {
+  event: TicketingEvent;
+  organizerPermission?: OrganizerPermissionSnapshot | undefined;
+}
+
+export interface EventsForBasket {
+  /** One read of the event; undefined for an event nobody mapped. */
+  getForBasket(eventId: string): Promise<BasketEvent | undefined>;
+}
+
+export interface TariffQuery {
+  /** The UiTdatabank event id. */
+  eventId: string;
+  uitpasNumber: string;
+  regularPrice: number;
+}
+
+export interface TariffsAtUitpas {
+  getTariffs(query: TariffQuery): Promise<UitpasTariffs>;
+}
+
+export interface PassesAtUitpas {
+  /** An UiTPAS number or a chip number, already checked for its form. */
+  getPass(identifier: string): Promise<PassFacts>;
+}
