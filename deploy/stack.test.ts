@@ -85,6 +85,19 @@ describe('serverless.yml', () => {
     expect(new Set(names).size).toBe(functions.length);
     expect(Object.keys(roles).length).toBe(functions.length);
   });
+
+  it('carries no pass number in a path: every path parameter is one of our own ids', () => {
+    // A UiTPAS, chip or INSZ number in a path ends up in every access and proxy log; it goes in a body instead.
+    const parameters = functions.flatMap(([, spec]) =>
+      (spec.events ?? []).flatMap((event) =>
+        event.httpApi && typeof event.httpApi === 'object'
+          ? [...event.httpApi.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1])
+          : [],
+      ),
+    );
+    expect(parameters.length).toBeGreaterThan(0);
+    expect(new Set(parameters)).toEqual(new Set(['eventId', 'organisationId', 'promotorId', 'orderId']));
+  });
 });
 
 describe.each(functions)('the %s function', (name, spec) => {

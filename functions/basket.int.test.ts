@@ -45,9 +45,9 @@ beforeEach(() => {
 async function getPass(identifier: string, principal: Principal | null = BASKET) {
   const response = await validatePass(
     apiEvent({
-      method: 'GET',
-      route: '/v1/passes/{identifier}',
-      pathParameters: { identifier },
+      method: 'POST',
+      route: '/v1/passes/validate',
+      body: { identifier },
       principal: principal ?? undefined,
     }),
     lambdaContext(),
@@ -135,6 +135,24 @@ describe('validatePass', () => {
     const { status, body } = await getPass('12-ab');
     expect(status).toBe(400);
     expect(body.type).toBe(problem('invalid-pass-identifier'));
+    expect(stack.sandbox.requests.count('GET /uitpas/passes')).toBe(0);
+  });
+
+  it('takes the identifier in the body only, and says what is missing', async () => {
+    stack.sandbox.requests.reset();
+    const call = async (body: unknown) => {
+      const response = await validatePass(
+        apiEvent({ method: 'POST', route: '/v1/passes/validate', body, principal: BASKET }),
+        lambdaContext(),
+      );
+      return { status: response.statusCode, body: JSON.parse(response.body ?? 'null') };
+    };
+    const missing = await call({});
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body.invalidParams)).toMatch(/identifier/);
+    const extra = await call({ identifier: PASSES.socialTariff, uitpasNumber: PASSES.socialTariff });
+    expect(extra.status).toBe(400);
+    expect(JSON.stringify(extra.body.invalidParams)).toMatch(/uitpasNumber/);
     expect(stack.sandbox.requests.count('GET /uitpas/passes')).toBe(0);
   });
 

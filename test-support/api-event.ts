@@ -8,7 +8,7 @@ import type { Principal } from '../lib/domain/access.js';
 
 export interface ApiEventInput {
   method: string;
-  /** The route template, e.g. `/v1/passes/{identifier}`. */
+  /** The route template, e.g. `/v1/events/{eventId}`. */
   route: string;
   pathParameters?: Record<string, string>;
   query?: Record<string, string | string[]>;
