@@ -135,6 +135,7 @@ describe('validatePass', () => {
     const { status, body } = await getPass('12-ab');
     expect(status).toBe(400);
     expect(body.type).toBe(problem('invalid-pass-identifier'));
+    expect(body.invalidParams).toEqual([expect.objectContaining({ pointer: '/identifier' })]);
     expect(stack.sandbox.requests.count('GET /uitpas/passes')).toBe(0);
   });
 

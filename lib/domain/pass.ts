@@ -39,7 +39,7 @@ export function parsePassIdentifier(raw: string): PassIdentifier {
     detail:
       'Send the 13-digit UiTPAS number printed on the card, or the chip number as the scanner reads it (8 to 20 hexadecimal characters).',
     extensions: {
-      invalidParams: [{ pointer: 'path.identifier', detail: 'expected 13 digits or 8-20 hex characters' }],
+      invalidParams: [{ pointer: '/identifier', detail: 'expected 13 digits or 8-20 hex characters' }],
     },
   });
 }
