@@ -249,6 +249,52 @@ describe('events', () => {
   });
 });
 
+describe('free text', () => {
+  it.each([
+    ['an ESC in the hint', { hint: 'Kies \u001b[2J eerst' }, '/hint'],
+    ['a NUL in the name', { name: 'Fest\u0000ival' }, '/name'],
+    ['a tab in a label', { labels: ['UiTPAS', 'a\tb'] }, '/labels/1'],
+    [
+      'a line feed in a ticket type name',
+      {
+        ticketTypes: [{ id: 'base', name: 'Basis\ntarief', price: 10, standard: true }],
+      },
+      '/ticketTypes/0/name',
+    ],
+  ])('refuses %s with a 400 naming the field, and stores nothing', async (_name, overrides, pointer) => {
+    const answer = await putEvent(KEY_A, 'ev-control', eventBody(overrides));
+    expect(answer.statusCode).toBe(400);
+    expect(pointers(answer.body)).toEqual([pointer]);
+    expect(answer.body.invalidParams[0].detail).toMatch(/control characters/);
+    expect((await getEvent(KEY_A, 'ev-control')).statusCode).toBe(404);
+  });
+
+  it('refuses control characters in organisation and promotor names', async () => {
+    const organisation = await call(OPERATOR, 'PUT', '/v1/organisations/{organisationId}', {
+      pathParameters: { organisationId: 'org-control' },
+      body: { name: 'Cultuur\u0007centrum' },
+    });
+    expect(organisation.statusCode).toBe(400);
+    expect(pointers(organisation.body)).toEqual(['/name']);
+    const promotor = await call(KEY_A, 'PUT', '/v1/promotors/{promotorId}', {
+      pathParameters: { promotorId: 'pr-control' },
+      body: { name: '\u202eevil', organisationId: 'org-a' },
+    });
+    expect(promotor.statusCode).toBe(400);
+    expect(pointers(promotor.body)).toEqual(['/name']);
+  });
+
+  it('keeps a hint of several lines', async () => {
+    const answer = await putEvent(
+      KEY_A,
+      'ev-lines',
+      eventBody({ hint: 'Kies eerst het basistarief.\nDan je UiTPAS.' }),
+    );
+    expect(answer.statusCode).toBe(201);
+    expect(answer.body.hint).toBe('Kies eerst het basistarief.\nDan je UiTPAS.');
+  });
+});
+
 describe('the UiTdatabank id', () => {
   it('must exist in UiTdatabank: a 422 that names the field', async () => {
     const response = await putEvent(KEY_A, 'ev-udb-missing', eventBody({ uitdatabankId: UDB_MISSING }));

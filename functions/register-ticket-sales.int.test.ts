@@ -307,6 +307,28 @@ describe('refusals name the line', () => {
   });
 });
 
+describe('free text in a registration', () => {
+  it.each([
+    ['a NUL in the price label', { regularPriceLabel: 'Basis\u0000tarief' }, '/lines/0/regularPriceLabel'],
+    ['an ESC in the price label', { regularPriceLabel: '\u001b[31mBasis' }, '/lines/0/regularPriceLabel'],
+    ['a NUL after the tariff id', { tariffId: 'SOCIALTARIFF\u0000' }, '/lines/0/tariffId'],
+  ])(
+    'refuses %s before UiTPAS sees it, and the corrected order then goes through',
+    async (_name, bad, pointer) => {
+      const orderId = nextOrderId();
+      const refused = await register({ orderId, lines: [line(bad)] });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body.invalidParams.map((param: { pointer: string }) => param.pointer)).toEqual([
+        pointer,
+      ]);
+      expect(stack.counts().posts).toBe(0);
+      expect((await getOrder(orderId)).statusCode).toBe(404);
+
+      expect((await register({ orderId, lines: [line()] })).statusCode).toBe(201);
+    },
+  );
+});
+
 describe('lost answers', () => {
   it.each([
     ['a timeout', { kind: 'delayAfterApply', ms: 1000 }],

@@ -18,6 +18,7 @@
 import * as z from 'zod';
 import { created, type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../domain/mappings.js';
+import { freeText, hasControlCharacter } from '../domain/text.js';
 import { confirmTicketSales, getTicketSales } from '../use-cases/ticket-sales/confirm.js';
 import type { TicketSalesDeps } from '../use-cases/ticket-sales/deps.js';
 import { registerTicketSales } from '../use-cases/ticket-sales/register.js';
@@ -33,9 +34,13 @@ const lineSchema = z.strictObject({
   lineId: ticketingId,
   eventId: ticketingId,
   uitpasNumber: z.string().min(1).max(32),
-  tariffId: z.string().min(1).max(100),
+  tariffId: z
+    .string()
+    .min(1)
+    .max(100)
+    .refine((id) => !hasControlCharacter(id), 'must not contain control characters'),
   regularPrice: price,
-  regularPriceLabel: z.string().min(1).max(100).optional(),
+  regularPriceLabel: freeText(100).optional(),
   quantity: z.number().int().min(1).max(MAX_QUANTITY).default(1),
 });
 

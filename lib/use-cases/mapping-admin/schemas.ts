@@ -13,10 +13,10 @@ import {
   UITDATABANK_ID_PATTERN,
   UITDATABANK_ID_RULE,
 } from '../../domain/mappings.js';
+import { freeText as text } from '../../domain/text.js';
 
 export const ticketingId = z.string().regex(TICKETING_ID_PATTERN, `must be ${TICKETING_ID_RULE}`);
 export const uitdatabankId = z.string().regex(UITDATABANK_ID_PATTERN, `must be ${UITDATABANK_ID_RULE}`);
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 const dateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset' });
 /** `version` in a body: the version the client read (same as `If-Match`). */
 const version = z.number().int().positive().optional();
@@ -49,7 +49,7 @@ export const eventBodySchema = z
     placeId: uitdatabankId.nullish(),
     eventTypeId: termId.nullish(),
     ticketTypes: z.array(ticketType).max(100),
-    hint: text(1000).nullish(),
+    hint: text(1000, { lines: true }).nullish(),
     /** Absent: keep what is stored (a sync-set id stays). A string: a manual mapping. Null: remove it. */
     uitdatabankId: uitdatabankId.nullable().optional(),
     version,
