@@ -176,6 +176,18 @@ describe('cancelling', () => {
     expect(deletes()).toBe(0);
     expect(stack.counts()).toEqual({ posts: 1, total: 3, active: 3 });
   });
+
+  it('refuses a cancel that carries a body (the line goes in ?lineId=), and cancels nothing', async () => {
+    const { orderId } = await registered();
+
+    const response = await cancel(orderId, { body: { lineId: 'line-2' } });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.type).toBe(`${PROBLEM}body-not-allowed`);
+    expect(response.body.detail).toMatch(/query/);
+    expect(deletes()).toBe(0);
+    expect(stack.counts()).toEqual({ posts: 1, total: 3, active: 3 });
+  });
 });
 
 describe('while the registration is not settled', () => {

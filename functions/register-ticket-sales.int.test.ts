@@ -582,6 +582,32 @@ describe('confirming and scoping', () => {
     expect(stack.counts()).toEqual({ posts: 1, total: 0, active: 0 });
   });
 
+  it('refuses a confirm after heldUntil, before the sweep came by, and leaves the order to the sweep', async () => {
+    const orderId = nextOrderId();
+    await register({ orderId, lines: [line()] });
+
+    deps = minutesAhead(31);
+    const late = await confirm(orderId);
+
+    expect(late.statusCode).toBe(409);
+    expect(late.body).toMatchObject({ type: `${PROBLEM}order-not-held`, orderStatus: 'HELD' });
+    expect(late.body.detail).toMatch(/hold ended at .*sweep cancels/);
+    deps = {};
+    expect((await getOrder(orderId)).body).toMatchObject({ status: 'HELD', confirmedAt: null });
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
+  });
+
+  it('refuses a confirm that carries a body, and confirms nothing', async () => {
+    const orderId = nextOrderId();
+    await register({ orderId, lines: [line()] });
+
+    const withBody = await confirm(orderId, undefined, { orderId, paid: true });
+
+    expect(withBody.statusCode).toBe(400);
+    expect(withBody.body.type).toBe(`${PROBLEM}body-not-allowed`);
+    expect((await getOrder(orderId)).body.status).toBe('HELD');
+  });
+
   it('keeps orders to the keys of their organisations', async () => {
     const orderId = nextOrderId();
     await register({ orderId, lines: [line()] });

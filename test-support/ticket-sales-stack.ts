@@ -232,18 +232,21 @@ export function ticketSalesApi(handlers: { register: HttpHandler; cancel: HttpHa
         route: '/v1/ticket-sales/{orderId}',
         pathParameters: { orderId },
       }),
-    confirm: (orderId: string, principal: Principal = KEY_DEMO) =>
+    /** `body`: only to show that a confirm refuses one. */
+    confirm: (orderId: string, principal: Principal = KEY_DEMO, body?: unknown) =>
       call(handlers.register, principal, {
         method: 'POST',
         route: '/v1/ticket-sales/{orderId}/confirm',
         pathParameters: { orderId },
+        ...(body === undefined ? {} : { body }),
       }),
-    cancel: (orderId: string, options: { lineId?: string; principal?: Principal } = {}) =>
+    cancel: (orderId: string, options: { lineId?: string; principal?: Principal; body?: unknown } = {}) =>
       call(handlers.cancel, options.principal ?? KEY_DEMO, {
         method: 'DELETE',
         route: '/v1/ticket-sales/{orderId}',
         pathParameters: { orderId },
         ...(options.lineId ? { query: { lineId: options.lineId } } : {}),
+        ...(options.body === undefined ? {} : { body: options.body }),
       }),
   };
 }

@@ -80,8 +80,12 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
   return event.headers?.[name];
 }
 
+function hasBody(event: APIGatewayProxyEventV2): event is APIGatewayProxyEventV2 & { body: string } {
+  return event.body !== undefined && event.body !== null && event.body !== '';
+}
+
 function readBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
-  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  if (!hasBody(event)) return undefined;
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(text, 'utf8') > maxBytes) {
     throw new AppError('body-too-large', 413, 'Request body too large', {
@@ -177,6 +181,13 @@ export function route<
     const deadline = Date.now() + context.getRemainingTimeInMillis();
     const correlationId = (event as WithCorrelationId).correlationId ?? randomUUID();
     const principal = authorise(spec.auth, event);
+    // A body sent where none is read (a confirm carrying "the order", a cancel carrying a line) is a mistake the
+    // caller should hear of, not something that silently does other than they meant.
+    if (spec.body === undefined && hasBody(event)) {
+      throw new AppError('body-not-allowed', 400, 'This route takes no body', {
+        detail: `Send ${event.requestContext?.http?.method ?? 'the request'} without a body; what to act on is in the path${spec.query ? ' and the query' : ''}.`,
+      });
+    }
     const body = parseWith<B>(
       spec.body as B,
       readBody(event, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),

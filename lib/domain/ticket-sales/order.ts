@@ -194,6 +194,9 @@ export function confirm(order: Order, now: Date): Order | undefined {
     if (order.lines.some((line) => line.status === 'CONFIRMED')) return undefined;
     throw orderNotHeld(order);
   }
+  // Past heldUntil the sweep may be cancelling these sales right now: a confirm then would promise a discount that
+  // is about to disappear at UiTPAS. The sweep's own test is the same (expired once heldUntil < now).
+  if (order.heldUntil && Date.parse(order.heldUntil) < now.getTime()) throw orderNotHeld(order, true);
   return withLines(
     { ...order, confirmedAt: now.toISOString() },
     order.lines.map((line) => (line.status === 'HELD' ? { ...line, status: 'CONFIRMED' } : line)),
