@@ -221,6 +221,57 @@ describe('refusals name the line', () => {
     expect((await getOrder(orderId)).body.status).toBe('REFUSED');
   });
 
+  it.each([
+    ['an id UiTPAS does not know', { tariffId: 'FREE' }],
+    ['the social tariff for a pass without one', { uitpasNumber: PASSES.noSocialTariff }],
+  ])(
+    'a tariff UiTPAS does not offer (%s) is a 422 naming the line; the corrected order then goes through',
+    async (_name, wrong) => {
+      const orderId = nextOrderId();
+      const good = line({ lineId: 'good', uitpasNumber: PASSES.socialTariffGentbrugge });
+
+      const refused = await register({ orderId, lines: [good, line({ lineId: 'wrong', ...wrong })] });
+
+      expect(refused.statusCode).toBe(422);
+      expect(refused.body).toMatchObject({
+        type: `${PROBLEM}tariff-not-offered`,
+        lineId: 'wrong',
+        invalidParams: [{ pointer: '/lines/1/tariffId' }],
+        upstreamType: 'https://api.publiq.be/probs/body/invalid-data',
+      });
+      expect(refused.body.detail).toMatch(/POST \/v1\/tariffs/);
+      expect((await getOrder(orderId)).body.status).toBe('REFUSED');
+      expect(stack.counts()).toEqual({ posts: 1, total: 0, active: 0 });
+
+      const corrected = await register({ orderId, lines: [good, line({ lineId: 'wrong' })] });
+
+      expect(corrected.statusCode).toBe(201);
+      expect(corrected.body).toMatchObject({
+        orderId,
+        status: 'HELD',
+        lines: [{ lineId: 'good' }, { lineId: 'wrong', tariff: { id: 'SOCIALTARIFF' } }],
+      });
+      expect(stack.counts()).toEqual({ posts: 2, total: 2, active: 2 });
+      // The order now holds the corrected request: sending it again changes nothing, the first one is a conflict.
+      expect((await register({ orderId, lines: [good, line({ lineId: 'wrong' })] })).statusCode).toBe(200);
+      expect(
+        (await register({ orderId, lines: [good, line({ lineId: 'wrong', ...wrong })] })).statusCode,
+      ).toBe(409);
+      expect(stack.counts()).toEqual({ posts: 2, total: 2, active: 2 });
+    },
+  );
+
+  it('keeps the request of an order whose outcome is unknown: another body is still a conflict', async () => {
+    const orderId = nextOrderId();
+    faultNextPost(stack.sandbox, { kind: 'timeout' });
+    expect((await register({ orderId, lines: [line()] })).body.outcome).toBe('unknown');
+
+    const other = await register({ orderId, lines: [line({ tariffId: 'FREE' })] });
+
+    expect(other.statusCode).toBe(409);
+    expect(other.body.type).toBe(`${PROBLEM}order-conflict`);
+  });
+
   it('a refused order is tried again by the same request, since nothing was registered', async () => {
     const orderId = nextOrderId();
     const blocker = await register({ orderId: nextOrderId(), lines: [line({ eventId: EVENTS.limited })] });

@@ -49,6 +49,7 @@ export {
   orderNotHeld,
   quantityNotAvailable,
   registrationInProgress,
+  registrationRefused,
   registrationUnavailable,
 } from './problems.js';
 export {

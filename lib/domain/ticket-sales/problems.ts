@@ -1,4 +1,5 @@
-import { AppError, type EndUserMessage } from '../errors.js';
+import { AppError, type EndUserMessage, type UpstreamProblem } from '../errors.js';
+import { problemFromUpstream } from '../upstream-errors.js';
 import type { Order, OrderStatus } from './types.js';
 
 // --- problems ---------------------------------------------------------------------------------------------------
@@ -18,6 +19,27 @@ export function forLine(error: AppError, index: number, lineId: string, field?: 
     headers: error.headers,
     cause: error.cause ?? error,
   });
+}
+
+/**
+ * UiTPAS's refusal of a registration, in the till's terms. `body/invalid-data` at a sale's tariff means UiTPAS does
+ * not offer that tariff to this passholder for this event (an id it does not know, a social tariff for a pass without
+ * one): something the caller can fix, so a 422 that says how, not the 502 of a request we built wrong.
+ */
+export function registrationRefused(
+  error: UpstreamProblem,
+  field: string | undefined,
+  tariffId?: string,
+): AppError {
+  if (error.shortType === 'body/invalid-data' && field === 'tariffId') {
+    return new AppError('tariff-not-offered', 422, 'UiTPAS does not offer this tariff here', {
+      detail: `UiTPAS does not offer tariff ${JSON.stringify(tariffId ?? '')} to this passholder for this event. Ask POST /v1/tariffs which tariffs it offers and send one of those, or sell at the regular price. Nothing was registered: the corrected basket may be sent under the same orderId.`,
+      ...(error.endUserMessage ? { endUserMessage: error.endUserMessage } : {}),
+      extensions: { upstreamType: error.type },
+      cause: error,
+    });
+  }
+  return problemFromUpstream(error);
 }
 
 export function orderNotFound(orderId: string): AppError {

@@ -32,12 +32,12 @@ import {
   orderConflict,
   type PlannedLine,
   reconcileWindow,
+  registrationRefused,
   registrationUnavailable,
   requestHash,
   retryAfterSeconds,
   salesToRegister,
 } from '../../domain/ticket-sales/index.js';
-import { problemFromUpstream } from '../../domain/upstream-errors.js';
 import { logger, maskUitpasNumber, redactString } from '../../logger.js';
 import { runCancellations } from './cancel.js';
 import { type Ctx, context, reread, type TicketSalesDeps } from './deps.js';
@@ -77,16 +77,7 @@ export async function registerTicketSales(
   if (existing) return resume(ctx, existing, request, principal);
 
   const plan = await planOrder(request, principal, deps, events);
-  const now = ctx.now();
-  const order = newOrder({
-    request,
-    plan,
-    masked: request.lines.map((line) => maskUitpasNumber(line.uitpasNumber)),
-    principal,
-    attempt: ctx.newAttempt(now),
-    now,
-    passKey: await passKey,
-  });
+  const order = orderOf(ctx, request, plan, principal, await passKey);
   if (await deps.orders.save(order)) return post(ctx, order, request, true);
   // An identical (or conflicting) request created it first.
   return resume(ctx, await reread(ctx, request.orderId), request, principal);
@@ -99,7 +90,9 @@ async function resume(
   principal: Principal,
 ): Promise<RegisterResult> {
   // Another client's order under the same id is the same conflict as another body: nothing about it is told.
-  if (first.requestHash !== requestHash(request) || !mayAccessOrder(principal, first)) {
+  if (!mayAccessOrder(principal, first)) throw orderConflict(request.orderId);
+  if (first.requestHash !== requestHash(request)) {
+    if (nothingRegistered(first, ctx.now())) return replaceRefused(ctx, first, request, principal);
     throw orderConflict(request.orderId);
   }
   let order = first;
@@ -178,6 +171,49 @@ async function postAfterReconciliation(
   return post(ctx, renewed, request, true);
 }
 
+/** A new order for the request, with its first attempt starting now. */
+function orderOf(
+  ctx: Ctx,
+  request: OrderRequest,
+  plan: PlannedLine[],
+  principal: Principal,
+  passKey: string,
+): Order {
+  const now = ctx.now();
+  return newOrder({
+    request,
+    plan,
+    masked: request.lines.map((line) => maskUitpasNumber(line.uitpasNumber)),
+    principal,
+    attempt: ctx.newAttempt(now),
+    now,
+    passKey,
+  });
+}
+
+/**
+ * A refusal with nothing uncertain about it (UiTPAS refused the POST, all or nothing, or a lost POST was proven not
+ * applied) leaves nothing at UiTPAS: the order may then carry another request, such as the basket with the tariff
+ * corrected. Anything that may have registered a sale keeps the request it was sent with.
+ */
+function nothingRegistered(order: Order, now: Date): boolean {
+  return order.status === 'REFUSED' && order.uncertainSince === undefined && !leaseIsLive(order, now);
+}
+
+/** The order made anew from the corrected request, replacing the refused one (conditional on its version). */
+async function replaceRefused(
+  ctx: Ctx,
+  refused: Order,
+  request: OrderRequest,
+  principal: Principal,
+): Promise<RegisterResult> {
+  const plan = await planOrder(request, principal, ctx.deps);
+  const fresh = orderOf(ctx, request, plan, principal, await ctx.passKey());
+  const replacement: Order = { ...fresh, createdAt: refused.createdAt, version: refused.version + 1 };
+  if (await ctx.deps.orders.save(replacement)) return post(ctx, replacement, request, true);
+  return resume(ctx, await reread(ctx, request.orderId), request, principal);
+}
+
 /** The POST, under the lease the order holds, and what its outcome makes of the order. */
 async function post(
   ctx: Ctx,
@@ -206,7 +242,7 @@ async function post(
           lineId: line?.lineId,
         },
       });
-      const problem = problemFromUpstream(error);
+      const problem = registrationRefused(error, failing?.field, line?.tariffId);
       throw line && index !== undefined ? forLine(problem, index, line.lineId, failing?.field) : problem;
     }
     if (!(error instanceof UpstreamUnavailable)) throw error;
