@@ -34,21 +34,19 @@ function policies({ service, stage }) {
       'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${service}/${stage}/pass-hash-key`,
     },
   };
+  // Every table grant names the key prefixes of the items it may touch (deploy/roles.int.test.ts records what each
+  // function's code does against a local stack and holds these lists to it, both ways). API keys (APIKEY#) are
+  // written by the API-key script alone, with the operator's own credentials: no function may write one.
+  const mappings = ['EVENT#*', 'ORG#*', 'PROMOTOR#*'];
   return {
-    authorize: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE }],
+    authorize: [tableItems(['dynamodb:GetItem'], ['APIKEY#*'])],
     health: [],
     validatePass: [clientSecret],
-    lookupTariffs: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: TABLE }, clientSecret],
-    // Ticket sales touch only orders, sale claims and (read-only) events: DynamoDB's LeadingKeys keeps them there.
+    // The event mapping carries the organizer's permission snapshot: the basket reads nothing else.
+    lookupTariffs: [tableItems(['dynamodb:GetItem'], ['EVENT#*']), clientSecret],
+    // Ticket sales touch only orders, sale claims and (read-only) events.
     registerTicketSales: [
-      {
-        Effect: 'Allow',
-        Action: ['dynamodb:GetItem'],
-        Resource: TABLE,
-        Condition: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*', 'ORDER#*', 'TICKETSALE#*'] },
-        },
-      },
+      tableItems(['dynamodb:GetItem'], ['EVENT#*', 'ORDER#*', 'TICKETSALE#*']),
       tableItems(['dynamodb:PutItem'], ['ORDER#*', 'TICKETSALE#*']),
       clientSecret,
       passHashKey,
@@ -82,17 +80,20 @@ function policies({ service, stage }) {
       passHashKey,
     ],
     checkReadiness: [
-      // GetItem: event, organisation, promotor, permissions cache. UpdateItem: the snapshot and the cache item.
-      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: TABLE },
+      // Reads the mappings and the permissions cache; writes the event's readiness snapshot and the cache.
+      tableItems(['dynamodb:GetItem'], [...mappings, 'CACHE#*']),
+      tableItems(['dynamodb:UpdateItem'], ['EVENT#*', 'CACHE#*']),
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
       clientSecret,
     ],
-    // No Scan: the work is found through gsi1. Puts only for its own items (and the audit of the ids it stores).
+    // No Scan: the work is found through gsi1. Writes only its own items, the events' UiTdatabank ids and sync state,
+    // the permissions cache and the audit of the ids it stores.
     syncUitdatabank: [
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
       // Before creating an event, its audit trail says whether the sync created it once already.
       tableItems(['dynamodb:Query'], ['AUDIT#event#*']),
-      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: TABLE },
+      tableItems(['dynamodb:GetItem'], [...mappings, 'SYNC#*']),
+      tableItems(['dynamodb:UpdateItem'], ['EVENT#*', 'CACHE#*']),
       tableItems(['dynamodb:PutItem'], ['SYNC#*', 'AUDIT#*']),
       {
         Effect: 'Allow',
@@ -102,18 +103,11 @@ function policies({ service, stage }) {
       },
       clientSecret,
     ],
+    // The mappings and their audit trail; never an API key, an order or the sync's state.
     manageMappings: [
-      {
-        Effect: 'Allow',
-        Action: [
-          'dynamodb:GetItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:PutItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:Query',
-        ],
-        Resource: [TABLE, index('gsi1')],
-      },
+      tableItems(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], mappings),
+      tableItems(['dynamodb:PutItem', 'dynamodb:Query'], ['AUDIT#*']),
+      { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
       clientSecret,
     ],
   };
