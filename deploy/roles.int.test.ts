@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { orderIndexKeys } from '../lib/adapters/dynamodb/orders.js';
 import type { Table } from '../lib/adapters/dynamodb/table.js';
 import type { Principal } from '../lib/domain/access.js';
-import type { Order } from '../lib/domain/ticket-sales/index.js';
+import { type Order, orderKey } from '../lib/domain/ticket-sales/index.js';
 import { createLocalTable, startLocalDynamo } from '../local/dynamo.js';
 import { seedDemoData } from '../local/seed.js';
 import { LOCAL_API_KEY_BASKET } from '../local/settings.js';
@@ -280,7 +280,7 @@ async function scenario(sandbox: Awaited<ReturnType<typeof startSandbox>>) {
         {
           messageId: 'm-1',
           receiptHandle: 'r-1',
-          body: JSON.stringify({ orderId: 'roles-2' }),
+          body: JSON.stringify({ orderId: orderKey(BASKET, 'roles-2') }),
           attributes: { ApproximateReceiveCount: '1' },
           eventSource: 'aws:sqs',
         },
@@ -329,7 +329,7 @@ async function scenario(sandbox: Awaited<ReturnType<typeof startSandbox>>) {
 
 /** Lets time pass for one order, as the clock would: directly in the table, not through any function. */
 async function rewrite(orderId: string, change: (order: Order) => Order) {
-  const key = { pk: `ORDER#${orderId}`, sk: 'ORDER' };
+  const key = { pk: `ORDER#${orderKey(BASKET, orderId)}`, sk: 'ORDER' };
   const { Item } = await table.doc.send(
     new GetCommand({ TableName: table.name, Key: key, ConsistentRead: true }),
   );
@@ -445,7 +445,10 @@ it('ran the scenario as meant: only the lost registrations failed, and the queue
   const status = async (orderId: string) =>
     (
       await table.doc.send(
-        new GetCommand({ TableName: table.name, Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' } }),
+        new GetCommand({
+          TableName: table.name,
+          Key: { pk: `ORDER#${orderKey(BASKET, orderId)}`, sk: 'ORDER' },
+        }),
       )
     ).Item?.status;
   expect(await Promise.all(['roles-2', 'roles-3', 'roles-4', 'roles-5', 'roles-6'].map(status))).toEqual([

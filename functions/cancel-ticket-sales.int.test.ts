@@ -5,6 +5,7 @@
 
 import { PASSES } from '@uitpas-ticketing/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { orderKey } from '../lib/domain/ticket-sales/index.js';
 import { createHandler as createCancelHandler } from '../lib/handlers/cancel-ticket-sales.js';
 import { createHandler as createRegisterHandler } from '../lib/handlers/register-ticket-sales.js';
 import { createHandler as createRetryHandler } from '../lib/handlers/retry-cancellations.js';
@@ -15,6 +16,7 @@ import { lambdaContext } from '../test-support/api-event.js';
 import {
   cancellationsDown,
   faultNextPost,
+  KEY_DEMO,
   KEY_OTHER,
   minutesAhead,
   outcomeUnknown,
@@ -66,9 +68,10 @@ async function registered(lines = [line('a', PASSES.socialTariff), line('b', PAS
   return { orderId, order: response.body };
 }
 
+/** The queue's message for the client's order, as the cancellation enqueued it: under the order's key. */
 const deliver = (orderId: string, receiveCount = 1, messageId = 'm-1') =>
   consumer(
-    sqsEvent([{ messageId, body: JSON.stringify({ orderId }), receiveCount }]),
+    sqsEvent([{ messageId, body: JSON.stringify({ orderId: orderKey(KEY_DEMO, orderId) }), receiveCount }]),
     lambdaContext('retryCancellations'),
   );
 
@@ -264,7 +267,9 @@ describe('when UiTPAS cannot take the cancellation now', () => {
       status: 'CANCEL_PENDING',
       lines: [{ status: 'CANCEL_PENDING' }, { status: 'CANCEL_PENDING' }],
     });
-    expect(stack.queue.messages).toEqual([{ message: { orderId }, delaySeconds: undefined }]);
+    expect(stack.queue.messages).toEqual([
+      { message: { orderId: orderKey(KEY_DEMO, orderId) }, delaySeconds: undefined },
+    ]);
     expect(active()).toHaveLength(3);
 
     // Still down at the first delivery: the message comes back later (backoff), nothing is marked done.
@@ -301,7 +306,7 @@ describe('when UiTPAS cannot take the cancellation now', () => {
     const due = (minutes: number) =>
       stack.orders.listDue('CANCEL_PENDING', new Date(Date.now() + minutes * 60_000), 10);
     expect(await due(4)).toEqual([]);
-    expect((await due(6)).map((order) => order.orderId)).toEqual([orderId]);
+    expect((await due(6)).map((order) => order.orderId)).toEqual([orderKey(KEY_DEMO, orderId)]);
     expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 });

@@ -4,9 +4,12 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { LIMITED_EVENT_ID, PASSES, TEST_EVENT_ID } from '@uitpas-ticketing/sandbox';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Principal } from '../lib/domain/access.js';
+import { type Order, type OrderRequest, orderKey, requestHash } from '../lib/domain/ticket-sales/index.js';
 import { createHandler as createCancelHandler } from '../lib/handlers/cancel-ticket-sales.js';
 import { createHandler } from '../lib/handlers/register-ticket-sales.js';
 import { logger } from '../lib/logger.js';
@@ -90,7 +93,7 @@ describe('registering', () => {
     expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
     const sales = active({ uitpasNumber: PASSES.socialTariff });
     expect(sales.map((sale) => sale.id)).toEqual(response.body.lines[0].ticketSaleIds);
-    expect(JSON.stringify(await stack.orders.get(orderId))).not.toContain(PASSES.socialTariff);
+    expect(JSON.stringify(await stack.stored(orderId))).not.toContain(PASSES.socialTariff);
     expect((await getOrder(orderId)).body).toEqual(response.body);
   });
 
@@ -326,7 +329,7 @@ describe('refusals name the line', () => {
     expect(response.body.endUserMessage.nl).toBeTruthy();
     expect(stack.counts()).toEqual({ posts: 1, total: 0, active: 0 });
     // UiTPAS's detail names the pass; what is stored of it is masked.
-    const stored = await stack.orders.get(orderId);
+    const stored = await stack.stored(orderId);
     expect(stored?.lastError).toMatchObject({
       lineId: 'expired',
       detail: expect.stringContaining('0900******618'),
@@ -544,7 +547,7 @@ describe('a POST UiTPAS applies late', () => {
     deps = {};
     stalled.release();
     const late = await pending;
-    const stored = await stack.orders.get(orderId);
+    const stored = await stack.stored(orderId);
 
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.body.status).toBe('CANCELLED');
@@ -554,7 +557,7 @@ describe('a POST UiTPAS applies late', () => {
     );
     expect(errors).toHaveBeenCalledWith(
       expect.any(String),
-      expect.objectContaining({ alarm: 'ticket-sale-orphaned', orderId }),
+      expect.objectContaining({ alarm: 'ticket-sale-orphaned', orderId: orderKey(KEY_DEMO, orderId) }),
     );
     expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 0 });
     errors.mockRestore();
@@ -576,7 +579,7 @@ describe('the lease', () => {
       { ...lambdaContext(), getRemainingTimeInMillis: () => 20_000 },
     );
     await until(async () => (await stack.status(orderId)) === 'REGISTERING');
-    const attempt = (await stack.orders.get(orderId))?.attempt;
+    const attempt = (await stack.stored(orderId))?.attempt;
     stalled.release();
     const response = await pending;
 
@@ -593,10 +596,12 @@ describe('the stored pass', () => {
     const orderId = nextOrderId();
     await register({ orderId, lines: [line()] });
 
-    const hash = (await stack.orders.get(orderId))?.lines[0]?.uitpasNumberHash ?? '';
-    const plain = createHash('sha256').update(`${orderId}:${PASSES.socialTariff}`).digest('hex');
+    const hash = (await stack.stored(orderId))?.lines[0]?.uitpasNumberHash ?? '';
+    // Keyed by the order as the service knows it: in the namespace of its client.
+    const key = orderKey(KEY_DEMO, orderId);
+    const plain = createHash('sha256').update(`${key}:${PASSES.socialTariff}`).digest('hex');
     const keyed = createHmac('sha256', TEST_PASS_HASH_KEY)
-      .update(`${orderId}:${PASSES.socialTariff}`)
+      .update(`${key}:${PASSES.socialTariff}`)
       .digest('hex');
 
     expect(hash).not.toContain(plain);
@@ -659,14 +664,71 @@ describe('confirming and scoping', () => {
     expect((await getOrder(orderId)).body.status).toBe('HELD');
   });
 
+  it('keeps order ids in the namespace of their client: the same id from two clients is two orders', async () => {
+    const WEBSHOP: Principal = { ...KEY_DEMO, keyId: 'key-webshop', clientName: 'webshop' };
+    const orderId = nextOrderId();
+
+    const boxOffice = await register({ orderId, lines: [line()] });
+    const webshop = await register(
+      { orderId, lines: [line({ uitpasNumber: PASSES.socialTariffGentbrugge })] },
+      WEBSHOP,
+    );
+
+    expect(boxOffice.statusCode).toBe(201);
+    expect(webshop.statusCode).toBe(201);
+    expect(webshop.body.orderId).toBe(orderId);
+    expect(webshop.body.lines[0].ticketSaleIds).not.toEqual(boxOffice.body.lines[0].ticketSaleIds);
+    expect(stack.counts()).toEqual({ posts: 2, total: 2, active: 2 });
+
+    // Each sees, confirms and cancels its own order only.
+    expect((await getOrder(orderId, WEBSHOP)).body.lines[0].uitpasNumber).toBe(
+      webshop.body.lines[0].uitpasNumber,
+    );
+    expect((await confirm(orderId)).body.status).toBe('CONFIRMED');
+    expect((await getOrder(orderId, WEBSHOP)).body.status).toBe('HELD');
+    expect((await cancel(orderId, { principal: WEBSHOP })).body.status).toBe('CANCELLED');
+    expect((await getOrder(orderId)).body.status).toBe('CONFIRMED');
+    expect(stack.counts()).toEqual({ posts: 2, total: 2, active: 1 });
+
+    // An id only the other client used is unknown here: a 404, the same as an id nobody used.
+    const onlyBoxOffice = nextOrderId();
+    await register({ orderId: onlyBoxOffice, lines: [line({ uitpasNumber: PASSES.familySocialTariff })] });
+    expect((await getOrder(onlyBoxOffice, WEBSHOP)).body.type).toBe(`${PROBLEM}order-not-found`);
+  });
+
+  it('still finds an order stored before order ids had a namespace, for its own client only', async () => {
+    const orderId = nextOrderId();
+    await register({ orderId, lines: [line()] });
+    // As it was stored before: under the plain id.
+    const stored = (await stack.stored(orderId)) as Order;
+    const plainRequest = { orderId, lines: [line()] } as OrderRequest;
+    await stack.orders.save({ ...stored, orderId, requestHash: requestHash(plainRequest), version: 1 });
+    await stack.table.doc.send(
+      new DeleteCommand({
+        TableName: stack.table.name,
+        Key: { pk: `ORDER#${orderKey(KEY_DEMO, orderId)}`, sk: 'ORDER' },
+      }),
+    );
+
+    const WEBSHOP: Principal = { ...KEY_DEMO, keyId: 'key-webshop', clientName: 'webshop' };
+    expect((await getOrder(orderId, WEBSHOP)).statusCode).toBe(404);
+    expect((await getOrder(orderId)).body).toMatchObject({ orderId, status: 'HELD' });
+    expect((await confirm(orderId)).body.status).toBe('CONFIRMED');
+    expect((await register({ orderId, lines: [line()] })).statusCode).toBe(200);
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
+  });
+
   it('keeps orders to the keys of their organisations', async () => {
     const orderId = nextOrderId();
     await register({ orderId, lines: [line()] });
 
     expect((await getOrder(orderId, KEY_OTHER)).statusCode).toBe(404);
     expect((await confirm(orderId, KEY_OTHER)).statusCode).toBe(404);
+    expect((await cancel(orderId, { principal: KEY_OTHER })).statusCode).toBe(404);
+    // Another client's orderId is its own: no conflict that would tell it the id exists (here its key may not sell
+    // this organisation's event, so the line is refused).
     const reuse = await register({ orderId, lines: [line()] }, KEY_OTHER);
-    expect(reuse.statusCode).toBe(409);
+    expect(reuse.body).toMatchObject({ type: `${PROBLEM}event-not-found`, lineId: 'line-1' });
     const foreignEvent = await register({
       orderId: nextOrderId(),
       lines: [line({ eventId: EVENTS.otherOrganisation })],

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { orderKey } from '../lib/domain/ticket-sales/index.js';
 import { createHandler as createCancelHandler } from '../lib/handlers/cancel-ticket-sales.js';
 import { createHandler as createRegisterHandler } from '../lib/handlers/register-ticket-sales.js';
 import { createHandler } from '../lib/handlers/retry-cancellations.js';
@@ -14,6 +15,7 @@ import type { DeadLetterAlarm } from '../lib/use-cases/ticket-sales/retry-cancel
 import { lambdaContext } from '../test-support/api-event.js';
 import {
   cancellationsDown,
+  KEY_DEMO,
   sqsEvent,
   startTicketSalesStack,
   type TicketSalesStack,
@@ -52,7 +54,7 @@ async function pendingOrder() {
 describe('the cancellation queue consumer', () => {
   it('backs off exponentially while UiTPAS stays down', async () => {
     const { orderId } = await pendingOrder();
-    const body = JSON.stringify({ orderId });
+    const body = JSON.stringify({ orderId: orderKey(KEY_DEMO, orderId) });
 
     for (const receiveCount of [1, 2, 3, 7]) {
       const result = await consumer(sqsEvent([{ messageId: 'm', body, receiveCount }]));
@@ -69,11 +71,19 @@ describe('the cancellation queue consumer', () => {
     const { orderId } = await pendingOrder();
 
     const last = await consumer(
-      sqsEvent([{ messageId: 'm', body: JSON.stringify({ orderId, lineId: 'a' }), receiveCount: 8 }]),
+      sqsEvent([
+        {
+          messageId: 'm',
+          body: JSON.stringify({ orderId: orderKey(KEY_DEMO, orderId), lineId: 'a' }),
+          receiveCount: 8,
+        },
+      ]),
     );
 
     expect(last.batchItemFailures).toEqual([{ itemIdentifier: 'm' }]);
-    expect(alarms).toEqual([{ orderId, lineId: 'a', messageId: 'm', receiveCount: 8 }]);
+    expect(alarms).toEqual([
+      { orderId: orderKey(KEY_DEMO, orderId), lineId: 'a', messageId: 'm', receiveCount: 8 },
+    ]);
     expect(stack.queue.redeliveries).toEqual([]);
     expect(await stack.status(orderId)).toBe('CANCEL_PENDING');
     expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
@@ -84,14 +94,22 @@ describe('the cancellation queue consumer', () => {
     stillDown.down.remove();
     const recovers = await pendingOrder();
     stack.sandbox.faults.clear();
-    const stuckSale = (await stack.orders.get(stillDown.orderId))?.lines[0]?.ticketSaleIds[0];
+    const stuckSale = (await stack.stored(stillDown.orderId))?.lines[0]?.ticketSaleIds[0];
     cancellationsDown(stack.sandbox, stuckSale);
     stack.resetRequests();
 
     const result = await consumer(
       sqsEvent([
-        { messageId: 'down', body: JSON.stringify({ orderId: stillDown.orderId }), receiveCount: 2 },
-        { messageId: 'ok', body: JSON.stringify({ orderId: recovers.orderId }), receiveCount: 2 },
+        {
+          messageId: 'down',
+          body: JSON.stringify({ orderId: orderKey(KEY_DEMO, stillDown.orderId) }),
+          receiveCount: 2,
+        },
+        {
+          messageId: 'ok',
+          body: JSON.stringify({ orderId: orderKey(KEY_DEMO, recovers.orderId) }),
+          receiveCount: 2,
+        },
         { messageId: 'garbage', body: 'not json', receiveCount: 1 },
         { messageId: 'unknown', body: JSON.stringify({ orderId: 'no-such-order' }), receiveCount: 1 },
       ]),
@@ -106,11 +124,25 @@ describe('the cancellation queue consumer', () => {
   it('does nothing for an order whose cancellation is done already', async () => {
     const { orderId, down } = await pendingOrder();
     down.remove();
-    await consumer(sqsEvent([{ messageId: 'first', body: JSON.stringify({ orderId }), receiveCount: 1 }]));
+    await consumer(
+      sqsEvent([
+        {
+          messageId: 'first',
+          body: JSON.stringify({ orderId: orderKey(KEY_DEMO, orderId) }),
+          receiveCount: 1,
+        },
+      ]),
+    );
     stack.resetRequests();
 
     const duplicate = await consumer(
-      sqsEvent([{ messageId: 'again', body: JSON.stringify({ orderId }), receiveCount: 1 }]),
+      sqsEvent([
+        {
+          messageId: 'again',
+          body: JSON.stringify({ orderId: orderKey(KEY_DEMO, orderId) }),
+          receiveCount: 1,
+        },
+      ]),
     );
 
     expect(duplicate.batchItemFailures).toEqual([]);

@@ -6,6 +6,7 @@
 
 import { PASSES, TEST_EVENT_ID } from '@uitpas-ticketing/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { orderKey } from '../lib/domain/ticket-sales/index.js';
 import { createHandler as createCancelHandler } from '../lib/handlers/cancel-ticket-sales.js';
 import { createHandler as createRegisterHandler } from '../lib/handlers/register-ticket-sales.js';
 import { createHandler as createSweepHandler } from '../lib/handlers/sweep-held-sales.js';
@@ -15,6 +16,7 @@ import { lambdaContext } from '../test-support/api-event.js';
 import {
   cancellationsDown,
   faultNextPost,
+  KEY_DEMO,
   minutesAhead,
   outcomeUnknown,
   saleLine,
@@ -95,7 +97,7 @@ describe('held orders', () => {
     const later = await sweepAt(37);
 
     expect(first).toMatchObject({ expired: 1, stillPending: 1 });
-    expect(stack.queue.messages.map((m) => m.message)).toEqual([{ orderId }]);
+    expect(stack.queue.messages.map((m) => m.message)).toEqual([{ orderId: orderKey(KEY_DEMO, orderId) }]);
     expect(tooSoon).toMatchObject({ retried: 0 });
     expect(later).toMatchObject({ retried: 1, cancelled: 1 });
     expect(await stack.status(orderId)).toBe('CANCELLED');
@@ -153,7 +155,7 @@ describe('pending cancellations', () => {
 
     expect(cancelled.statusCode).toBe(202);
     expect(summary.failed).toBe(0);
-    const stored = await stack.orders.get(orderId);
+    const stored = await stack.stored(orderId);
     expect(stored?.lines.map((line) => line.status)).toEqual(['CANCELLED', 'CANCEL_PENDING']);
     expect(active().map((sale) => sale.id)).toEqual([stuckSale]);
     expect(stack.counts()).toEqual({ posts: 1, total: 2, active: 1 });
@@ -185,7 +187,7 @@ describe('unsettled registrations', () => {
     expect(response.statusCode).toBe(503);
     expect(settled.reconciled).toEqual({ registered: 0, none: 1, unknown: 0 });
     expect(later.expired).toBe(0);
-    expect((await stack.orders.get(orderId))?.lines[0]?.ticketSaleIds).toEqual([]);
+    expect((await stack.stored(orderId))?.lines[0]?.ticketSaleIds).toEqual([]);
     expect(active().map((sale) => sale.id)).toEqual([foreign?.id]);
     expect(stack.counts()).toEqual({ posts: 2, total: 1, active: 1 });
   });
@@ -257,7 +259,7 @@ describe('unsettled registrations', () => {
     expect(first.reconciled).toEqual({ registered: 0, none: 1, unknown: 0 });
     expect(second.reconciled).toEqual({ registered: 0, none: 0, unknown: 0 });
     expect(await stack.status(orderId)).toBe('REFUSED');
-    expect((await stack.orders.get(orderId))?.uncertainSince).toBeUndefined();
+    expect((await stack.stored(orderId))?.uncertainSince).toBeUndefined();
     expect(stack.counts()).toEqual({ posts: 1, total: 0, active: 0 });
   });
 });

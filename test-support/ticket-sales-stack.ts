@@ -21,7 +21,7 @@ import { type MemoryCancellationQueue, memoryCancellationQueue } from '../lib/ad
 import type { UitpasClient } from '../lib/adapters/uitpas/client.js';
 import type { Principal } from '../lib/domain/access.js';
 import type { TicketingEvent } from '../lib/domain/mappings.js';
-import type { OrderStatus } from '../lib/domain/ticket-sales/index.js';
+import { type Order, type OrderStatus, orderKey } from '../lib/domain/ticket-sales/index.js';
 import type { TicketSalesDeps } from '../lib/use-cases/ticket-sales/deps.js';
 import type { OrderRepository } from '../lib/use-cases/ticket-sales/ports.js';
 import type {
@@ -83,8 +83,10 @@ export interface TicketSalesStack {
    * alarms to `alarm`.
    */
   retryDeps(alarm: (details: DeadLetterAlarm) => void): RetryCancellationsDeps;
+  /** The stored order of the client's `orderId` (`KEY_DEMO`'s unless told), as the table holds it. */
+  stored(orderId: string, principal?: Principal): Promise<Order | undefined>;
   /** The stored order's status; undefined when there is no such order. */
-  status(orderId: string): Promise<OrderStatus | undefined>;
+  status(orderId: string, principal?: Principal): Promise<OrderStatus | undefined>;
   /**
    * What reached the sandbox in this test: the `POST /ticket-sales` requests (those before `resetRequests` too), and
    * the sales it holds (all of them, and active).
@@ -146,8 +148,11 @@ export async function startTicketSalesStack(
         alarm,
       };
     },
-    async status(orderId) {
-      return (await stack.orders.get(orderId))?.status;
+    stored(orderId, principal = KEY_DEMO) {
+      return stack.orders.get(orderKey(principal, orderId), { consistent: true });
+    },
+    async status(orderId, principal = KEY_DEMO) {
+      return (await stack.stored(orderId, principal))?.status;
     },
     counts() {
       return {

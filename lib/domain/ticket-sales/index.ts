@@ -41,6 +41,7 @@ export {
   withLines,
   withUnregisteredStatus,
 } from './order.js';
+export { isLegacyOrderOf, orderKey, publicOrderId } from './order-key.js';
 export {
   forLine,
   lineNotFound,

@@ -1,5 +1,6 @@
 import { AppError, type EndUserMessage, type UpstreamProblem } from '../errors.js';
 import { problemFromUpstream } from '../upstream-errors.js';
+import { publicOrderId } from './order-key.js';
 import type { Order, OrderStatus } from './types.js';
 
 // --- problems ---------------------------------------------------------------------------------------------------
@@ -44,26 +45,26 @@ export function registrationRefused(
 
 export function orderNotFound(orderId: string): AppError {
   return new AppError('order-not-found', 404, 'Unknown order', {
-    detail: `There is no order ${orderId} among the organisations this API key may act for.`,
+    detail: `There is no order ${publicOrderId(orderId)} among the organisations this API key may act for.`,
   });
 }
 
 export function lineNotFound(orderId: string, lineId: string): AppError {
   return new AppError('line-not-found', 404, 'Unknown order line', {
-    detail: `Order ${orderId} has no line ${lineId}.`,
+    detail: `Order ${publicOrderId(orderId)} has no line ${lineId}.`,
     extensions: { invalidParams: [{ pointer: 'query.lineId', detail: 'not a line of this order' }] },
   });
 }
 
 export function orderConflict(orderId: string): AppError {
   return new AppError('order-conflict', 409, 'This orderId is already used for another request', {
-    detail: `Order ${orderId} was registered with a different body (or by another client). Nothing was registered now. Send exactly the same body to get that order's result, or use a new orderId for a new basket.`,
+    detail: `Order ${publicOrderId(orderId)} was registered with a different body. Nothing was registered now. Send exactly the same body to get that order's result, or use a new orderId for a new basket.`,
   });
 }
 
 export function registrationInProgress(orderId: string, retryAfterSeconds: number): AppError {
   return new AppError('registration-in-progress', 409, 'The order is being registered right now', {
-    detail: `Another request for order ${orderId} is registering it at UiTPAS. Send the same request again in ${retryAfterSeconds} s to get its result.`,
+    detail: `Another request for order ${publicOrderId(orderId)} is registering it at UiTPAS. Send the same request again in ${retryAfterSeconds} s to get its result.`,
     headers: { 'Retry-After': String(retryAfterSeconds) },
   });
 }
@@ -86,7 +87,7 @@ export function orderNotHeld(order: Order, holdEnded = false): AppError {
       ? `its hold ended at ${order.heldUntil}; the sweep cancels its UiTPAS sales on its next run. Register the basket again under a new orderId`
       : (NOT_HELD_REASONS[order.status] ?? `its status is ${order.status}`);
   return new AppError('order-not-held', 409, 'The order cannot be confirmed', {
-    detail: `Order ${order.orderId} cannot be confirmed: ${reason}.`,
+    detail: `Order ${publicOrderId(order.orderId)} cannot be confirmed: ${reason}.`,
     extensions: { orderStatus: order.status },
   });
 }
@@ -122,14 +123,14 @@ export function registrationUnavailable(
   retryAfterSeconds = 5,
 ): AppError {
   const detail = {
-    'not-sent': `UiTPAS could not take the registration of order ${orderId}; nothing was registered. Send the same request again in a moment.`,
-    'not-registered': `UiTPAS did not answer the registration of order ${orderId} in time, and its sales still show nothing registered for it after the time a late registration can take. Send the same request again in a moment.`,
-    unknown: `UiTPAS did not answer the registration of order ${orderId} in time and it is not known yet whether it was applied (UiTPAS may still apply it). Send the same request again in ${retryAfterSeconds} s: it is checked with UiTPAS first and never registers twice.`,
+    'not-sent': `UiTPAS could not take the registration of order ${publicOrderId(orderId)}; nothing was registered. Send the same request again in a moment.`,
+    'not-registered': `UiTPAS did not answer the registration of order ${publicOrderId(orderId)} in time, and its sales still show nothing registered for it after the time a late registration can take. Send the same request again in a moment.`,
+    unknown: `UiTPAS did not answer the registration of order ${publicOrderId(orderId)} in time and it is not known yet whether it was applied (UiTPAS may still apply it). Send the same request again in ${retryAfterSeconds} s: it is checked with UiTPAS first and never registers twice.`,
   }[outcome];
   return new AppError('uitpas-unavailable', 503, 'UiTPAS is temporarily unavailable', {
     detail,
     endUserMessage: UNAVAILABLE_MESSAGE,
-    extensions: { orderId, outcome },
+    extensions: { orderId: publicOrderId(orderId), outcome },
     headers: { 'Retry-After': String(retryAfterSeconds) },
     cause,
   });

@@ -1,4 +1,5 @@
 import { mayActFor, type Principal } from '../access.js';
+import { publicOrderId } from './order-key.js';
 import type { LineStatus, Order, OrderStatus, Reconciliation } from './types.js';
 
 // --- access and views -------------------------------------------------------------------------------------------
@@ -41,7 +42,7 @@ export interface OrderView {
 
 export function orderView(order: Order, uitpasTicketTypeId?: string): OrderView {
   return {
-    orderId: order.orderId,
+    orderId: publicOrderId(order.orderId),
     status: order.status,
     heldUntil: order.heldUntil ?? null,
     confirmedAt: order.confirmedAt ?? null,

@@ -28,7 +28,7 @@ import {
   startCancelling,
 } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
-import { type Ctx, context, enqueueRetry, mutate, type TicketSalesDeps } from './deps.js';
+import { type Ctx, context, enqueueRetry, findOrder, mutate, type TicketSalesDeps } from './deps.js';
 import { closeUnderLease, needsReconciliation, settleUncertain, waitForLease } from './settle.js';
 
 export interface CancelResult {
@@ -43,7 +43,7 @@ export async function cancelTicketSales(
   deps: TicketSalesDeps,
 ): Promise<CancelResult> {
   const ctx = context(deps);
-  const found = await deps.orders.get(input.orderId, { consistent: true });
+  const found = await findOrder(ctx, principal, input.orderId);
   if (!found || !mayAccessOrder(principal, found)) throw orderNotFound(input.orderId);
   if (input.lineId !== undefined && !found.lines.some((line) => line.lineId === input.lineId)) {
     throw lineNotFound(input.orderId, input.lineId);

@@ -10,11 +10,11 @@ import {
   type OrderView,
   orderNotFound,
 } from '../../domain/ticket-sales/index.js';
-import { type Ctx, context, mutate, type TicketSalesDeps } from './deps.js';
+import { type Ctx, context, findOrder, mutate, type TicketSalesDeps } from './deps.js';
 import { waitWhileLeased } from './settle.js';
 
-async function load(ctx: Ctx, orderId: string, principal: Principal, consistent: boolean): Promise<Order> {
-  const order = await ctx.deps.orders.get(orderId, { consistent });
+async function load(ctx: Ctx, orderId: string, principal: Principal): Promise<Order> {
+  const order = await findOrder(ctx, principal, orderId);
   // Another key's order is as unknown as a missing one: a key must not learn what exists elsewhere.
   if (!order || !mayAccessOrder(principal, order)) throw orderNotFound(orderId);
   return order;
@@ -26,7 +26,7 @@ export async function getTicketSales(
   deps: TicketSalesDeps,
 ): Promise<OrderView> {
   const ctx = context(deps);
-  return ctx.view(await load(ctx, orderId, principal, true));
+  return ctx.view(await load(ctx, orderId, principal));
 }
 
 export async function confirmTicketSales(
@@ -36,7 +36,7 @@ export async function confirmTicketSales(
 ): Promise<OrderView> {
   const ctx = context(deps);
   // A registration that is still running gets a moment to finish before we say it is not held.
-  const order = await waitWhileLeased(ctx, await load(ctx, orderId, principal, true));
+  const order = await waitWhileLeased(ctx, await load(ctx, orderId, principal));
   const now = ctx.now();
   return ctx.view(await mutate(ctx, order, (current) => confirm(current, now)));
 }

@@ -3,12 +3,15 @@
  * share: the clock, the lease, and the read-change-write loop that every order write goes through.
  */
 import { randomUUID } from 'node:crypto';
+import type { Principal } from '../../domain/access.js';
 import {
   APPLY_GRACE_MS,
   type Attempt,
   CLOCK_SKEW_MS,
+  isLegacyOrderOf,
   type Order,
   type OrderView,
+  orderKey,
   orderView,
   touch,
 } from '../../domain/ticket-sales/index.js';
@@ -102,6 +105,22 @@ export function context(deps: TicketSalesDeps): Ctx {
     view: (order) => orderView(order, deps.uitpasTicketTypeId),
     passKey: deps.passHashKey,
   };
+}
+
+/**
+ * The client's order `orderId`: under its own key (see lib/domain/ticket-sales/order-key.ts), or stored before order
+ * ids were namespaced by that same client. Both are read at once, so the second costs no time.
+ */
+export async function findOrder(
+  ctx: Ctx,
+  principal: Pick<Principal, 'clientName'>,
+  orderId: string,
+): Promise<Order | undefined> {
+  const [own, plain] = await Promise.all([
+    ctx.deps.orders.get(orderKey(principal, orderId), { consistent: true }),
+    ctx.deps.orders.get(orderId, { consistent: true }),
+  ]);
+  return own ?? (plain && isLegacyOrderOf(principal, plain) ? plain : undefined);
 }
 
 export async function reread(ctx: Ctx, orderId: string): Promise<Order> {

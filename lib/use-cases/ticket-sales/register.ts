@@ -30,6 +30,7 @@ import {
   type OrderRequest,
   type OrderView,
   orderConflict,
+  orderKey,
   type PlannedLine,
   reconcileWindow,
   registrationRefused,
@@ -40,7 +41,7 @@ import {
 } from '../../domain/ticket-sales/index.js';
 import { logger, maskUitpasNumber, redactString } from '../../logger.js';
 import { runCancellations } from './cancel.js';
-import { type Ctx, context, reread, type TicketSalesDeps } from './deps.js';
+import { type Ctx, context, findOrder, reread, type TicketSalesDeps } from './deps.js';
 import { loadEvents, normaliseRequest, planOrder } from './plan.js';
 import {
   claimAll,
@@ -67,13 +68,15 @@ export async function registerTicketSales(
   deps: TicketSalesDeps,
 ): Promise<RegisterResult> {
   const ctx = context(deps);
-  const request = normaliseRequest(input);
+  const normalised = normaliseRequest(input);
   // The order, the events and the pass-hash key are read together: one round trip on the way to a registration.
-  const events = loadEvents(request, deps);
+  const events = loadEvents(normalised, deps);
   events.catch(() => undefined);
   const passKey = ctx.passKey();
   passKey.catch(() => undefined);
-  const existing = await deps.orders.get(request.orderId, { consistent: true });
+  const existing = await findOrder(ctx, principal, normalised.orderId);
+  // From here on the order is known by its key in the client's namespace (or its plain key from before).
+  const request = { ...normalised, orderId: existing?.orderId ?? orderKey(principal, normalised.orderId) };
   if (existing) return resume(ctx, existing, request, principal);
 
   const plan = await planOrder(request, principal, deps, events);

@@ -37,7 +37,8 @@ export interface DeadLetterAlarm {
 }
 
 const messageSchema = z.object({
-  orderId: z.string().min(1).max(100),
+  /** The order's key: `<client>/<orderId>` (see order-key.ts), or a plain id for an order from before namespacing. */
+  orderId: z.string().min(1).max(500),
   lineId: z.string().min(1).max(100).optional(),
 });
 
