@@ -107,6 +107,7 @@ function policies({ service, stage }) {
     manageMappings: [
       tableItems(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], mappings),
       tableItems(['dynamodb:PutItem', 'dynamodb:Query'], ['AUDIT#*']),
+      tableItems(['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['UITDBEVENT#*']),
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
       clientSecret,
     ],

@@ -228,6 +228,26 @@ async function scenario(sandbox: Awaited<ReturnType<typeof startSandbox>>) {
       uitdatabankId: '5a0967f9-cc06-4c3c-9206-30481a767434',
     },
   });
+  // Another organisation mapping the same UiTdatabank event: refused on the claim (a 409, so nothing stored).
+  await http('manageMappings', OPERATOR, {
+    method: 'PUT',
+    route: '/v1/organisations/{organisationId}',
+    pathParameters: { organisationId: 'roles-org-2' },
+    body: { name: 'Derde cultuurcentrum', uitdatabankOrganizerId: '0ce87cbc-9299-4528-8d35-92225dc9489f' },
+  });
+  await http('manageMappings', OPERATOR, {
+    method: 'PUT',
+    route: '/v1/events/{eventId}',
+    pathParameters: { eventId: 'roles-taken' },
+    body: {
+      name: 'Taken',
+      startDate: '2027-02-01T20:00:00+01:00',
+      organisationId: 'roles-org-2',
+      labels: ['UiTPAS'],
+      ticketTypes: [{ id: 'base', name: 'Basistarief', price: 10, standard: true }],
+      uitdatabankId: '5a0967f9-cc06-4c3c-9206-30481a767434',
+    },
+  });
   await admin('GET', '/v1/events/{eventId}', { pathParameters: { eventId: 'roles-event' } });
   await admin('GET', '/v1/events', { query: { label: 'UiTPAS' } });
   await admin('GET', '/v1/audit', { query: { entity: 'event', id: 'roles-event' } });
@@ -438,10 +458,11 @@ describe.each(Object.keys(FILES))('the %s role', (fn) => {
   });
 });
 
-it('ran the scenario as meant: only the lost registrations failed, and the queue and the sweep did their work', async () => {
-  expect(statuses.filter((line) => !/ 2\d\d$/.test(line))).toEqual(
-    Array(3).fill('registerTicketSales POST /v1/ticket-sales 503'),
-  );
+it('ran the scenario as meant: only the lost registrations and the taken mapping failed, and the queue and the sweep did their work', async () => {
+  expect(statuses.filter((line) => !/ 2\d\d$/.test(line))).toEqual([
+    'manageMappings PUT /v1/events/{eventId} 409',
+    ...Array(3).fill('registerTicketSales POST /v1/ticket-sales 503'),
+  ]);
   const status = async (orderId: string) =>
     (
       await table.doc.send(

@@ -402,12 +402,15 @@ describe('the readiness snapshot for the basket', () => {
     await expect(mappings.getEventForBasket(eventId)).resolves.toEqual({
       event: first,
       organizerPermission: r.organizerPermission,
+      // org-other's organizer is that of the UiTdatabank event.
+      organizer: 'match',
     });
 
     await mappings.putEvent({ ...first, name: 'renamed', version: 2 }, 1);
     const after = await mappings.getEventForBasket(eventId);
     expect(after?.event.version).toBe(2);
     expect(after?.organizerPermission).toBeUndefined();
+    expect(after?.organizer).toBeUndefined();
   });
 });
 

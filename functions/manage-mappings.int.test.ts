@@ -20,6 +20,8 @@ const UDB_MISSING = '00000000-0000-4000-8000-000000000000';
 const UDB_UNREACHABLE = '11111111-1111-4111-8111-111111111111';
 const ORGANIZER_A = '0ce87cbc-9299-4528-8d35-92225dc9489f';
 const ORGANIZER_MISSING = '22222222-2222-4222-8222-222222222222';
+/** The organizer of UDB_NO_PERMISSION, as in the sandbox's test dataset. */
+const ORGANIZER_OTHER = '53391b0a-5468-4fdf-9194-0e0bb35eec9a';
 
 const admin = (keyId: string, organisations: string[]): Principal => ({
   keyId,
@@ -40,18 +42,24 @@ let handler: ReturnType<typeof createHandler>;
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
   const table = await createLocalTable(dynamo.endpoint, TABLE);
-  const known = new Set([UDB_FESTIVAL, UDB_LIMITED, UDB_LEGACY, UDB_NO_PERMISSION]);
+  const organizerOf = new Map([
+    [UDB_FESTIVAL, ORGANIZER_A],
+    [UDB_LIMITED, ORGANIZER_A],
+    [UDB_LEGACY, ORGANIZER_A],
+    [UDB_NO_PERMISSION, ORGANIZER_OTHER],
+  ]);
   deps = {
     mappings: createMappingRepository(table),
     audit: createAuditRepository(table),
     uitdatabankEvents: {
-      async exists(id) {
+      async find(id) {
         uitdatabankCalls.push(id);
         if (id === UDB_UNREACHABLE) throw new UpstreamUnavailable('uitdatabank-entry', 'timeout', false);
-        return known.has(id);
+        const organizerId = organizerOf.get(id);
+        return organizerId === undefined ? undefined : { organizerId };
       },
     },
-    uitdatabankOrganizers: { exists: async (id) => id === ORGANIZER_A },
+    uitdatabankOrganizers: { exists: async (id) => id === ORGANIZER_A || id === ORGANIZER_OTHER },
   };
   handler = createHandler(() => deps);
   for (const [organisationId, principal] of [
@@ -306,10 +314,17 @@ describe('the UiTdatabank id', () => {
     expect((await getEvent(KEY_A, 'ev-udb-missing')).statusCode).toBe(404);
   });
 
-  it('answers 503 and stores nothing when UiTdatabank cannot be reached', async () => {
+  it('stores the mapping as unverified when UiTdatabank cannot be reached, and says so', async () => {
     const response = await putEvent(KEY_A, 'ev-udb-down', eventBody({ uitdatabankId: UDB_UNREACHABLE }));
-    expect(response.statusCode).toBe(503);
-    expect((await getEvent(KEY_A, 'ev-udb-down')).statusCode).toBe(404);
+    expect(response.statusCode).toBe(201);
+    expect(response.body.organizerCheck).toMatchObject({
+      status: 'unverified',
+      reason: 'uitdatabank-unreachable',
+    });
+    expect((await getEvent(KEY_A, 'ev-udb-down')).body).toMatchObject({
+      uitdatabankId: UDB_UNREACHABLE,
+      organizerCheck: { status: 'unverified' },
+    });
   });
 
   it('is checked in UiTdatabank only when it is new or changed', async () => {
@@ -748,6 +763,8 @@ describe('the audit trail', () => {
       name: { before: 'Festival', after: 'Renamed' },
       uitdatabankId: { after: UDB_FESTIVAL },
       uitdatabankIdSource: { after: 'manual' },
+      // org-a's organizer, saved above, is that of UDB_FESTIVAL.
+      organizerCheck: { after: { status: 'match', checkedAt: expect.any(String) } },
     });
     expect(deleted).toMatchObject({ version: 2, changes: { name: { before: 'Renamed' } } });
     expect(deleted.changes).not.toHaveProperty('version');
@@ -767,11 +784,19 @@ describe('the invoke-local events in events/manage-mappings', () => {
     ) as APIGatewayProxyEventV2;
 
   it('set up the demo organisation and events, and read them back', async () => {
+    // A table of their own: org-a of the tests above has claimed the same UiTdatabank events.
+    const table = await createLocalTable(dynamo.endpoint, `${TABLE}-fixtures`);
+    const own = createHandler(() => ({
+      ...deps,
+      mappings: createMappingRepository(table),
+      audit: createAuditRepository(table),
+    }));
     const run = async (name: string) => {
-      const response = await handler(fixture(name), lambdaContext());
+      const response = await own(fixture(name), lambdaContext());
       return { statusCode: response.statusCode, body: JSON.parse(response.body ?? 'null') };
     };
     expect((await run('put-organisation')).statusCode).toBe(201);
+    expect((await run('put-promotor')).statusCode).toBe(201);
     for (const name of ['put-event', 'put-event-limited', 'put-event-no-permission'])
       expect((await run(name)).statusCode).toBe(201);
     const festival = await run('get-event');

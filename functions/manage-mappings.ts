@@ -1,6 +1,6 @@
 /**
  * manageMappings's composition root, built at cold start: the table's mapping and audit repositories and the
- * UiTdatabank Entry client that checks a mapped id exists. What it does: lib/handlers/manage-mappings.ts.
+ * UiTdatabank Entry client that checks a mapped id exists and whose event it is. What it does: lib/handlers/manage-mappings.ts.
  */
 import { createAuditRepository } from '../lib/adapters/dynamodb/audit.js';
 import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';

@@ -718,6 +718,18 @@ describe('confirming and scoping', () => {
     expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
   });
 
+  it('refuses a line on an event whose organizer is not verified, before anything reaches UiTPAS', async () => {
+    const orderId = nextOrderId();
+    const refused = await register({
+      orderId,
+      lines: [line(), line({ lineId: 'line-2', eventId: EVENTS.unverified })],
+    });
+
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toMatchObject({ type: `${PROBLEM}organizer-unverified`, lineId: 'line-2' });
+    expect(stack.counts()).toEqual({ posts: 0, total: 0, active: 0 });
+  });
+
   it('keeps orders to the keys of their organisations', async () => {
     const orderId = nextOrderId();
     await register({ orderId, lines: [line()] });

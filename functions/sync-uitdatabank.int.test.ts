@@ -32,6 +32,7 @@ import { createTokenProvider } from '../lib/adapters/uitpas/token.js';
 import type { Principal } from '../lib/domain/access.js';
 import type { Organisation, Promotor, TicketingEvent } from '../lib/domain/mappings.js';
 import { EVENT_HAS_UITPAS_TICKET_SALES } from '../lib/domain/sync.js';
+import { planTariffRequest } from '../lib/domain/tariffs.js';
 import type { MappingDeps } from '../lib/use-cases/mapping-admin/deps.js';
 import { deleteEvent, saveEvent } from '../lib/use-cases/mapping-admin/events.js';
 import type { EventBody } from '../lib/use-cases/mapping-admin/schemas.js';
@@ -814,6 +815,39 @@ describe('a permission snapshot the basket reads', () => {
 
     expect(summary.refreshed).toBe(1);
     expect((await stack.mappings.getEventForBasket('ev-a'))?.organizerPermission?.permitted).toBe(true);
+  });
+});
+
+describe('the organizer rule', () => {
+  it('is checked again when UiTdatabank moves an event to another organizer, and the till then refuses it', async () => {
+    const stack = await freshStack();
+    await putOrganisation(stack.mappings, {
+      organisationId: 'org-b',
+      uitdatabankOrganizerId: OTHER_UITPAS_ORGANIZER_ID,
+    });
+    const id = sandbox.state.addEvent({ name: { nl: 'E' }, organizerId: TEST_ORGANIZER_ID }).id;
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-a', { labels: ['UiTPAS'], uitdatabankId: id, uitdatabankIdSource: 'manual' }),
+    );
+    await stack.sync();
+    const before = await stack.mappings.getEventForBasket('ev-a');
+    expect(before?.organizer).toBe('match');
+    expect(
+      planTariffRequest('ev-a', before?.event, ADMIN, { organizer: before?.organizer }).uitdatabankId,
+    ).toBe(id);
+
+    // Someone in UiTdatabank gives the event to org-b's organizer.
+    sandbox.state.updateEvent(id, { organizerId: OTHER_UITPAS_ORGANIZER_ID });
+    const summary = await stack.sync();
+
+    expect(summary.refreshed).toBe(1);
+    const after = await stack.mappings.getEventForBasket('ev-a');
+    expect(after?.event.version).toBe(before?.event.version);
+    expect(after?.organizer).toBe('mismatch');
+    expect(() => planTariffRequest('ev-a', after?.event, ADMIN, { organizer: after?.organizer })).toThrow(
+      expect.objectContaining({ slug: 'organizer-mismatch', status: 422 }),
+    );
   });
 });
 

@@ -1,12 +1,14 @@
 /**
  * The fixed demo data of the local stack, so the README's examples work as written: two API keys, the organisation
- * `demo-org` mapped to the UiTPAS test organizer, and three UiTPAS events mapped to the three public test events.
+ * `demo-org` mapped to the UiTPAS test organizer, and three UiTPAS events mapped to the three public test events (the
+ * one of an organizer our UiTPAS client has no permissions for through the promotor `demo-guest`, whose organizer it is).
  * Only the local stack ever creates these keys.
  */
 
 import {
   LIMITED_EVENT_ID,
   NO_PERMISSION_EVENT_ID,
+  OTHER_UITPAS_ORGANIZER_ID,
   TEST_EVENT_ID,
   TEST_ORGANIZER_ID,
   TEST_PLACE_ID,
@@ -20,6 +22,8 @@ import type { TicketingEvent } from '../lib/domain/mappings.js';
 import { LOCAL_API_KEY_ADMIN, LOCAL_API_KEY_BASKET } from './settings.js';
 
 export const DEMO_ORGANISATION_ID = 'demo-org';
+/** A visiting company of `demo-org`, with its own UiTdatabank organizer: that of the "no permission" test event. */
+export const DEMO_PROMOTOR_ID = 'demo-guest';
 /** Labelled uitDB, with no UiTdatabank id yet: `npm run sync` creates it in UiTdatabank and stores the id. */
 export const DEMO_EVENT_TO_SYNC = 'demo-new-concert';
 export const DEMO_EVENTS = {
@@ -29,6 +33,7 @@ export const DEMO_EVENTS = {
     eventId: 'demo-no-permission',
     uitdatabankId: NO_PERMISSION_EVENT_ID,
     name: 'Demo: geen permissie',
+    promotorId: DEMO_PROMOTOR_ID,
   },
 } as const;
 /** A concert type term of UiTdatabank, for the sync. */
@@ -70,12 +75,23 @@ export async function seedDemoData(table: Table, options: SeedOptions = {}): Pro
     },
     undefined,
   );
+  await mappings.putPromotor(
+    {
+      promotorId: DEMO_PROMOTOR_ID,
+      organisationId: DEMO_ORGANISATION_ID,
+      name: 'Demo gezelschap op bezoek',
+      uitdatabankOrganizerId: OTHER_UITPAS_ORGANIZER_ID,
+      ...meta,
+    },
+    undefined,
+  );
   const start = new Date(Date.now() + 30 * 24 * 3600 * 1000);
   start.setUTCHours(19, 0, 0, 0);
   for (const demo of Object.values(DEMO_EVENTS)) {
     const event: TicketingEvent = {
       eventId: demo.eventId,
       organisationId: DEMO_ORGANISATION_ID,
+      ...('promotorId' in demo ? { promotorId: demo.promotorId } : {}),
       name: demo.name,
       startDate: start.toISOString(),
       labels: ['UiTPAS'],

@@ -44,6 +44,8 @@ export const EVENTS = {
   notUitpas: 'demo-not-uitpas',
   /** An event of another organisation (for scoping). */
   otherOrganisation: 'other-festival',
+  /** The festival's UiTdatabank event, saved while UiTdatabank could not confirm its organizer. */
+  unverified: 'demo-unverified',
 } as const;
 
 export const KEY_DEMO: Principal = {
@@ -188,6 +190,12 @@ async function seedTicketSales(table: Table): Promise<void> {
     undefined,
   );
   await mappings.putEvent(copy(EVENTS.notUitpas, { labels: ['uitDB'] }), undefined);
+  await mappings.putEvent(
+    copy(EVENTS.unverified, {
+      organizerCheck: { status: 'unverified', reason: 'uitdatabank-unreachable', checkedAt: at },
+    }),
+    undefined,
+  );
   await mappings.putEvent(
     copy(EVENTS.otherOrganisation, { organisationId: OTHER_ORGANISATION_ID }),
     undefined,

@@ -22,6 +22,18 @@ export interface Versioned {
   version: number;
 }
 
+/**
+ * What saving a manual mapping found when it compared the UiTdatabank event's organizer with the event's own
+ * (product rule 4). A mismatch is never stored: the save is refused. `unverified` is stored when the comparison could
+ * not be made (UiTdatabank unreachable, or no organizer resolved on our side), and the till refuses the event until a
+ * readiness check of this version, by an administrator or the sync, finds the organizers equal.
+ */
+export interface OrganizerCheck {
+  status: 'match' | 'unverified';
+  reason?: 'uitdatabank-unreachable' | 'organizer-unresolved';
+  checkedAt: string;
+}
+
 export interface TicketType {
   id: string;
   name: string;
@@ -50,6 +62,8 @@ export interface TicketingEvent extends Versioned {
   uitdatabankId?: string;
   /** Set whenever `uitdatabankId` is: `manual` ids are never overwritten by the sync. */
   uitdatabankIdSource?: UitdatabankIdSource;
+  /** Manual mappings only: the organizer rule as the last save found it. */
+  organizerCheck?: OrganizerCheck;
 }
 
 export interface Organisation extends Versioned {

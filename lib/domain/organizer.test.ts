@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveOrganizer } from './organizer.js';
+import { matchOrganizer, resolveOrganizer } from './organizer.js';
 
 const ORGANISATION_ID = 'org-ccgent';
 const ORG_ORGANIZER = '0ce87cbc-9299-4528-8d35-92225dc9489f';
@@ -93,5 +93,24 @@ describe('organizer resolution', () => {
       promotor(PROMOTOR_ORGANIZER),
     );
     expect(result).toEqual({ ok: true, organizerId: PROMOTOR_ORGANIZER, source: 'promotor' });
+  });
+});
+
+describe('the organizer rule', () => {
+  const resolved = resolveOrganizer(
+    { organisationId: ORGANISATION_ID },
+    organisation(ORG_ORGANIZER),
+    undefined,
+  );
+
+  it('matches the same organizer in either case, and nothing else', () => {
+    expect(matchOrganizer(resolved, ORG_ORGANIZER.toUpperCase())).toBe('match');
+    expect(matchOrganizer(resolved, PROMOTOR_ORGANIZER)).toBe('mismatch');
+    expect(matchOrganizer(resolved, null)).toBe('mismatch');
+  });
+
+  it('cannot compare without an organizer of ours', () => {
+    const none = resolveOrganizer({ organisationId: ORGANISATION_ID }, organisation(undefined), undefined);
+    expect(matchOrganizer(none, ORG_ORGANIZER)).toBe('unresolved');
   });
 });

@@ -4,6 +4,7 @@
  * and what to fix. The sync sends this organizer to UiTdatabank and the readiness check compares it with the
  * UiTdatabank event's organizer.
  */
+import { AppError } from './errors.js';
 import type { Organisation, Promotor, TicketingEvent } from './mappings.js';
 
 export type OrganizerSource = 'promotor' | 'organisation';
@@ -73,6 +74,25 @@ export function resolveOrganizer(
   });
 }
 
+/**
+ * The organizer rule: the UiTdatabank event's organizer (null when it has none) must be the one we resolved. An
+ * organizer we cannot resolve cannot be compared: `unresolved`.
+ */
+export type OrganizerMatch = 'match' | 'mismatch' | 'unresolved';
+
+export function matchOrganizer(
+  resolution: OrganizerResolution,
+  uitdatabankOrganizerId: string | null,
+): OrganizerMatch {
+  if (!resolution.ok) return 'unresolved';
+  return uitdatabankOrganizerId !== null && sameOrganizerId(uitdatabankOrganizerId, resolution.organizerId)
+    ? 'match'
+    : 'mismatch';
+}
+
+/** UiTdatabank ids are UUIDs, written in either case. */
+export const sameOrganizerId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
 function unresolved(
   code: UnresolvedOrganizerCode,
   organisationId: string,
@@ -83,4 +103,37 @@ function unresolved(
     ok: false,
     reason: { code, fix, organisationId, ...(promotorId === undefined ? {} : { promotorId }) },
   };
+}
+
+/**
+ * The 422 of a manual mapping to an UiTdatabank event of another organizer: what UiTdatabank says, what we resolved
+ * and from where, and the ids that can be fixed.
+ */
+export function organizerMismatch(
+  uitdatabankId: string,
+  uitdatabankOrganizerId: string | null,
+  resolved: { organizerId: string; source: OrganizerSource },
+  event: Pick<TicketingEvent, 'organisationId' | 'promotorId'>,
+): AppError {
+  const owner =
+    resolved.source === 'promotor'
+      ? { name: `promotor ${event.promotorId}`, fix: `PUT /v1/promotors/${event.promotorId}` }
+      : {
+          name: `organisation ${event.organisationId}`,
+          fix: `PUT /v1/organisations/${event.organisationId}`,
+        };
+  const found =
+    uitdatabankOrganizerId === null
+      ? `UiTdatabank event ${uitdatabankId} has no organizer`
+      : `UiTdatabank event ${uitdatabankId} belongs to organizer ${uitdatabankOrganizerId}`;
+  const detail = `${found}, but this event's organizer is ${resolved.organizerId} (the UiTdatabank organizer id of ${owner.name}). Put the id of this organisation's own UiTdatabank event in uitdatabankId; or, if ${resolved.organizerId} is wrong, correct it with ${owner.fix}; or set organizer ${resolved.organizerId} on the event in UiTdatabank.`;
+  return new AppError('organizer-mismatch', 422, 'The UiTdatabank event belongs to another organizer', {
+    detail,
+    extensions: {
+      invalidParams: [{ pointer: '/uitdatabankId', detail }],
+      uitdatabankOrganizerId,
+      expectedOrganizerId: resolved.organizerId,
+      expectedFrom: resolved.source,
+    },
+  });
 }

@@ -9,7 +9,13 @@
  */
 import type { Organisation, Promotor, TicketingEvent, UitdatabankIdSource } from './mappings.js';
 import { standardTicketTypes, UITPAS_LABEL } from './mappings.js';
-import { type OrganizerResolution, resolveOrganizer } from './organizer.js';
+import {
+  matchOrganizer,
+  type OrganizerMatch,
+  type OrganizerResolution,
+  resolveOrganizer,
+  sameOrganizerId,
+} from './organizer.js';
 import type { OrganizerPermissionSnapshot } from './tariffs.js';
 
 /** In checklist order: an item only depends on items above it. */
@@ -57,6 +63,8 @@ export interface ReadinessReport {
    * event's organizer, else the resolved one). Absent when that could not be established.
    */
   organizerPermission?: OrganizerPermissionSnapshot;
+  /** How the UiTdatabank event's organizer compares with ours; absent when UiTdatabank could not be read. */
+  organizer?: OrganizerMatch;
 }
 
 /** The upstream could not give a usable answer (timeout, 5xx, refused credentials...). */
@@ -151,14 +159,13 @@ function unreachable(id: ReadinessItemId, service: Service): ReadinessItem {
 
 const euro = (amount: number) => `${amount.toFixed(2)} EUR`;
 const cents = (amount: number) => Math.round(amount * 100);
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The permissions our client holds for an organizer, directly or as a linked organizer; undefined: not listed. */
 export function permissionsFor(
   organizerId: string,
   permissions: readonly PermittedOrganizer[],
 ): string[] | undefined {
-  const entries = permissions.filter((entry) => sameId(entry.organizerId, organizerId));
+  const entries = permissions.filter((entry) => sameOrganizerId(entry.organizerId, organizerId));
   if (entries.length === 0) return undefined;
   return [...new Set(entries.flatMap((entry) => entry.permissions))].sort();
 }
@@ -361,7 +368,7 @@ function organizerMatchItem(
       en: `The UiTdatabank event ${input.id} has no organizer. Set organizer ${expected} (that of ${from.en}) in UiTdatabank.`,
     });
   }
-  if (!sameId(actual, expected)) {
+  if (!sameOrganizerId(actual, expected)) {
     return fail('organizer-match', observed, {
       nl: `De organisator van het UiTdatabank-evenement (${actual}) is niet die van ${from.nl} (${expected}). Zet de organisator in UiTdatabank op ${expected}, of corrigeer het UiTdatabank-organisator-id van ${from.nl}.`,
       en: `The UiTdatabank event's organizer (${actual}) is not that of ${from.en} (${expected}). Set the organizer in UiTdatabank to ${expected}, or correct the UiTdatabank organizer id of ${from.en}.`,
@@ -448,11 +455,17 @@ export function evaluateReadiness(facts: ReadinessFacts): ReadinessReport {
   ];
   const checkedAt = facts.now.toISOString();
   const permission = organizerPermission(facts, resolution, checkedAt);
+  const organizer = !resolution.ok
+    ? 'unresolved'
+    : 'id' in input
+      ? matchOrganizer(resolution, input.organizerId)
+      : undefined;
   return {
     eventId: event.eventId,
     ready: items.every((item) => item.ok || item.severity !== 'error'),
     checkedAt,
     items,
     ...(permission ? { organizerPermission: permission } : {}),
+    ...(organizer ? { organizer } : {}),
   };
 }

@@ -105,6 +105,29 @@ describe('planTariffRequest', () => {
     expect(error.detail).toContain('servicedesk');
   });
 
+  it('applies the organizer rule: the check of this event version first, else what the save found', () => {
+    const unverified = event({
+      organizerCheck: {
+        status: 'unverified',
+        reason: 'uitdatabank-unreachable',
+        checkedAt: '2026-11-28T10:00:00Z',
+      },
+    });
+    expect(refusal(() => planTariffRequest('ev-1', event(), basket, { organizer: 'mismatch' })).slug).toBe(
+      'organizer-mismatch',
+    );
+    expect(refusal(() => planTariffRequest('ev-1', event(), basket, { organizer: 'unresolved' })).slug).toBe(
+      'organizer-unverified',
+    );
+    const error = refusal(() => planTariffRequest('ev-1', unverified, basket));
+    expect(error.slug).toBe('organizer-unverified');
+    expect(error.detail).toContain('could not be reached');
+    expect(error.endUserMessage?.nl).toBeTruthy();
+    // A check that passed since the save decides; no check at all (a mapping the sync made) passes.
+    expect(planTariffRequest('ev-1', unverified, basket, { organizer: 'match' }).eventId).toBe('ev-1');
+    expect(planTariffRequest('ev-1', event(), basket).eventId).toBe('ev-1');
+  });
+
   it('lets a key for every organisation act for any event', () => {
     const operator = { ...basket, organisations: ['*'] };
     expect(planTariffRequest('ev-1', event({ organisationId: 'org-z' }), operator).eventId).toBe('ev-1');

@@ -11,6 +11,7 @@ import {
   toCents,
   UITPAS_LABEL,
 } from './mappings.js';
+import type { OrganizerMatch } from './organizer.js';
 
 /** What the last readiness check found out about the event's organizer, kept on the event (see the readiness check). */
 export interface OrganizerPermissionSnapshot {
@@ -48,6 +49,8 @@ export function planTariffRequest(
   options: {
     regularPrice?: number | undefined;
     organizerPermission?: OrganizerPermissionSnapshot | undefined;
+    /** The organizer rule as the readiness check of this event version found it (see `organizerVerdict`). */
+    organizer?: OrganizerMatch | undefined;
   } = {},
 ): TariffPlan {
   if (!event || !mayActFor(principal, event.organisationId)) {
@@ -97,6 +100,7 @@ export function planTariffRequest(
       { standardPrice: only.price },
     );
   }
+  refuseOrganizer(event, options.organizer);
   const permission = options.organizerPermission;
   if (permission && !permission.permitted) {
     throw refuse(
@@ -106,6 +110,39 @@ export function planTariffRequest(
     );
   }
   return { eventId, uitdatabankId: event.uitdatabankId, standardTicketType: only, regularPrice: only.price };
+}
+
+/** For the cashier or the webshop buyer: nothing they can fix, and who can. */
+const ORGANIZER_END_USER_MESSAGE = {
+  nl: 'Voor dit evenement kan het kansentarief nu niet aangerekend worden. Vraag de organisator om de UiTPAS-instellingen na te kijken.',
+  en: 'The social tariff cannot be applied to this event right now. Ask the organiser to check its UiTPAS settings.',
+};
+
+/**
+ * The organizer rule at the till: a sale is registered under the UiTdatabank event's organizer, so an event mapped to
+ * another organizer's UiTdatabank event is refused. The readiness check of this event version decides (an
+ * administrator's or the sync's, which also sees UiTdatabank change the organizer later); without one, what the save
+ * of a manual mapping found. An event with neither (mapped by the sync, which creates the UiTdatabank event with our
+ * organizer, or saved before saves checked) passes until its first check.
+ */
+function refuseOrganizer(event: TicketingEvent, checked: OrganizerMatch | undefined): void {
+  const unverified = event.organizerCheck?.status === 'unverified';
+  if (checked === 'match' || (checked === undefined && !unverified)) return;
+  const readiness = `GET /v1/events/${event.eventId}/readiness`;
+  if (checked === 'mismatch') {
+    throw new AppError('organizer-mismatch', 422, 'The UiTdatabank event belongs to another organizer', {
+      detail: `Event ${event.eventId} is mapped to UiTdatabank event ${event.uitdatabankId}, whose organizer is not that of the event's organisation or promotor, so no UiTPAS sale can be registered for it. An administrator corrects the mapping or the organizer; ${readiness} says which.`,
+      endUserMessage: ORGANIZER_END_USER_MESSAGE,
+    });
+  }
+  const why =
+    checked === 'unresolved' || event.organizerCheck?.reason === 'organizer-unresolved'
+      ? 'neither its promotor nor its organisation has an UiTdatabank organizer id to compare with'
+      : 'UiTdatabank could not be reached when the mapping was saved';
+  throw new AppError('organizer-unverified', 422, 'The organizer of the event has not been verified', {
+    detail: `The organizer of UiTdatabank event ${event.uitdatabankId} could not be compared with that of event ${event.eventId}: ${why}. UiTPAS sales are refused until a check passes: ${readiness} checks now, the sync within its interval.`,
+    endUserMessage: ORGANIZER_END_USER_MESSAGE,
+  });
 }
 
 export interface OfferedTariff {

@@ -9,12 +9,15 @@
  * |              |                   |            |                                | `UNMAPPED#<start, UTC>#<eventId>`       |
  * | organisation | `ORG#<orgId>`     | `ORG`      | `ORGS`                         | `<orgId>`                               |
  * | promotor     | `PROMOTOR#<id>`   | `PROMOTOR` | `ORG#<orgId>#PROMOTORS`        | `<promotorId>`                          |
+ * | claim        | `UITDBEVENT#<id>` | `CLAIM`    |                                |                                         |
  *
  * - An event is read with one GetItem (the basket's hot path).
  * - Only events labelled `UiTPAS` or `uitDB` carry gsi1 keys: the external-mapping list is a Query per organisation,
  *   `mapped=true|false` is `begins_with(gsi1sk, 'MAPPED#' | 'UNMAPPED#')`, and within each it is ordered by start.
  *   A PUT replaces the whole item, so an event that loses its labels leaves the index by itself.
  * - `ORGS` lists every organisation, for keys that may act for all of them (`*`). Organisations are few.
+ * - A claim says which organisation (and which of its events) maps an UiTdatabank event by hand (id in lower case):
+ *   one organisation per UiTdatabank event. It has no version: it is taken over only from the holder it names.
  *
  * Writes are UpdateItem calls that set or remove only the attributes this repository owns, so other features may keep
  * their own attributes on the same item without an admin save wiping them: `readiness` (lib/adapters/dynamodb/readiness.ts) and
@@ -47,6 +50,7 @@ import {
   type TicketingEvent,
   versionConflict,
 } from '../../domain/mappings.js';
+import type { OrganizerMatch } from '../../domain/organizer.js';
 import type { Page } from '../../domain/page.js';
 import type { OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
 import type { EventListQuery, SyncedIdResult } from '../../use-cases/mapping-admin/ports.js';
@@ -85,6 +89,7 @@ export const EVENT_FIELDS = [
   'hint',
   'uitdatabankId',
   'uitdatabankIdSource',
+  'organizerCheck',
   'createdAt',
   'updatedAt',
   'updatedBy',
@@ -309,30 +314,50 @@ async function anyIn(table: Table, partition: string): Promise<boolean> {
 const eventTarget = (eventId: string): Target => ({ kind: 'event', id: eventId, key: EVENT_KEY(eventId) });
 
 /**
- * The basket's one read: the event and the readiness snapshot kept on it (lib/adapters/dynamodb/readiness.ts). The
- * snapshot's organizer permission is only trusted while it was computed for this version of the event: after an
- * admin change it is stale, and a stale snapshot must not refuse a sale.
+ * The basket's one read: the event and the readiness snapshot kept on it (lib/adapters/dynamodb/readiness.ts). What
+ * the snapshot says (organizer permission, organizer rule) is only trusted while it was computed for this version of
+ * the event: after an admin change it is stale, and the save's own check stands (`organizerCheck`).
  */
-async function getEventForBasket(
-  table: Table,
-  eventId: string,
-): Promise<{ event: TicketingEvent; organizerPermission?: OrganizerPermissionSnapshot } | undefined> {
+async function getEventForBasket(table: Table, eventId: string): Promise<BasketRead | undefined> {
   const { Item } = await table.doc.send(new GetCommand({ TableName: table.name, Key: EVENT_KEY(eventId) }));
   if (!Item) return undefined;
   const event = pick<TicketingEvent>(Item, EVENT_FIELDS);
-  const organizerPermission = currentOrganizerPermission(Item.readiness, event.version);
-  return organizerPermission ? { event, organizerPermission } : { event };
+  const snapshot = Item.readiness as { eventVersion?: unknown } | undefined;
+  if (snapshot?.eventVersion !== event.version) return { event };
+  const organizerPermission = snapshotPermission(Item.readiness);
+  const organizer = snapshotOrganizer(Item.readiness);
+  return {
+    event,
+    ...(organizerPermission ? { organizerPermission } : {}),
+    ...(organizer ? { organizer } : {}),
+  };
 }
 
-/** The snapshot's organizer permission, when the snapshot is of `eventVersion` and the permission has its shape. */
-function currentOrganizerPermission(
-  readiness: unknown,
-  eventVersion: number,
-): OrganizerPermissionSnapshot | undefined {
-  const snapshot = readiness as
-    | { eventVersion?: unknown; organizerPermission?: Record<string, unknown> }
-    | undefined;
-  const permission = snapshot?.eventVersion === eventVersion ? snapshot.organizerPermission : undefined;
+/** Who maps an UiTdatabank event by hand. */
+export interface UitdatabankClaim {
+  organisationId: string;
+  eventId: string;
+}
+
+type BasketRead = {
+  event: TicketingEvent;
+  organizerPermission?: OrganizerPermissionSnapshot;
+  organizer?: OrganizerMatch;
+};
+
+const ORGANIZER_MATCHES: readonly unknown[] = ['match', 'mismatch', 'unresolved'] satisfies OrganizerMatch[];
+
+function snapshotOrganizer(readiness: { organizer?: unknown }): OrganizerMatch | undefined {
+  return ORGANIZER_MATCHES.includes(readiness.organizer)
+    ? (readiness.organizer as OrganizerMatch)
+    : undefined;
+}
+
+/** The snapshot's organizer permission, when it has its shape. */
+function snapshotPermission(readiness: {
+  organizerPermission?: Record<string, unknown>;
+}): OrganizerPermissionSnapshot | undefined {
+  const permission = readiness.organizerPermission;
   if (
     !permission ||
     typeof permission.organizerId !== 'string' ||
@@ -525,9 +550,7 @@ function eventMethods(table: Table) {
     },
 
     /** The basket's one read: the event, and what its last readiness check found about the organizer if that check saw this version. */
-    getEventForBasket(
-      eventId: string,
-    ): Promise<{ event: TicketingEvent; organizerPermission?: OrganizerPermissionSnapshot } | undefined> {
+    getEventForBasket(eventId: string): Promise<BasketRead | undefined> {
       return getEventForBasket(table, eventId);
     },
 
@@ -544,6 +567,50 @@ function eventMethods(table: Table) {
 
     deleteEvent(eventId: string, version: number): Promise<void> {
       return removeItem(table, eventTarget(eventId), version);
+    },
+
+    /**
+     * Claims the UiTdatabank event for `owner`'s organisation: taken when nobody holds it or that organisation already
+     * does; with `takeOverFrom`, only while that holder still holds it. Otherwise answers who holds it.
+     */
+    async claimUitdatabankEvent(
+      uitdatabankId: string,
+      owner: UitdatabankClaim,
+      takeOverFrom?: UitdatabankClaim,
+    ): Promise<{ claimed: true } | { claimed: false; holder: UitdatabankClaim | undefined }> {
+      const Key = { pk: `UITDBEVENT#${uitdatabankId.toLowerCase()}`, sk: 'CLAIM' };
+      try {
+        await table.doc.send(
+          new UpdateCommand({
+            TableName: table.name,
+            Key,
+            UpdateExpression: 'SET organisationId = :org, eventId = :event, claimedAt = :at',
+            ConditionExpression: takeOverFrom
+              ? 'organisationId = :fromOrg AND eventId = :fromEvent'
+              : 'attribute_not_exists(pk) OR organisationId = :org',
+            ExpressionAttributeValues: {
+              ':org': owner.organisationId,
+              ':event': owner.eventId,
+              ':at': new Date().toISOString(),
+              ...(takeOverFrom
+                ? { ':fromOrg': takeOverFrom.organisationId, ':fromEvent': takeOverFrom.eventId }
+                : {}),
+            },
+          }),
+        );
+        return { claimed: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const { Item } = await table.doc.send(
+          new GetCommand({ TableName: table.name, Key, ConsistentRead: true }),
+        );
+        return {
+          claimed: false,
+          holder: Item
+            ? { organisationId: String(Item.organisationId), eventId: String(Item.eventId) }
+            : undefined,
+        };
+      }
     },
 
     /** See `setSyncedUitdatabankId` above: a manual mapping always wins. */

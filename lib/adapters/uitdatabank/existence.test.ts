@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UpstreamUnavailable } from '../../domain/errors.js';
 import { uitdatabankExistence } from './existence.js';
 
-type Found = { workflowStatus?: string } | null;
+type Found = { workflowStatus?: string; organizer?: { '@id'?: string } } | null;
 
 /** Entry's answers carry much more than the status, which is all the question reads. */
 function entryAnswering(events: Record<string, Found>, organizers: Record<string, Found> = {}) {
@@ -13,18 +13,22 @@ function entryAnswering(events: Record<string, Found>, organizers: Record<string
 }
 
 describe('whether an UiTdatabank id exists', () => {
-  it('counts a draft or approved event, and neither an unknown nor a deleted one', async () => {
+  it('finds a draft or approved event with its organizer, and neither an unknown nor a deleted one', async () => {
+    const organizer = '5cf42d51-3a4f-46f0-a8af-1cf672be8c84';
     const { events } = uitdatabankExistence(
       entryAnswering({
         draft: { workflowStatus: 'DRAFT' },
-        approved: { workflowStatus: 'APPROVED' },
+        approved: {
+          workflowStatus: 'APPROVED',
+          organizer: { '@id': `https://io-test.uitdatabank.be/organizers/${organizer}` },
+        },
         deleted: { workflowStatus: 'DELETED' },
       }),
     );
-    await expect(events.exists('draft')).resolves.toBe(true);
-    await expect(events.exists('approved')).resolves.toBe(true);
-    await expect(events.exists('deleted')).resolves.toBe(false);
-    await expect(events.exists('unknown')).resolves.toBe(false);
+    await expect(events.find('draft')).resolves.toEqual({ organizerId: null });
+    await expect(events.find('approved')).resolves.toEqual({ organizerId: organizer });
+    await expect(events.find('deleted')).resolves.toBeUndefined();
+    await expect(events.find('unknown')).resolves.toBeUndefined();
   });
 
   it('asks for organizers on the organizer route, and a deleted one does not count', async () => {
@@ -45,6 +49,6 @@ describe('whether an UiTdatabank id exists', () => {
       },
       getOrganizer: async () => null,
     });
-    await expect(events.exists('any')).rejects.toBeInstanceOf(UpstreamUnavailable);
+    await expect(events.find('any')).rejects.toBeInstanceOf(UpstreamUnavailable);
   });
 });

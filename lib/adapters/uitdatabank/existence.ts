@@ -1,20 +1,33 @@
 /**
- * "Does UiTdatabank have this id?", as the mapping admin asks it before it stores a manual mapping, answered by the
- * Entry client. Entry answers 404 with null; an unreachable UiTdatabank throws `UpstreamUnavailable`, which the HTTP
+ * "Does UiTdatabank have this id, and whose event is it?", as the mapping admin asks before it stores a manual
+ * mapping, answered by the Entry client. Entry answers 404 with null; an unreachable UiTdatabank throws `UpstreamUnavailable`, which the HTTP
  * stack answers with a 503. Draft or rejected items do exist: the readiness check reports their status.
  */
+import { idFromUri } from '../../domain/uitdatabank-ids.js';
 import type { EntryClient } from './client.js';
 
 export interface Existence {
   exists(id: string): Promise<boolean>;
 }
 
+/** A live event's organizer (bare id; null when it has none), for the organizer rule; undefined: no such event. */
+export interface EventLookup {
+  find(id: string): Promise<{ organizerId: string | null } | undefined>;
+}
+
 export function uitdatabankExistence(entry: Pick<EntryClient, 'getEvent' | 'getOrganizer'>): {
-  events: Existence;
+  events: EventLookup;
   organizers: Existence;
 } {
   return {
-    events: { exists: async (id) => live(await entry.getEvent(id)) },
+    events: {
+      async find(id) {
+        const event = await entry.getEvent(id);
+        if (!event || !live(event)) return undefined;
+        const uri = event.organizer?.['@id'];
+        return { organizerId: uri ? (idFromUri(uri, 'organizer') ?? null) : null };
+      },
+    },
     organizers: { exists: async (id) => live(await entry.getOrganizer(id)) },
   };
 }

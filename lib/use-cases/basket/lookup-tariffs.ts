@@ -62,7 +62,8 @@ function sameMapping(a: BasketEvent, b: BasketEvent | undefined): boolean {
     b !== undefined &&
     a.event.version === b.event.version &&
     a.event.updatedAt === b.event.updatedAt &&
-    a.organizerPermission?.permitted === b.organizerPermission?.permitted
+    a.organizerPermission?.permitted === b.organizerPermission?.permitted &&
+    a.organizer === b.organizer
   );
 }
 
@@ -70,6 +71,7 @@ function plan(input: LookupTariffsInput, stored: BasketEvent | undefined, princi
   return planTariffRequest(input.eventId, stored?.event, principal, {
     regularPrice: input.regularPrice,
     organizerPermission: stored?.organizerPermission,
+    organizer: stored?.organizer,
   });
 }
 

@@ -5,17 +5,22 @@
 
 import { mayActFor, type Principal } from '../../domain/access.js';
 import { SYNC_ACTOR } from '../../domain/audit.js';
+import { AppError, UpstreamUnavailable } from '../../domain/errors.js';
 import {
   invalidField,
   invalidReference,
   MAPPING_LABELS,
   type MappingLabel,
   notFound,
+  type Organisation,
+  type OrganizerCheck,
   organisationNotAllowed,
+  type Promotor,
   type TicketingEvent,
   UITDB_LABEL,
   type UitdatabankIdSource,
 } from '../../domain/mappings.js';
+import { matchOrganizer, organizerMismatch, resolveOrganizer } from '../../domain/organizer.js';
 import type { Page } from '../../domain/page.js';
 import {
   checkExpectedVersion,
@@ -64,7 +69,7 @@ export async function saveEvent(
   if (body.eventId !== undefined && body.eventId !== eventId) {
     throw invalidField('/eventId', `must be the id in the path (${eventId}), or be left out`);
   }
-  const checkedIds = new Set<string>();
+  const lookup = uitdatabankLookup(deps);
 
   return retryLostRaces(input.expectedVersion !== undefined, async () => {
     const existing = await deps.mappings.getEvent(eventId, { consistent: true });
@@ -72,9 +77,10 @@ export async function saveEvent(
     if (!mayActFor(principal, body.organisationId)) throw organisationNotAllowed(body.organisationId);
     checkExpectedVersion('event', eventId, existing, input.expectedVersion);
 
-    await checkOrganisationExists(deps, body.organisationId);
+    const organisation = await checkOrganisationExists(deps, body.organisationId);
+    let promotor: Promotor | undefined;
     if (body.promotorId) {
-      const promotor = await deps.mappings.getPromotor(body.promotorId);
+      promotor = await deps.mappings.getPromotor(body.promotorId);
       if (!promotor || !mayActFor(principal, promotor.organisationId)) {
         throw invalidReference(
           'unknown-promotor',
@@ -85,10 +91,20 @@ export async function saveEvent(
       }
     }
 
-    const mapping = await mappingFor(body.uitdatabankId, existing, deps, checkedIds, {
+    const mapping = await mappingFor(body.uitdatabankId, existing, deps, lookup, {
       eventId,
       labels: body.labels,
     });
+    const organizerCheck = await checkOrganizer(
+      { organisationId: body.organisationId, promotorId: body.promotorId ?? undefined },
+      { existing, mapping, organisation, promotor, lookup, now: deps.now?.() ?? new Date() },
+    );
+    if (mapping.uitdatabankIdSource === 'manual' && mapping.uitdatabankId !== undefined) {
+      await claimUitdatabankEvent(deps, mapping.uitdatabankId, {
+        organisationId: body.organisationId,
+        eventId,
+      });
+    }
     return saveItem(deps, {
       entity: 'event',
       entityId: eventId,
@@ -107,6 +123,7 @@ export async function saveEvent(
         ticketTypes: body.ticketTypes,
         ...(body.hint ? { hint: body.hint } : {}),
         ...mapping,
+        ...(organizerCheck ? { organizerCheck } : {}),
       },
       put: (next, previousVersion) => deps.mappings.putEvent(next, previousVersion),
     });
@@ -115,11 +132,108 @@ export async function saveEvent(
 
 type Mapping = { uitdatabankId?: string; uitdatabankIdSource?: UitdatabankIdSource };
 
+/** What UiTdatabank said about an event id, once per save (a lost race's retry asks again for nothing). */
+type Lookup = (uitdatabankId: string) => Promise<{ organizerId: string | null } | undefined | 'unreachable'>;
+
+function uitdatabankLookup(deps: Pick<MappingDeps, 'uitdatabankEvents'>): Lookup {
+  const answers = new Map<string, Awaited<ReturnType<Lookup>>>();
+  return async (uitdatabankId) => {
+    if (!answers.has(uitdatabankId)) {
+      try {
+        answers.set(uitdatabankId, await deps.uitdatabankEvents.find(uitdatabankId));
+      } catch (error) {
+        if (!(error instanceof UpstreamUnavailable)) throw error;
+        answers.set(uitdatabankId, 'unreachable');
+      }
+    }
+    return answers.get(uitdatabankId);
+  };
+}
+
+const uitdatabankEventNotFound = (uitdatabankId: string) =>
+  invalidReference(
+    'uitdatabank-event-not-found',
+    'No such event in UiTdatabank',
+    '/uitdatabankId',
+    `UiTdatabank has no event ${uitdatabankId} (or it was deleted). Copy the id from the event's page in UiTdatabank.`,
+  );
+
+/**
+ * One organisation per UiTdatabank event: a manual mapping claims it (on every save, so mappings stored before
+ * claims existed get theirs). A claim whose event no longer maps the id, or belongs to another organisation now, is
+ * left over (an event remapped or deleted, a save that failed after claiming) and is taken over. The answer does not
+ * say which organisation holds it.
+ */
+async function claimUitdatabankEvent(
+  deps: Pick<MappingDeps, 'mappings'>,
+  uitdatabankId: string,
+  owner: { organisationId: string; eventId: string },
+): Promise<void> {
+  const first = await deps.mappings.claimUitdatabankEvent(uitdatabankId, owner);
+  if (first.claimed) return;
+  const holder = first.holder;
+  if (holder) {
+    const held = await deps.mappings.getEvent(holder.eventId, { consistent: true });
+    const leftOver =
+      held === undefined ||
+      held.organisationId !== holder.organisationId ||
+      held.uitdatabankId?.toLowerCase() !== uitdatabankId.toLowerCase();
+    if (leftOver && (await deps.mappings.claimUitdatabankEvent(uitdatabankId, owner, holder)).claimed) return;
+  }
+  const detail = `UiTdatabank event ${uitdatabankId} is mapped by another organisation of this service, and an UiTdatabank event belongs to one organisation only. Check the id: copy it from the page of your own event in UiTdatabank.`;
+  throw new AppError('uitdatabank-event-taken', 409, 'Another organisation maps this UiTdatabank event', {
+    detail,
+    extensions: { invalidParams: [{ pointer: '/uitdatabankId', detail }] },
+  });
+}
+
+/**
+ * The organizer rule for a manual mapping (product rule 4): the UiTdatabank event must be organised by the organizer
+ * resolved from the event's promotor or organisation. A mismatch is refused; when the comparison cannot be made the
+ * mapping is stored `unverified`, and the till refuses it until a readiness check passes (GET readiness, or the
+ * sync's refresh, which assesses every changed mapping). A save that changes neither the id nor whose event it is
+ * keeps the check it had, and asks UiTdatabank nothing (a mapping stored before saves checked is checked now); an id the sync set needs none (the sync creates the UiTdatabank event with our organizer,
+ * and its refresh checks it from then on).
+ */
+async function checkOrganizer(
+  event: Pick<TicketingEvent, 'organisationId' | 'promotorId'>,
+  input: {
+    existing: TicketingEvent | undefined;
+    mapping: Mapping;
+    organisation: Organisation;
+    promotor: Promotor | undefined;
+    lookup: Lookup;
+    now: Date;
+  },
+): Promise<OrganizerCheck | undefined> {
+  const { existing, mapping } = input;
+  const uitdatabankId = mapping.uitdatabankId;
+  if (uitdatabankId === undefined || mapping.uitdatabankIdSource !== 'manual') return undefined;
+  if (
+    existing?.organizerCheck !== undefined &&
+    existing.uitdatabankId === uitdatabankId &&
+    existing.organisationId === event.organisationId &&
+    existing.promotorId === event.promotorId
+  ) {
+    return existing.organizerCheck;
+  }
+  const checkedAt = input.now.toISOString();
+  const found = await input.lookup(uitdatabankId);
+  if (found === undefined) throw uitdatabankEventNotFound(uitdatabankId);
+  if (found === 'unreachable') return { status: 'unverified', reason: 'uitdatabank-unreachable', checkedAt };
+  const resolution = resolveOrganizer(event, input.organisation, input.promotor);
+  if (!resolution.ok) return { status: 'unverified', reason: 'organizer-unresolved', checkedAt };
+  if (matchOrganizer(resolution, found.organizerId) !== 'match') {
+    throw organizerMismatch(uitdatabankId, found.organizerId, resolution, event);
+  }
+  return { status: 'match', checkedAt };
+}
+
 async function mappingFor(
   requested: string | null | undefined,
   existing: TicketingEvent | undefined,
   deps: MappingDeps,
-  checkedIds: Set<string>,
+  lookup: Lookup,
   event: { eventId: string; labels: readonly string[] },
 ): Promise<Mapping> {
   const stored: Mapping =
@@ -157,17 +271,8 @@ async function mappingFor(
   }
   // Sending back the id that is stored (GET, edit, PUT) is not a new mapping: keep its source.
   if (requested === stored.uitdatabankId) return stored;
-  if (!checkedIds.has(requested)) {
-    if (!(await deps.uitdatabankEvents.exists(requested))) {
-      throw invalidReference(
-        'uitdatabank-event-not-found',
-        'No such event in UiTdatabank',
-        '/uitdatabankId',
-        `UiTdatabank has no event ${requested} (or it was deleted). Copy the id from the event's page in UiTdatabank.`,
-      );
-    }
-    checkedIds.add(requested);
-  }
+  // Unreachable: stored all the same, as unverified (see checkOrganizer).
+  if ((await lookup(requested)) === undefined) throw uitdatabankEventNotFound(requested);
   return { uitdatabankId: requested, uitdatabankIdSource: 'manual' };
 }
 

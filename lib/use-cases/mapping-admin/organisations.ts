@@ -19,8 +19,9 @@ import type { OrganisationBody } from './schemas.js';
 export async function checkOrganisationExists(
   deps: Pick<MappingDeps, 'mappings'>,
   organisationId: string,
-): Promise<void> {
-  if (await deps.mappings.getOrganisation(organisationId)) return;
+): Promise<Organisation> {
+  const organisation = await deps.mappings.getOrganisation(organisationId);
+  if (organisation) return organisation;
   throw invalidReference(
     'unknown-organisation',
     'Unknown organisation',

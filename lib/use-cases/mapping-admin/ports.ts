@@ -58,6 +58,17 @@ export interface MappingStore {
     /** Default: the current time. */
     now?: Date,
   ): Promise<SyncedIdResult>;
+  /**
+   * One organisation per UiTdatabank event: claims it for `owner`'s organisation when nobody holds it or that
+   * organisation does; with `takeOverFrom`, only while that holder still holds it. Otherwise answers the holder.
+   */
+  claimUitdatabankEvent(
+    uitdatabankId: string,
+    owner: { organisationId: string; eventId: string },
+    takeOverFrom?: { organisationId: string; eventId: string },
+  ): Promise<
+    { claimed: true } | { claimed: false; holder: { organisationId: string; eventId: string } | undefined }
+  >;
   /** The external-mapping list: events labelled `UiTPAS` or `uitDB`, organisation by organisation, by start. */
   listMappingEvents(query: EventListQuery): Promise<Page<TicketingEvent>>;
   /** True when the organisation still has an event in the external-mapping list. */
@@ -92,12 +103,12 @@ export interface AuditTrail {
 }
 
 /**
- * Does UiTdatabank have this id? A deleted item does not count: mapping to it is a mistake; a draft or rejected one
- * does (the readiness check reports its status). An unreachable UiTdatabank throws `UpstreamUnavailable`, which the
- * HTTP stack answers with a 503.
+ * The UiTdatabank event of this id and its organizer (bare id; null when it has none); undefined when there is none.
+ * A deleted event does not count: mapping to it is a mistake; a draft or rejected one does (the readiness check
+ * reports its status). An unreachable UiTdatabank throws `UpstreamUnavailable`.
  */
 export interface UitdatabankEventsPort {
-  exists(uitdatabankEventId: string): Promise<boolean>;
+  find(uitdatabankEventId: string): Promise<{ organizerId: string | null } | undefined>;
 }
 
 export interface UitdatabankOrganizersPort {

@@ -54,6 +54,7 @@ export const eventBodySchema = z
     uitdatabankId: uitdatabankId.nullable().optional(),
     version,
     uitdatabankIdSource: readOnly,
+    organizerCheck: readOnly,
     createdAt: readOnly,
     updatedAt: readOnly,
     updatedBy: readOnly,

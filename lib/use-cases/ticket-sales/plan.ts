@@ -61,6 +61,7 @@ export async function planOrder(
       const planned = planTariffRequest(line.eventId, basketEvent?.event, principal, {
         regularPrice: line.regularPrice,
         organizerPermission: basketEvent?.organizerPermission,
+        organizer: basketEvent?.organizer,
       });
       return {
         lineId: line.lineId,
