@@ -1,12 +1,21 @@
 /**
- * `npm start` as a person runs it (dynalite, the sandbox, serverless-offline with the built handlers), with the most
- * verbose log level: after every route has been called with every UiTPAS number, chip number and INSZ of the test
- * dataset, in good and bad requests and with UiTPAS failing, the whole log of the stack holds none of them in full.
+ * `npm start` as a person runs it (dynalite, the sandbox, serverless-offline with the built handlers), at the most
+ * verbose log level, with API keys made by `npm run apikey`. Two organisations and three clients meet what the
+ * tenancy review found (a mapping to another organisation's UiTdatabank event, shared order ids, an unknown tariff,
+ * control characters, a pass number in the URL, a confirm with a body); then every route is called with every UiTPAS
+ * number, chip number and INSZ of the test dataset, in good and bad requests and with UiTPAS failing, and the whole
+ * log of the stack holds none of them in full.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { buildSeed } from '@uitpas-ticketing/sandbox';
+import {
+  buildSeed,
+  OTHER_UITPAS_ORGANIZER_ID,
+  PASSES,
+  TEST_EVENT_ID,
+  TEST_ORGANIZER_ID,
+} from '@uitpas-ticketing/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_API_KEY_ADMIN, LOCAL_API_KEY_BASKET } from './settings.js';
 
@@ -19,6 +28,7 @@ const NUMBERS = passes.flatMap((pass) => [
 
 let stack: ChildProcess;
 let log = '';
+let dynamoPort = 0;
 let api = '';
 let sandbox = '';
 
@@ -32,7 +42,10 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  const [port, lambdaPort, sandboxPort, dynamoPort] = await Promise.all([
+  let port: number;
+  let lambdaPort: number;
+  let sandboxPort: number;
+  [port, lambdaPort, sandboxPort, dynamoPort] = await Promise.all([
     freePort(),
     freePort(),
     freePort(),
@@ -80,19 +93,46 @@ afterAll(async () => {
   await exited;
 }, 30_000);
 
+async function request(method: string, path: string, body: unknown, key: string) {
+  const response = await fetch(`${api}${path}`, {
+    method,
+    headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
 async function call(
   method: string,
   path: string,
   body?: unknown,
   key = LOCAL_API_KEY_BASKET,
 ): Promise<number> {
-  const response = await fetch(`${api}${path}`, {
-    method,
-    headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  return (await request(method, path, body, key)).status;
+}
+
+/** `npm run apikey` against the local stack's table: the key it prints. */
+function apiKey(name: string, role: 'basket' | 'admin', organisation: string): Promise<string> {
+  const script = fileURLToPath(new URL('../scripts/apikey.ts', import.meta.url));
+  const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [tsx, script, '--name', name, '--role', role, '--org', organisation],
+    {
+      env: { ...process.env, LOCAL_DYNAMODB_PORT: String(dynamoPort) },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  let out = '';
+  child.stdout?.on('data', (chunk) => {
+    out += chunk;
   });
-  await response.arrayBuffer();
-  return response.status;
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`apikey exited ${code}`)),
+    ),
+  );
 }
 
 const fault = (rule: Record<string, unknown>) =>
@@ -149,6 +189,180 @@ async function scenario(round: string): Promise<number[]> {
   for (const step of sequences.flat()) statuses.push(await step());
   return statuses;
 }
+
+describe('two organisations and their clients on one stack', () => {
+  const PROBLEM = 'urn:uitpas-ticketing:problem:';
+  const event = (organisationId: string, uitdatabankId: string, extra: Record<string, unknown> = {}) => ({
+    name: 'Voorstelling',
+    startDate: '2027-03-01T20:00:00+01:00',
+    organisationId,
+    labels: ['UiTPAS'],
+    ticketTypes: [{ id: 'base', name: 'Basistarief', price: 10, standard: true }],
+    uitdatabankId,
+    ...extra,
+  });
+  const sale = (orderId: string, tariffId = 'SOCIALTARIFF', extra: Record<string, unknown> = {}) => ({
+    orderId,
+    lines: [{ ...line(PASSES.socialTariff, tariffId), regularPriceLabel: 'Basistarief', ...extra }],
+  });
+  const keys: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const made = await Promise.all([
+      apiKey('operator', 'admin', '*'),
+      apiKey('demo-admin', 'admin', 'demo-org'),
+      apiKey('gent-admin', 'admin', 'gent-org'),
+      apiKey('box-office', 'basket', 'demo-org'),
+      apiKey('webshop', 'basket', 'demo-org'),
+      apiKey('gent-till', 'basket', 'gent-org'),
+    ]);
+    for (const [index, name] of [
+      'operator',
+      'demoAdmin',
+      'gentAdmin',
+      'boxOffice',
+      'webshop',
+      'gentTill',
+    ].entries()) {
+      keys[name] = made[index] ?? '';
+    }
+    const gent = await request(
+      'PUT',
+      '/v1/organisations/gent-org',
+      { name: 'Cultuurcentrum Gent', uitdatabankOrganizerId: OTHER_UITPAS_ORGANIZER_ID },
+      keys.operator ?? '',
+    );
+    expect(gent.status).toBe(201);
+  }, 60_000);
+  const as = (name: string) => keys[name] ?? '';
+
+  it("keeps one organisation from mapping or selling another's UiTdatabank event", async () => {
+    const mismatch = await request(
+      'PUT',
+      '/v1/events/gent-fest',
+      event('gent-org', TEST_EVENT_ID),
+      as('gentAdmin'),
+    );
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body.type).toBe(`${PROBLEM}organizer-mismatch`);
+    expect(
+      (
+        await request(
+          'POST',
+          '/v1/tariffs',
+          { eventId: 'gent-fest', uitpasNumber: PASSES.socialTariff },
+          as('gentTill'),
+        )
+      ).status,
+    ).toBe(404);
+
+    // demo-org maps it by hand; a gent-org promotor with the same organizer cannot take it.
+    expect(
+      (await request('PUT', '/v1/events/demo-mapped', event('demo-org', TEST_EVENT_ID), as('demoAdmin')))
+        .status,
+    ).toBe(201);
+    const promotor = {
+      name: 'Gezelschap',
+      organisationId: 'gent-org',
+      uitdatabankOrganizerId: TEST_ORGANIZER_ID,
+    };
+    expect((await request('PUT', '/v1/promotors/gent-guest', promotor, as('gentAdmin'))).status).toBe(201);
+    const taken = await request(
+      'PUT',
+      '/v1/events/gent-guest',
+      event('gent-org', TEST_EVENT_ID, { promotorId: 'gent-guest' }),
+      as('gentAdmin'),
+    );
+    expect(taken.status).toBe(409);
+    expect(taken.body.type).toBe(`${PROBLEM}uitdatabank-event-taken`);
+    // Nor see demo-org's events.
+    expect((await request('GET', '/v1/events/demo-mapped', undefined, as('gentAdmin'))).status).toBe(404);
+  });
+
+  it('keeps order ids per client: the same id is two orders, and another client sees none', async () => {
+    const boxOffice = await request('POST', '/v1/ticket-sales', sale('order-1'), as('boxOffice'));
+    const webshop = await request(
+      'POST',
+      '/v1/ticket-sales',
+      { ...sale('order-1'), lines: [line(PASSES.socialTariffGentbrugge)] },
+      as('webshop'),
+    );
+    expect([boxOffice.status, webshop.status]).toEqual([201, 201]);
+    expect(webshop.body.lines[0].ticketSaleIds).not.toEqual(boxOffice.body.lines[0].ticketSaleIds);
+    expect((await request('GET', '/v1/ticket-sales/order-1', undefined, as('gentTill'))).status).toBe(404);
+    expect((await request('DELETE', '/v1/ticket-sales/order-1', undefined, as('webshop'))).status).toBe(200);
+    expect((await request('GET', '/v1/ticket-sales/order-1', undefined, as('boxOffice'))).body.status).toBe(
+      'HELD',
+    );
+    expect((await request('DELETE', '/v1/ticket-sales/order-1', undefined, as('boxOffice'))).status).toBe(
+      200,
+    );
+  });
+
+  it('answers an unknown tariff with a 422 naming the line, and takes the corrected order under the same id', async () => {
+    for (const tariffId of ['FREE', 'SOCIALTARIFF\u0000']) {
+      const refused = await request(
+        'POST',
+        '/v1/ticket-sales',
+        sale(`order-tariff-${tariffId.length}`, tariffId),
+        as('boxOffice'),
+      );
+      expect(refused.status, tariffId).toBeGreaterThanOrEqual(400);
+      expect(refused.status, tariffId).toBeLessThan(500);
+      expect(refused.body.invalidParams?.[0]?.pointer ?? refused.body.lineId, tariffId).toBeTruthy();
+    }
+    expect(
+      (await request('POST', '/v1/ticket-sales', sale('order-fix', 'FREE'), as('boxOffice'))).body.type,
+    ).toBe(`${PROBLEM}tariff-not-offered`);
+    const corrected = await request('POST', '/v1/ticket-sales', sale('order-fix'), as('boxOffice'));
+    expect(corrected.status).toBe(201);
+    expect((await request('DELETE', '/v1/ticket-sales/order-fix', undefined, as('boxOffice'))).status).toBe(
+      200,
+    );
+  });
+
+  it('refuses control characters in free text, naming the field', async () => {
+    const hint = await request(
+      'PUT',
+      '/v1/events/demo-esc',
+      event('demo-org', TEST_EVENT_ID, { hint: 'Kies \u001b[31m' }),
+      as('demoAdmin'),
+    );
+    expect(hint.status).toBe(400);
+    expect(JSON.stringify(hint.body.invalidParams)).toContain('/hint');
+    const label = await request(
+      'POST',
+      '/v1/ticket-sales',
+      sale('order-label', 'SOCIALTARIFF', { regularPriceLabel: 'Basis\u0000' }),
+      as('boxOffice'),
+    );
+    expect(label.status).toBe(400);
+    expect(JSON.stringify(label.body.invalidParams)).toContain('regularPriceLabel');
+  });
+
+  it('validates a pass from the body, and confirm and cancel refuse a body', async () => {
+    const pass = await request(
+      'POST',
+      '/v1/passes/validate',
+      { identifier: PASSES.socialTariff },
+      as('webshop'),
+    );
+    expect(pass.status).toBe(200);
+    expect((await request('POST', '/v1/ticket-sales', sale('order-body'), as('webshop'))).status).toBe(201);
+    const confirm = await request(
+      'POST',
+      '/v1/ticket-sales/order-body/confirm',
+      { paid: true },
+      as('webshop'),
+    );
+    expect(confirm.body.type).toBe(`${PROBLEM}body-not-allowed`);
+    const cancel = await request('DELETE', '/v1/ticket-sales/order-body', { reason: 'x' }, as('webshop'));
+    expect(cancel.body.type).toBe(`${PROBLEM}body-not-allowed`);
+    expect((await request('DELETE', '/v1/ticket-sales/order-body', undefined, as('webshop'))).status).toBe(
+      200,
+    );
+  });
+});
 
 describe('the local stack log', () => {
   it('holds no full UiTPAS number, chip number or INSZ after every route met them, UiTPAS up and down', async () => {
