@@ -26,6 +26,12 @@ describe('free text', () => {
     expect(freeText(100, { lines: true }).safeParse('a\r\nb').success).toBe(false);
   });
 
+  it('refuses a lone surrogate, and text of nothing but invisible characters', () => {
+    expect(freeText(100).safeParse('a\ud800b').error?.issues[0]?.message).toMatch(/well-formed Unicode/);
+    expect(freeText(100).safeParse('\u200b\u00ad').error?.issues[0]?.message).toMatch(/visible character/);
+    expect(freeText(100).parse('Zoë\u200d 🎭')).toBe('Zoë\u200d 🎭');
+  });
+
   it('refuses empty and overlong text', () => {
     expect(freeText(5).safeParse('   ').success).toBe(false);
     expect(freeText(5).safeParse('123456').success).toBe(false);

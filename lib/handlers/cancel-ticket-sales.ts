@@ -17,7 +17,8 @@ import type { TicketSalesDeps } from '../use-cases/ticket-sales/deps.js';
 
 const ticketingId = z.string().refine(isTicketingId, TICKETING_ID_RULE);
 const path = z.object({ orderId: ticketingId });
-const query = z.object({ lineId: ticketingId.optional() });
+/** Strict: a misspelt `lineId` must not read as "no line", which cancels the whole order. */
+const query = z.strictObject({ lineId: ticketingId.optional() });
 
 export function createHandler(deps: () => TicketSalesDeps, options?: HttpOptions) {
   return httpRouter(

@@ -10,7 +10,7 @@ import { type HttpOptions, httpHandler, ok } from '../adapters/http/handler.js';
 import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../domain/mappings.js';
 import { type LookupTariffsDeps, lookupTariffs } from '../use-cases/basket/lookup-tariffs.js';
 
-export const lookupTariffsBody = z.object({
+export const lookupTariffsBody = z.strictObject({
   eventId: z.string().refine(isTicketingId, TICKETING_ID_RULE),
   uitpasNumber: z.string().min(1).max(32),
   regularPrice: z.number().refine(isValidPrice, 'a price in EUR, >= 0, with at most 2 decimals').optional(),

@@ -61,7 +61,8 @@ type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 
 /** Repeated query keys (`?label=a&label=b`) become arrays; API Gateway would otherwise join them with commas. */
 export function parseQuery(event: APIGatewayProxyEventV2): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  // No prototype: `?__proto__=x` or `?constructor=y` are keys like any other, not inherited members.
+  const out: Record<string, string | string[]> = Object.create(null);
   const raw = event.rawQueryString ?? '';
   for (const [key, value] of new URLSearchParams(raw)) {
     const existing = out[key];
