@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PASSES, startSandbox } from '@uitpas-ticketing/sandbox';
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderIndexKeys } from '../lib/adapters/dynamodb/orders.js';
 import type { Table } from '../lib/adapters/dynamodb/table.js';
 import type { Principal } from '../lib/domain/access.js';
@@ -22,6 +22,7 @@ import { createLocalTable, startLocalDynamo } from '../local/dynamo.js';
 import { seedDemoData } from '../local/seed.js';
 import { LOCAL_API_KEY_BASKET } from '../local/settings.js';
 import { ADMIN, apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
+import { FUNCTION_FILES, type FunctionName, loadRoots } from '../test-support/roots.js';
 
 interface Call {
   action: string;
@@ -118,38 +119,19 @@ let handlers: Record<string, AnyHandler>;
 let table: Table;
 let closeAll: () => Promise<void>;
 
-const FILES: Record<string, string> = {
-  authorize: 'authorize',
-  health: 'health',
-  validatePass: 'validate-pass',
-  lookupTariffs: 'lookup-tariffs',
-  manageMappings: 'manage-mappings',
-  registerTicketSales: 'register-ticket-sales',
-  cancelTicketSales: 'cancel-ticket-sales',
-  retryCancellations: 'retry-cancellations',
-  sweepHeldSales: 'sweep-held-sales',
-  checkReadiness: 'check-readiness',
-  syncUitdatabank: 'sync-uitdatabank',
-};
+const FILES = FUNCTION_FILES;
 
 beforeAll(async () => {
   const [dynamo, sandbox] = await Promise.all([startLocalDynamo(), startSandbox({ port: 0 })]);
   table = await createLocalTable(dynamo.endpoint, TABLE);
   await seedDemoData(table);
   const recorder = await startRecorder(dynamo.endpoint);
-  handlers = {};
-  for (const [name, file] of Object.entries(FILES)) {
-    vi.resetModules();
-    vi.stubEnv('PUBLIQ_ENV', 'sandbox');
-    vi.stubEnv('SANDBOX_URL', sandbox.url);
-    vi.stubEnv('TABLE_NAME', TABLE);
-    vi.stubEnv('DYNAMODB_ENDPOINT', `${recorder.url}/${name}`);
-    vi.stubEnv('UITPAS_TICKET_TYPE_ID', 'uitpas-kansentarief');
-    vi.stubEnv('PASS_HASH_KEY', 'roles-test-pass-hash-key');
-    vi.stubEnv('CANCELLATION_QUEUE_URL', '');
-    handlers[name] = (await import(/* @vite-ignore */ `../functions/${file}.ts`)).handler;
-  }
-  vi.unstubAllEnvs();
+  handlers = (await loadRoots(Object.keys(FILES) as FunctionName[], {
+    sandboxUrl: sandbox.url,
+    tableName: TABLE,
+    dynamodbEndpoint: (name) => `${recorder.url}/${name}`,
+    passHashKey: 'roles-test-pass-hash-key',
+  })) as Record<string, AnyHandler>;
   closeAll = async () => {
     await Promise.all([recorder.close(), sandbox.close()]);
     await dynamo.close();
