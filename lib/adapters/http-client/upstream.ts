@@ -238,7 +238,7 @@ async function send(transport: Transport, request: UpstreamRequest): Promise<Ups
     call.retriesLeft -= 1;
     call.retryNumber += 1;
     logger.warn('upstream call failed; retrying', {
-      service: transport.service,
+      upstream: transport.service,
       method: request.method,
       path: request.url.pathname,
       reason: current.reason,
@@ -281,7 +281,7 @@ function judgeResponse(
     call.refreshed = true;
     transport.tokens?.invalidate(token);
     logger.warn('upstream refused the access token; renewing it and retrying once', {
-      service: transport.service,
+      upstream: transport.service,
       method: request.method,
       path: request.url.pathname,
     });
@@ -314,7 +314,13 @@ async function attempt(
   attemptMs: number,
 ): Promise<Attempt> {
   const { headers, body } = requestContent(request, token, transport.headers);
-  const signal = AbortSignal.timeout(attemptMs);
+  // Our own timer, held until the attempt ends: it bounds the headers (with ky's timeout) and the body (readBody).
+  const controller = new AbortController();
+  const { signal } = controller;
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no complete answer within ${attemptMs} ms`, 'TimeoutError')),
+    attemptMs,
+  );
   const write = request.method !== 'GET';
   const started = performance.now();
   let status: number | undefined;
@@ -329,8 +335,7 @@ async function attempt(
       redirect: write ? 'manual' : 'follow',
     });
     status = response.status;
-    // The timeout signal also bounds reading the body, which ky's own timeout does not cover.
-    const text = await response.text();
+    const text = await readBody(response, signal);
     return answered(request, response, text);
   } catch (error) {
     if (error instanceof KyTimeoutError || signal.aborted || isTimeoutError(error)) {
@@ -346,13 +351,44 @@ async function attempt(
     }
     return failure(classifyNetworkError(error, write, status));
   } finally {
+    clearTimeout(timer);
     logger.debug('upstream call', {
-      service: transport.service,
+      upstream: transport.service,
       method: request.method,
       path: request.url.pathname,
       status,
       durationMs: Math.round(performance.now() - started),
     });
+  }
+}
+
+/**
+ * The body, read within `signal`. Not `response.text()` bounded by the signal given to fetch: ky hands fetch a signal
+ * that combines ours with its own (`AbortSignal.any`), and on Node 20 an abort stops reaching a body still being read
+ * once that combined signal has been garbage-collected. An upstream that sent its headers and then went silent held
+ * the call until the Lambda's own timeout. Racing each read against our signal does not depend on it, and cancelling
+ * the reader closes the connection.
+ */
+async function readBody(response: Response, signal: AbortSignal): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const aborted = new Promise<never>((_, reject) => {
+    const fail = () => reject(signal.reason);
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+  aborted.catch(() => undefined);
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for (;;) {
+      const chunk = await Promise.race([reader.read(), aborted]);
+      if (chunk.done) return text + decoder.decode();
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+  } catch (error) {
+    await reader.cancel(error).catch(() => undefined);
+    throw error;
   }
 }
 
