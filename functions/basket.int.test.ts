@@ -374,6 +374,56 @@ describe('lookupTariffs', () => {
   });
 });
 
+describe('an UiTPAS that accepts the connection and never answers', () => {
+  /** The handler called with a Lambda that has `remainingMs` left: the answer, and how much time was left after it. */
+  async function withTimeLeft(
+    remainingMs: number,
+    call: (
+      context: ReturnType<typeof lambdaContext>,
+    ) => Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: string }>,
+  ) {
+    const context = { ...lambdaContext(), getRemainingTimeInMillis: () => remainingMs };
+    const deadline = Date.now() + remainingMs;
+    const response = await call(context);
+    return { response, body: JSON.parse(response.body ?? 'null'), leftMs: deadline - Date.now() };
+  }
+
+  it('gets a 503 with Retry-After before the Lambda runs out, for a pass and for tariffs', async () => {
+    // The stack's clients try three times, 500 ms each: 1.5 s, against the 1 s this Lambda has left.
+    stack.sandbox.faults.add({ path: /^\/uitpas\/(passes|tariffs)$/, kind: 'timeout' });
+    const pass = await withTimeLeft(1000, (context) =>
+      validatePass(
+        apiEvent({
+          method: 'POST',
+          route: '/v1/passes/validate',
+          body: { identifier: PASSES.socialTariff },
+          principal: BASKET,
+        }),
+        context,
+      ),
+    );
+    const tariff = await withTimeLeft(1000, (context) =>
+      lookupTariffs(
+        apiEvent({
+          method: 'POST',
+          route: '/v1/tariffs',
+          body: { eventId: 'demo-festival', uitpasNumber: PASSES.socialTariff },
+          principal: BASKET,
+        }),
+        context,
+      ),
+    );
+
+    for (const { response, body, leftMs } of [pass, tariff]) {
+      expect(response.statusCode).toBe(503);
+      expect(body.type).toBe(problem('uitpas-unavailable'));
+      expect(response.headers?.['retry-after'] ?? response.headers?.['Retry-After']).toBeDefined();
+      // Answered within the invocation, with time to spare for sending it.
+      expect(leftMs).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe('the invoke-local events in events/', () => {
   const expected: Record<string, number> = {
     'lookup-tariffs/social-tariff.json': 200,

@@ -19,7 +19,8 @@ export const lookupTariffsBody = z.strictObject({
 export function createHandler(deps: () => LookupTariffsDeps, options?: HttpOptions) {
   return httpHandler(
     { auth: { roles: ['basket'] }, body: lookupTariffsBody },
-    async ({ body, principal }) => ok(await lookupTariffs(body, principal, deps())),
+    async ({ body, principal, answerBy }) =>
+      ok(await lookupTariffs(body, principal, deps(), { deadline: answerBy })),
     options,
   );
 }

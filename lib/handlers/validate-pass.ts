@@ -14,7 +14,7 @@ export const validatePassBody = z.strictObject({ identifier: z.string().min(1).m
 export function createHandler(deps: () => ValidatePassDeps, options?: HttpOptions) {
   return httpHandler(
     { auth: { roles: ['basket'] }, body: validatePassBody },
-    async ({ body }) => ok(await validatePass(body.identifier, deps())),
+    async ({ body, answerBy }) => ok(await validatePass(body.identifier, deps(), { deadline: answerBy })),
     options,
   );
 }

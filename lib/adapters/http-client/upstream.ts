@@ -97,7 +97,15 @@ export interface UpstreamRequest {
   accept4xx?: boolean;
   /** Set false to send no token even when the upstream has a token source. */
   auth?: boolean;
+  /**
+   * When the whole call, retries included, must have ended (epoch ms): the invocation's own budget (see `answerBy`
+   * in lib/adapters/http/handler.ts). Attempts are cut to it, and none starts without `MIN_ATTEMPT_MS` left.
+   */
+  deadline?: number | undefined;
 }
+
+/** An attempt with less time than this cannot get an answer; a POST sent with it would only leave its outcome unknown. */
+const MIN_ATTEMPT_MS = 100;
 
 export interface UpstreamResponse {
   status: number;
@@ -200,7 +208,7 @@ async function send(transport: Transport, request: UpstreamRequest): Promise<Ups
   const call: Call = {
     request,
     write: request.method !== 'GET',
-    deadline: Date.now() + transport.deadlineMs,
+    deadline: Math.min(Date.now() + transport.deadlineMs, request.deadline ?? Number.POSITIVE_INFINITY),
     retriesLeft: request.retry === 'never' ? 0 : transport.retries,
     retryNumber: 0,
     refreshed: false,
@@ -211,12 +219,8 @@ async function send(transport: Transport, request: UpstreamRequest): Promise<Ups
   for (;;) {
     const token = tokens ? await currentToken(tokens, transport.service, call) : undefined;
     const remaining = call.deadline - Date.now();
-    const outcome = await attempt(
-      transport,
-      request,
-      token,
-      Math.max(1, Math.min(transport.timeoutMs, remaining)),
-    );
+    if (remaining < MIN_ATTEMPT_MS) throw outOfTime(transport.service, call);
+    const outcome = await attempt(transport, request, token, Math.min(transport.timeoutMs, remaining));
     const verdict: Verdict =
       outcome.kind === 'response'
         ? judgeResponse(transport, call, outcome.response, token)
@@ -248,6 +252,15 @@ async function send(transport: Transport, request: UpstreamRequest): Promise<Ups
     });
     await sleep(delayMs);
   }
+}
+
+/** The call's time is up before an attempt could start: what the last attempt said, if there was one. */
+function outOfTime(service: UpstreamService, call: Call): UpstreamUnavailable {
+  const { last, request } = call;
+  return new UpstreamUnavailable(service, last?.reason ?? 'timeout', call.write && call.mayHaveApplied, {
+    ...(last?.status === undefined ? {} : { status: last.status }),
+    detail: `${request.method} ${request.url.pathname}: ${last ? `${last.detail}; then ` : ''}no time left for an attempt before the answer is due`,
+  });
 }
 
 async function currentToken(tokens: AccessTokens, service: UpstreamService, call: Call): Promise<string> {
@@ -304,7 +317,7 @@ function retryDelay(transport: Transport, call: Call, current: Failure): number 
       ? Math.min(current.retryAfterMs, transport.backoff.maxRetryAfterMs)
       : fullJitter(call.retryNumber, transport.backoff);
   // Retry only if the wait leaves room for a meaningful attempt before the overall deadline.
-  return Date.now() + delayMs + Math.min(transport.timeoutMs, 50) < call.deadline ? delayMs : undefined;
+  return Date.now() + delayMs + MIN_ATTEMPT_MS < call.deadline ? delayMs : undefined;
 }
 
 async function attempt(

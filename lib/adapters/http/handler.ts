@@ -40,7 +40,15 @@ export interface RouteInput<B, Q, P, A extends AuthRule> {
   context: Context;
   /** When this invocation is cut off (epoch ms): what a use case must finish before, answer included. */
   deadline: number;
+  /**
+   * When upstream calls must have ended (epoch ms), so the answer, a 503 included, still goes out before `deadline`:
+   * `deadline` less `ANSWER_MARGIN_MS` (or a fifth of the time left, when that is less).
+   */
+  answerBy: number;
 }
+
+/** Time kept back from the invocation's deadline to build and send the answer after the last upstream call. */
+export const ANSWER_MARGIN_MS = 1000;
 
 export interface HttpResult {
   status?: number;
@@ -179,7 +187,9 @@ export function route<
   run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<HttpResult>,
 ): Route {
   return async (event, context) => {
-    const deadline = Date.now() + context.getRemainingTimeInMillis();
+    const remaining = context.getRemainingTimeInMillis();
+    const deadline = Date.now() + remaining;
+    const answerBy = deadline - Math.min(ANSWER_MARGIN_MS, remaining / 5);
     const correlationId = (event as WithCorrelationId).correlationId ?? randomUUID();
     const principal = authorise(spec.auth, event);
     // A body sent where none is read (a confirm carrying "the order", a cancel carrying a line) is a mistake the
@@ -205,6 +215,7 @@ export function route<
       event,
       context,
       deadline,
+      answerBy,
     });
     return toResponse(result, correlationId);
   };

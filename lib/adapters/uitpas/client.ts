@@ -34,6 +34,11 @@ import {
   uitpasOrganizerSchema,
 } from './schemas.js';
 
+/** Per call: when it must have ended, retries included (epoch ms; see UpstreamRequest.deadline). */
+export interface CallOptions {
+  deadline?: number | undefined;
+}
+
 export interface UitpasClientOptions {
   /** e.g. `https://api-test.uitpas.be` (a path prefix is allowed). */
   baseUrl: string;
@@ -72,8 +77,8 @@ export interface TicketSaleSearch {
 
 export interface UitpasClient {
   /** `GET /passes?identifier=`: UiTPAS number, INSZ number, INSZ barcode or chip number. */
-  getPass(identifier: string): Promise<Pass>;
-  getTariffs(query: TariffsQuery): Promise<TariffsResponse>;
+  getPass(identifier: string, options?: CallOptions): Promise<Pass>;
+  getTariffs(query: TariffsQuery, options?: CallOptions): Promise<TariffsResponse>;
   getStaticTariffs(query: StaticTariffsQuery): Promise<TariffsResponse>;
   /** All or nothing; never retried (see the policy table). The returned ids are needed to cancel. */
   registerTicketSales(sales: TicketSaleRequest[]): Promise<TicketSale[]>;
@@ -100,10 +105,11 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
     ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
   });
   const url = (path: string, query?: URLSearchParams) => buildUrl(options.baseUrl, path, query);
-  const get = (path: string, query?: URLSearchParams): UpstreamRequest => ({
+  const get = (path: string, query?: URLSearchParams, call: CallOptions = {}): UpstreamRequest => ({
     method: 'GET',
     url: url(path, query),
     retry: 'safe',
+    deadline: call.deadline,
   });
 
   async function fetchParsed<S extends z.ZodType>(schema: S, request: UpstreamRequest): Promise<z.output<S>> {
@@ -112,12 +118,12 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
   }
 
   return {
-    async getPass(identifier) {
+    async getPass(identifier, call) {
       requireText('identifier', identifier);
-      return fetchParsed(passSchema, get('/passes', new URLSearchParams({ identifier })));
+      return fetchParsed(passSchema, get('/passes', new URLSearchParams({ identifier }), call));
     },
 
-    async getTariffs(query) {
+    async getTariffs(query, call) {
       requireText('eventId', query.eventId);
       requireText('uitpasNumber', query.uitpasNumber);
       const params = new URLSearchParams({
@@ -126,7 +132,7 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
         uitpasNumber: query.uitpasNumber,
       });
       if (query.type) params.set('type', query.type);
-      return fetchParsed(tariffsResponseSchema, get('/tariffs', params));
+      return fetchParsed(tariffsResponseSchema, get('/tariffs', params, call));
     },
 
     async getStaticTariffs(query) {

@@ -17,7 +17,7 @@ import {
   toTariffAnswer,
   type UitpasTariffs,
 } from '../../domain/tariffs.js';
-import type { BasketEvent, EventsForBasket, TariffsAtUitpas } from './ports.js';
+import type { BasketEvent, EventsForBasket, TariffsAtUitpas, UpstreamCall } from './ports.js';
 
 /** Where the composition roots have always taken it from. */
 export type { BasketEvent } from './ports.js';
@@ -79,14 +79,14 @@ export async function lookupTariffs(
   input: LookupTariffsInput,
   principal: Principal,
   deps: LookupTariffsDeps,
+  call: UpstreamCall = {},
 ): Promise<TariffAnswer> {
   const uitpasNumber = parseUitpasNumber(input.uitpasNumber, '/uitpasNumber');
   const ask = (planned: TariffPlan) =>
-    deps.uitpas.getTariffs({
-      eventId: planned.uitdatabankId,
-      uitpasNumber,
-      regularPrice: planned.regularPrice,
-    });
+    deps.uitpas.getTariffs(
+      { eventId: planned.uitdatabankId, uitpasNumber, regularPrice: planned.regularPrice },
+      call,
+    );
 
   const remembered = deps.seen?.get(input.eventId);
   let early: { plan: TariffPlan; tariffs: Promise<UitpasTariffs> } | undefined;

@@ -27,11 +27,16 @@ export interface TariffQuery {
   regularPrice: number;
 }
 
+/** `deadline`: when the call, retries included, must have ended (epoch ms), so the answer is not late. */
+export interface UpstreamCall {
+  deadline?: number | undefined;
+}
+
 export interface TariffsAtUitpas {
-  getTariffs(query: TariffQuery): Promise<UitpasTariffs>;
+  getTariffs(query: TariffQuery, call?: UpstreamCall): Promise<UitpasTariffs>;
 }
 
 export interface PassesAtUitpas {
   /** An UiTPAS number or a chip number, already checked for its form. */
-  getPass(identifier: string): Promise<PassFacts>;
+  getPass(identifier: string, call?: UpstreamCall): Promise<PassFacts>;
 }

@@ -5,15 +5,19 @@ import {
   refuseExpiredSocialTariff,
   toPassView,
 } from '../../domain/pass.js';
-import type { PassesAtUitpas } from './ports.js';
+import type { PassesAtUitpas, UpstreamCall } from './ports.js';
 
 export interface ValidatePassDeps {
   uitpas: PassesAtUitpas;
 }
 
-export async function validatePass(identifier: string, deps: ValidatePassDeps): Promise<PassView> {
+export async function validatePass(
+  identifier: string,
+  deps: ValidatePassDeps,
+  call: UpstreamCall = {},
+): Promise<PassView> {
   const parsed = parsePassIdentifier(identifier);
-  const view = toPassView(await deps.uitpas.getPass(parsed.value));
+  const view = toPassView(await deps.uitpas.getPass(parsed.value, call));
   refuseExpiredSocialTariff(view);
   return view;
 }
