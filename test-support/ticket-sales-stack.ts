@@ -304,9 +304,9 @@ export function stalledRegistrations(uitpas: UitpasClient): { uitpas: UitpasClie
   return {
     uitpas: {
       ...uitpas,
-      async registerTicketSales(sales) {
+      async registerTicketSales(sales, call) {
         await gate;
-        return uitpas.registerTicketSales(sales);
+        return uitpas.registerTicketSales(sales, call);
       },
     },
     release: () => release(),

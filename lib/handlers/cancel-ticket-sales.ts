@@ -25,12 +25,11 @@ export function createHandler(deps: () => TicketSalesDeps, options?: HttpOptions
     {
       'DELETE /v1/ticket-sales/{orderId}': route(
         { auth: { roles: ['basket'] }, path, query },
-        async ({ path, query, principal }) => {
-          const result = await cancelTicketSales(
-            { orderId: path.orderId, lineId: query.lineId },
-            principal,
-            deps(),
-          );
+        async ({ path, query, principal, answerBy }) => {
+          const result = await cancelTicketSales({ orderId: path.orderId, lineId: query.lineId }, principal, {
+            ...deps(),
+            answerBy,
+          });
           return result.pending ? accepted(result.order) : ok(result.order);
         },
       ),

@@ -74,8 +74,8 @@ export function createHandler(deps: () => TicketSalesDeps, options?: HttpOptions
       // the POST, a 401 refresh and a second POST): only the invocation's deadline says how long that is.
       'POST /v1/ticket-sales': route(
         { auth: basket, body: registerBody },
-        async ({ body, principal, deadline }) => {
-          const result = await registerTicketSales(body, principal, { ...deps(), deadline });
+        async ({ body, principal, deadline, answerBy }) => {
+          const result = await registerTicketSales(body, principal, { ...deps(), deadline, answerBy });
           return result.created ? created(result.order) : ok(result.order);
         },
       ),

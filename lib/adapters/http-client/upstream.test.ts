@@ -361,3 +361,27 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(null)).toBeUndefined();
   });
 });
+
+describe("the call's own deadline", () => {
+  it('cuts the attempts to it: three 5 s attempts end with the 400 ms the caller had', async () => {
+    server.on('GET /thing', { hang: true });
+    const deadline = Date.now() + 400;
+
+    const error = await failure(upstream({ timeoutMs: 5000 }).send({ ...request('GET', 'safe'), deadline }));
+
+    expect(error).toBeInstanceOf(UpstreamUnavailable);
+    expect((error as UpstreamUnavailable).reason).toBe('timeout');
+    // The first attempt had all the time there was; no second one could start.
+    expect(server.count('GET /thing')).toBe(1);
+  });
+
+  it('sends no POST when too little time is left for an answer, so nothing can have been applied', async () => {
+    server.on('POST /thing', { json: [] });
+
+    const error = await failure(upstream().send({ ...request('POST', 'never'), deadline: Date.now() + 50 }));
+
+    expect(error).toMatchObject({ reason: 'timeout', mayHaveApplied: false });
+    expect((error as Error).message).toContain('no time left');
+    expect(server.count('POST /thing')).toBe(0);
+  });
+});

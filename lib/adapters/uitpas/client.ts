@@ -81,10 +81,10 @@ export interface UitpasClient {
   getTariffs(query: TariffsQuery, options?: CallOptions): Promise<TariffsResponse>;
   getStaticTariffs(query: StaticTariffsQuery): Promise<TariffsResponse>;
   /** All or nothing; never retried (see the policy table). The returned ids are needed to cancel. */
-  registerTicketSales(sales: TicketSaleRequest[]): Promise<TicketSale[]>;
-  searchTicketSales(query: TicketSaleSearch): Promise<TicketSalePage>;
+  registerTicketSales(sales: TicketSaleRequest[], options?: CallOptions): Promise<TicketSale[]>;
+  searchTicketSales(query: TicketSaleSearch, options?: CallOptions): Promise<TicketSalePage>;
   /** 204. An unknown (e.g. already cancelled) sale throws `UpstreamProblem` `ticket-sale-not-found` (404). */
-  cancelTicketSale(id: string): Promise<void>;
+  cancelTicketSale(id: string, options?: CallOptions): Promise<void>;
   getPermissions(): Promise<OrganizerPermissions[]>;
   /** null when UiTPAS does not know the organizer (404). */
   getOrganizer(id: string): Promise<UitpasOrganizer | null>;
@@ -141,7 +141,7 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
       return fetchParsed(tariffsResponseSchema, get('/tariffs/static', params));
     },
 
-    async registerTicketSales(sales) {
+    async registerTicketSales(sales, call = {}) {
       if (sales.length === 0) throw new RangeError('registerTicketSales needs at least one sale');
       // Only the writable fields: read-only ones (id, passholder...) would be ignored or refused upstream.
       const body = sales.map((sale) => ({
@@ -156,10 +156,11 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
         url: url('/ticket-sales'),
         retry: 'never',
         json: body,
+        deadline: call.deadline,
       });
     },
 
-    async searchTicketSales(query) {
+    async searchTicketSales(query, call) {
       if (!query.eventId && !query.passholderId) {
         throw new RangeError('searchTicketSales needs an eventId or a passholderId');
       }
@@ -174,15 +175,16 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
       if (query.start !== undefined) params.set('start', String(boundedInt('start', query.start, 0)));
       if (query.limit !== undefined)
         params.set('limit', String(boundedInt('limit', query.limit, 0, UITPAS_LIMIT_MAX)));
-      return fetchParsed(ticketSalePageSchema, get('/ticket-sales', params));
+      return fetchParsed(ticketSalePageSchema, get('/ticket-sales', params, call));
     },
 
-    async cancelTicketSale(id) {
+    async cancelTicketSale(id, call = {}) {
       requireText('id', id);
       await upstream.send({
         method: 'DELETE',
         url: url(`/ticket-sales/${encodeURIComponent(id)}`),
         retry: 'idempotent',
+        deadline: call.deadline,
       });
     },
 

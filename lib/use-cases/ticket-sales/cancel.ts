@@ -136,7 +136,7 @@ export async function runCancellations(ctx: Ctx, order: Order): Promise<Order> {
       continue;
     }
     try {
-      await ctx.deps.uitpas.cancelTicketSale(id);
+      await ctx.deps.uitpas.cancelTicketSale(id, { deadline: ctx.deps.answerBy });
       cancelled.add(id);
     } catch (error) {
       if (error instanceof UpstreamProblem && error.is('ticket-sale-not-found')) {

@@ -42,6 +42,11 @@ export interface TicketSalesDeps {
    */
   deadline?: number | undefined;
   /**
+   * When this invocation's UiTPAS calls must have ended (epoch ms), so the answer still goes out before `deadline`
+   * (see `answerBy` in lib/adapters/http/handler.ts). Absent (the sweep, the queue consumer): each call's own limits.
+   */
+  answerBy?: number | undefined;
+  /**
    * A fixed lease instead (tests). Without it or a deadline (the sweep, which never posts): 30 s. Either way it must
    * fit in APPLY_GRACE_MS with the clock skew, as the grace for a late POST counts from the attempt's start.
    */

@@ -51,7 +51,7 @@ export async function loadEvents(
 export async function planOrder(
   request: OrderRequest,
   principal: Principal,
-  deps: Pick<TicketSalesDeps, 'events' | 'uitpas'>,
+  deps: Pick<TicketSalesDeps, 'events' | 'uitpas' | 'answerBy'>,
   events?: Promise<BasketEvents>,
 ): Promise<PlannedLine[]> {
   const stored = await (events ?? loadEvents(request, deps));
@@ -86,7 +86,7 @@ export async function planOrder(
 async function checkQuantities(
   request: OrderRequest,
   plan: readonly PlannedLine[],
-  deps: Pick<TicketSalesDeps, 'uitpas'>,
+  deps: Pick<TicketSalesDeps, 'uitpas' | 'answerBy'>,
 ): Promise<void> {
   interface Group {
     first: number;
@@ -124,11 +124,10 @@ async function checkQuantities(
     const key = [group.uitdatabankId, group.uitpasNumber, toCents(group.regularPrice)].join('|');
     let answer = asked.get(key);
     if (!answer) {
-      answer = deps.uitpas.getTariffs({
-        eventId: group.uitdatabankId,
-        uitpasNumber: group.uitpasNumber,
-        regularPrice: group.regularPrice,
-      });
+      answer = deps.uitpas.getTariffs(
+        { eventId: group.uitdatabankId, uitpasNumber: group.uitpasNumber, regularPrice: group.regularPrice },
+        { deadline: deps.answerBy },
+      );
       // Awaited below, group by group; never an unhandled rejection meanwhile.
       answer.catch(() => undefined);
       asked.set(key, answer);

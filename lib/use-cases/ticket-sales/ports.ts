@@ -5,7 +5,7 @@
  */
 import type { UitpasTariffs } from '../../domain/tariffs.js';
 import type { Order, RegisteredSale, SaleToRegister } from '../../domain/ticket-sales/index.js';
-import type { TariffQuery } from '../basket/ports.js';
+import type { TariffQuery, UpstreamCall } from '../basket/ports.js';
 
 // --- orders -------------------------------------------------------------------------------------------------------
 
@@ -41,18 +41,18 @@ export interface OrderRepository {
 
 // --- UiTPAS -------------------------------------------------------------------------------------------------------
 
+/** `call.deadline`: when the call, retries included, must have ended (epoch ms); see `answerBy` in deps.ts. */
 export interface UitpasTicketSales {
   /** All or nothing, and never retried: a retried POST could register the sales twice. */
-  registerTicketSales(sales: SaleToRegister[]): Promise<RegisteredSale[]>;
-  searchTicketSales(query: {
-    eventId: string;
-    start?: number;
-    limit?: number;
-  }): Promise<{ totalItems: number; member: RegisteredSale[] }>;
+  registerTicketSales(sales: SaleToRegister[], call?: UpstreamCall): Promise<RegisteredSale[]>;
+  searchTicketSales(
+    query: { eventId: string; start?: number; limit?: number },
+    call?: UpstreamCall,
+  ): Promise<{ totalItems: number; member: RegisteredSale[] }>;
   /** 404 `ticket-sale-not-found` when the sale is unknown or already cancelled. */
-  cancelTicketSale(id: string): Promise<void>;
+  cancelTicketSale(id: string, call?: UpstreamCall): Promise<void>;
   /** For quantities above 1: how many more tickets the pass may have at a tariff. */
-  getTariffs(query: TariffQuery): Promise<UitpasTariffs>;
+  getTariffs(query: TariffQuery, call?: UpstreamCall): Promise<UitpasTariffs>;
 }
 
 // --- the cancellation queue ---------------------------------------------------------------------------------------

@@ -228,7 +228,9 @@ async function post(
   const at = () => ctx.now().toISOString();
   let answer: Awaited<ReturnType<TicketSalesDeps['uitpas']['registerTicketSales']>>;
   try {
-    answer = await ctx.deps.uitpas.registerTicketSales(salesToRegister(order.lines, numbers));
+    answer = await ctx.deps.uitpas.registerTicketSales(salesToRegister(order.lines, numbers), {
+      deadline: ctx.deps.answerBy,
+    });
   } catch (error) {
     if (error instanceof UpstreamProblem) {
       // Refused: all or nothing, so nothing of this attempt was registered.

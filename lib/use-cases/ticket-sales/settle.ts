@@ -102,11 +102,12 @@ async function searchSales(ctx: Ctx, order: Order): Promise<RegisteredSale[] | u
   for (const eventId of eventIds) {
     let stable: RegisteredSale[] | undefined;
     for (let read = 0; read < LISTING_READS && !stable; read += 1) {
-      const first = await ctx.deps.uitpas.searchTicketSales({ eventId, start: 0, limit: PAGE_SIZE });
+      const call = { deadline: ctx.deps.answerBy };
+      const first = await ctx.deps.uitpas.searchTicketSales({ eventId, start: 0, limit: PAGE_SIZE }, call);
       const listed = [...first.member];
       let unchanged = true;
       for (let start = PAGE_SIZE; start < first.totalItems && unchanged; start += PAGE_SIZE) {
-        const page = await ctx.deps.uitpas.searchTicketSales({ eventId, start, limit: PAGE_SIZE });
+        const page = await ctx.deps.uitpas.searchTicketSales({ eventId, start, limit: PAGE_SIZE }, call);
         unchanged = page.totalItems === first.totalItems;
         listed.push(...page.member);
       }
