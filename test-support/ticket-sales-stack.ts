@@ -19,6 +19,7 @@ import { createOrderRepository } from '../lib/adapters/dynamodb/orders.js';
 import type { Table } from '../lib/adapters/dynamodb/table.js';
 import { type MemoryCancellationQueue, memoryCancellationQueue } from '../lib/adapters/sqs/memory-queue.js';
 import type { UitpasClient } from '../lib/adapters/uitpas/client.js';
+import type { TokenProvider } from '../lib/adapters/uitpas/token.js';
 import type { Principal } from '../lib/domain/access.js';
 import type { TicketingEvent } from '../lib/domain/mappings.js';
 import { type Order, type OrderStatus, orderKey } from '../lib/domain/ticket-sales/index.js';
@@ -73,6 +74,8 @@ export interface SaleCounts {
 export interface TicketSalesStack {
   sandbox: Sandbox;
   uitpas: UitpasClient;
+  /** The UiTiD token source of `uitpas`, for another client on the same sandbox (through a proxy, say). */
+  tokens: TokenProvider;
   /** The current table (replaced by `fresh`). */
   table: Table;
   orders: OrderRepository;
@@ -111,11 +114,12 @@ export async function startTicketSalesStack(
     tokenTransport: { timeoutMs: 2000, retries: 1 },
     seed: seedTicketSales,
   });
-  const { sandbox, uitpas } = base;
+  const { sandbox, uitpas, tokens } = base;
   let earlierPosts = 0;
   const stack: TicketSalesStack = {
     sandbox,
     uitpas,
+    tokens,
     table: base.table,
     orders: createOrderRepository(base.table),
     queue: memoryCancellationQueue(),
@@ -330,8 +334,12 @@ export async function call(
   handler: HttpHandler,
   principal: Principal | undefined,
   input: Omit<ApiEventInput, 'principal'>,
+  /** What the Lambda has left when the call starts; default 10 s. */
+  remainingMs?: number,
 ): Promise<CallResult> {
-  const response = await handler(apiEvent({ ...input, principal }), lambdaContext());
+  const context = lambdaContext();
+  if (remainingMs !== undefined) context.getRemainingTimeInMillis = () => remainingMs;
+  const response = await handler(apiEvent({ ...input, principal }), context);
   return {
     statusCode: response.statusCode ?? 200,
     headers: (response.headers ?? {}) as Record<string, string>,
