@@ -403,14 +403,15 @@ describe('the readiness snapshot for the basket', () => {
       event: first,
       organizerPermission: r.organizerPermission,
       // org-other's organizer is that of the UiTdatabank event.
-      organizer: 'match',
+      organizerVerdict: { uitdatabankId: NO_PERMISSION_EVENT_ID, match: 'match', checkedAt: r.checkedAt },
     });
 
     await mappings.putEvent({ ...first, name: 'renamed', version: 2 }, 1);
     const after = await mappings.getEventForBasket(eventId);
     expect(after?.event.version).toBe(2);
     expect(after?.organizerPermission).toBeUndefined();
-    expect(after?.organizer).toBeUndefined();
+    // The organizer verdict is about the mapping, which the edit kept.
+    expect(after?.organizerVerdict?.match).toBe('match');
   });
 });
 

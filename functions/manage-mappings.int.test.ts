@@ -764,7 +764,9 @@ describe('the audit trail', () => {
       uitdatabankId: { after: UDB_FESTIVAL },
       uitdatabankIdSource: { after: 'manual' },
       // org-a's organizer, saved above, is that of UDB_FESTIVAL.
-      organizerCheck: { after: { status: 'match', checkedAt: expect.any(String) } },
+      organizerCheck: {
+        after: { status: 'match', uitdatabankId: UDB_FESTIVAL, checkedAt: expect.any(String) },
+      },
     });
     expect(deleted).toMatchObject({ version: 2, changes: { name: { before: 'Renamed' } } });
     expect(deleted.changes).not.toHaveProperty('version');

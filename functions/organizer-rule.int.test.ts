@@ -188,6 +188,41 @@ describe('the till', () => {
   });
 });
 
+describe('a mismatch found after the save', () => {
+  it('is lifted neither by an edit that keeps the mapping nor by a check that could not read UiTdatabank', async () => {
+    const body = eventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID);
+    expect((await putEvent(DEMO_ADMIN, 'demo-moved', body)).body.organizerCheck).toMatchObject({
+      status: 'match',
+    });
+    // Someone in UiTdatabank gives the event to gent-org's organizer; a check sees it.
+    const moved = stack.sandbox.state.getEvent(TEST_EVENT_ID);
+    const organizerBefore = moved?.organizerId;
+    stack.sandbox.state.updateEvent(TEST_EVENT_ID, { organizerId: OTHER_UITPAS_ORGANIZER_ID });
+    expect((await checkReadiness('demo-moved', DEMO_ADMIN)).ready).toBe(false);
+    expect((await tariffs(DEMO_BASKET, 'demo-moved')).body.type).toBe(`${PROBLEM}organizer-mismatch`);
+
+    // An edit of the hint: a new version, the same mapping, so the save does not ask UiTdatabank again.
+    expect((await putEvent(DEMO_ADMIN, 'demo-moved', { ...body, hint: 'Nieuwe uitleg' })).statusCode).toBe(
+      200,
+    );
+    expect((await tariffs(DEMO_BASKET, 'demo-moved')).body.type).toBe(`${PROBLEM}organizer-mismatch`);
+    // A check while UiTdatabank is down reaches no verdict: the mismatch stands.
+    const down = stack.sandbox.faults.add({
+      path: `/entry/events/${TEST_EVENT_ID}`,
+      kind: 'status',
+      status: 503,
+    });
+    await checkReadiness('demo-moved', DEMO_ADMIN);
+    down.remove();
+    expect((await tariffs(DEMO_BASKET, 'demo-moved')).body.type).toBe(`${PROBLEM}organizer-mismatch`);
+
+    // UiTdatabank corrected, and checked again: sales go on.
+    stack.sandbox.state.updateEvent(TEST_EVENT_ID, { organizerId: organizerBefore ?? TEST_ORGANIZER_ID });
+    await checkReadiness('demo-moved', DEMO_ADMIN);
+    expect((await tariffs(DEMO_BASKET, 'demo-moved')).statusCode).toBe(200);
+  });
+});
+
 describe('one organisation per UiTdatabank event', () => {
   it('refuses a second organisation, even with a promotor of the right organizer, until the first lets go', async () => {
     expect(

@@ -832,9 +832,10 @@ describe('the organizer rule', () => {
     );
     await stack.sync();
     const before = await stack.mappings.getEventForBasket('ev-a');
-    expect(before?.organizer).toBe('match');
+    expect(before?.organizerVerdict?.match).toBe('match');
     expect(
-      planTariffRequest('ev-a', before?.event, ADMIN, { organizer: before?.organizer }).uitdatabankId,
+      planTariffRequest('ev-a', before?.event, ADMIN, { organizerVerdict: before?.organizerVerdict })
+        .uitdatabankId,
     ).toBe(id);
 
     // Someone in UiTdatabank gives the event to org-b's organizer.
@@ -844,10 +845,10 @@ describe('the organizer rule', () => {
     expect(summary.refreshed).toBe(1);
     const after = await stack.mappings.getEventForBasket('ev-a');
     expect(after?.event.version).toBe(before?.event.version);
-    expect(after?.organizer).toBe('mismatch');
-    expect(() => planTariffRequest('ev-a', after?.event, ADMIN, { organizer: after?.organizer })).toThrow(
-      expect.objectContaining({ slug: 'organizer-mismatch', status: 422 }),
-    );
+    expect(after?.organizerVerdict?.match).toBe('mismatch');
+    expect(() =>
+      planTariffRequest('ev-a', after?.event, ADMIN, { organizerVerdict: after?.organizerVerdict }),
+    ).toThrow(expect.objectContaining({ slug: 'organizer-mismatch', status: 422 }));
   });
 });
 

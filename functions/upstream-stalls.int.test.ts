@@ -106,7 +106,8 @@ describe.each(STALLS)('UiTPAS applies, and its answer is lost: %s', (stall) => {
 
     expect(proxy.stalled()).toBeGreaterThan(stalledBefore);
     // Found at once by the search that follows a lost answer (201), or not yet: 503, outcome unknown.
-    if (first.statusCode !== 201) expect(first).toMatchObject({ statusCode: 503, body: { outcome: 'unknown' } });
+    if (first.statusCode !== 201)
+      expect(first).toMatchObject({ statusCode: 503, body: { outcome: 'unknown' } });
     expect(first.leftMs).toBeGreaterThan(0);
     const again = await registerSale('stalled-1');
     expect(again.statusCode).toBeLessThan(300);

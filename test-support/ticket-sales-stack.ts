@@ -196,7 +196,12 @@ async function seedTicketSales(table: Table): Promise<void> {
   await mappings.putEvent(copy(EVENTS.notUitpas, { labels: ['uitDB'] }), undefined);
   await mappings.putEvent(
     copy(EVENTS.unverified, {
-      organizerCheck: { status: 'unverified', reason: 'uitdatabank-unreachable', checkedAt: at },
+      organizerCheck: {
+        status: 'unverified',
+        reason: 'uitdatabank-unreachable',
+        uitdatabankId: festival.uitdatabankId ?? '',
+        checkedAt: at,
+      },
     }),
     undefined,
   );

@@ -26,10 +26,12 @@ export interface Versioned {
  * What saving a manual mapping found when it compared the UiTdatabank event's organizer with the event's own
  * (product rule 4). A mismatch is never stored: the save is refused. `unverified` is stored when the comparison could
  * not be made (UiTdatabank unreachable, or no organizer resolved on our side), and the till refuses the event until a
- * readiness check of this version, by an administrator or the sync, finds the organizers equal.
+ * later readiness check, by an administrator or the sync, finds the organizers equal.
  */
 export interface OrganizerCheck {
   status: 'match' | 'unverified';
+  /** The UiTdatabank id compared (the event's, when the check was made). */
+  uitdatabankId: string;
   reason?: 'uitdatabank-unreachable' | 'organizer-unresolved';
   checkedAt: string;
 }

@@ -90,6 +90,30 @@ export function matchOrganizer(
     : 'mismatch';
 }
 
+/**
+ * What one check found about the organizer rule for one UiTdatabank id, and when: a readiness check (an admin's or
+ * the sync's) or the save of a manual mapping (`unverified` when it could not compare). It concerns the mapping, not
+ * one version of the event: an edit that keeps the id, organisation and promotor does not make it stale.
+ */
+export interface OrganizerVerdict {
+  uitdatabankId: string;
+  match: OrganizerMatch | 'unverified';
+  checkedAt: string;
+}
+
+/** The latest verdict about `uitdatabankId` (a verdict about another id says nothing about this one). */
+export function latestVerdict(
+  uitdatabankId: string,
+  verdicts: readonly (OrganizerVerdict | undefined)[],
+): OrganizerVerdict | undefined {
+  return verdicts
+    .filter((v): v is OrganizerVerdict => v !== undefined && sameOrganizerId(v.uitdatabankId, uitdatabankId))
+    .reduce<OrganizerVerdict | undefined>(
+      (latest, v) => (latest === undefined || v.checkedAt > latest.checkedAt ? v : latest),
+      undefined,
+    );
+}
+
 /** UiTdatabank ids are UUIDs, written in either case. */
 export const sameOrganizerId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 

@@ -3,7 +3,7 @@
  * the event costs by item size. It names the event version it was computed for, so that once an admin changed the
  * event the basket can tell the verdict is stale.
  */
-import type { OrganizerMatch } from './organizer.js';
+import type { OrganizerVerdict } from './organizer.js';
 import type { ReadinessItemId, ReadinessReport } from './readiness.js';
 import type { OrganizerPermissionSnapshot } from './tariffs.js';
 
@@ -17,8 +17,11 @@ export interface ReadinessSnapshot {
   /** Failing items with severity `warning`. */
   warnings: ReadinessItemId[];
   organizerPermission?: OrganizerPermissionSnapshot;
-  /** The organizer rule as the check found it; the till refuses `mismatch` and `unresolved`. */
-  organizer?: OrganizerMatch;
+  /**
+   * The organizer rule as the check found it. Stored beside the snapshot as well (`organizerVerdict`), where an
+   * edit of the event does not make it stale and a check that could not read UiTdatabank does not erase it.
+   */
+  organizer?: OrganizerVerdict;
 }
 
 export function toSnapshot(report: ReadinessReport, eventVersion: number): ReadinessSnapshot {
@@ -31,6 +34,6 @@ export function toSnapshot(report: ReadinessReport, eventVersion: number): Readi
     errors: failing('error'),
     warnings: failing('warning'),
     ...(report.organizerPermission ? { organizerPermission: report.organizerPermission } : {}),
-    ...(report.organizer ? { organizer: report.organizer } : {}),
+    ...(report.organizer ? { organizer: { ...report.organizer, checkedAt: report.checkedAt } } : {}),
   };
 }

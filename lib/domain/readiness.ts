@@ -63,8 +63,11 @@ export interface ReadinessReport {
    * event's organizer, else the resolved one). Absent when that could not be established.
    */
   organizerPermission?: OrganizerPermissionSnapshot;
-  /** How the UiTdatabank event's organizer compares with ours; absent when UiTdatabank could not be read. */
-  organizer?: OrganizerMatch;
+  /**
+   * How the UiTdatabank event's organizer compares with ours, for the event's UiTdatabank id; absent when the event
+   * has none or UiTdatabank could not be read (an earlier verdict then stands).
+   */
+  organizer?: { uitdatabankId: string; match: OrganizerMatch };
 }
 
 /** The upstream could not give a usable answer (timeout, 5xx, refused credentials...). */
@@ -455,11 +458,12 @@ export function evaluateReadiness(facts: ReadinessFacts): ReadinessReport {
   ];
   const checkedAt = facts.now.toISOString();
   const permission = organizerPermission(facts, resolution, checkedAt);
-  const organizer = !resolution.ok
+  const match = !resolution.ok
     ? 'unresolved'
     : 'id' in input
       ? matchOrganizer(resolution, input.organizerId)
       : undefined;
+  const organizer = match && event.uitdatabankId ? { uitdatabankId: event.uitdatabankId, match } : undefined;
   return {
     eventId: event.eventId,
     ready: items.every((item) => item.ok || item.severity !== 'error'),

@@ -105,26 +105,43 @@ describe('planTariffRequest', () => {
     expect(error.detail).toContain('servicedesk');
   });
 
-  it('applies the organizer rule: the check of this event version first, else what the save found', () => {
-    const unverified = event({
+  it('applies the organizer rule: the latest word on the mapped UiTdatabank id decides', () => {
+    const uitdatabankId = event().uitdatabankId ?? '';
+    const at = (minute: number) => `2026-11-28T10:${String(minute).padStart(2, '0')}:00Z`;
+    const verdict = (match: 'match' | 'mismatch' | 'unresolved', minute: number, id = uitdatabankId) => ({
+      organizerVerdict: { uitdatabankId: id, match, checkedAt: at(minute) },
+    });
+    const savedUnverified = event({
       organizerCheck: {
         status: 'unverified',
         reason: 'uitdatabank-unreachable',
-        checkedAt: '2026-11-28T10:00:00Z',
+        uitdatabankId,
+        checkedAt: at(10),
       },
     });
-    expect(refusal(() => planTariffRequest('ev-1', event(), basket, { organizer: 'mismatch' })).slug).toBe(
+    const savedMatch = event({ organizerCheck: { status: 'match', uitdatabankId, checkedAt: at(10) } });
+    const slug = (run: () => unknown) => refusal(run).slug;
+
+    expect(slug(() => planTariffRequest('ev-1', event(), basket, verdict('mismatch', 5)))).toBe(
       'organizer-mismatch',
     );
-    expect(refusal(() => planTariffRequest('ev-1', event(), basket, { organizer: 'unresolved' })).slug).toBe(
+    expect(slug(() => planTariffRequest('ev-1', event(), basket, verdict('unresolved', 5)))).toBe(
       'organizer-unverified',
     );
-    const error = refusal(() => planTariffRequest('ev-1', unverified, basket));
-    expect(error.slug).toBe('organizer-unverified');
-    expect(error.detail).toContain('could not be reached');
-    expect(error.endUserMessage?.nl).toBeTruthy();
-    // A check that passed since the save decides; no check at all (a mapping the sync made) passes.
-    expect(planTariffRequest('ev-1', unverified, basket, { organizer: 'match' }).eventId).toBe('ev-1');
+    const unverified = refusal(() => planTariffRequest('ev-1', savedUnverified, basket));
+    expect(unverified.slug).toBe('organizer-unverified');
+    expect(unverified.detail).toContain('could not be reached');
+    expect(unverified.endUserMessage?.nl).toBeTruthy();
+    // A check since the save decides, either way; one before it does not.
+    expect(planTariffRequest('ev-1', savedUnverified, basket, verdict('match', 20)).eventId).toBe('ev-1');
+    expect(slug(() => planTariffRequest('ev-1', savedMatch, basket, verdict('mismatch', 20)))).toBe(
+      'organizer-mismatch',
+    );
+    expect(planTariffRequest('ev-1', savedMatch, basket, verdict('mismatch', 5)).eventId).toBe('ev-1');
+    // A verdict on another UiTdatabank id says nothing; no word at all (a mapping the sync made) passes.
+    expect(planTariffRequest('ev-1', event(), basket, verdict('mismatch', 20, 'other-id')).eventId).toBe(
+      'ev-1',
+    );
     expect(planTariffRequest('ev-1', event(), basket).eventId).toBe('ev-1');
   });
 

@@ -11,7 +11,7 @@ import {
   toCents,
   UITPAS_LABEL,
 } from './mappings.js';
-import type { OrganizerMatch } from './organizer.js';
+import { latestVerdict, type OrganizerVerdict } from './organizer.js';
 
 /** What the last readiness check found out about the event's organizer, kept on the event (see the readiness check). */
 export interface OrganizerPermissionSnapshot {
@@ -49,8 +49,8 @@ export function planTariffRequest(
   options: {
     regularPrice?: number | undefined;
     organizerPermission?: OrganizerPermissionSnapshot | undefined;
-    /** The organizer rule as the readiness check of this event version found it (see `organizerVerdict`). */
-    organizer?: OrganizerMatch | undefined;
+    /** The organizer rule as the last readiness check of the event's mapping found it (see `refuseOrganizer`). */
+    organizerVerdict?: OrganizerVerdict | undefined;
   } = {},
 ): TariffPlan {
   if (!event || !mayActFor(principal, event.organisationId)) {
@@ -100,7 +100,7 @@ export function planTariffRequest(
       { standardPrice: only.price },
     );
   }
-  refuseOrganizer(event, options.organizer);
+  refuseOrganizer(event, event.uitdatabankId, options.organizerVerdict);
   const permission = options.organizerPermission;
   if (permission && !permission.permitted) {
     throw refuse(
@@ -120,27 +120,40 @@ const ORGANIZER_END_USER_MESSAGE = {
 
 /**
  * The organizer rule at the till: a sale is registered under the UiTdatabank event's organizer, so an event mapped to
- * another organizer's UiTdatabank event is refused. The readiness check of this event version decides (an
- * administrator's or the sync's, which also sees UiTdatabank change the organizer later); without one, what the save
- * of a manual mapping found. An event with neither (mapped by the sync, which creates the UiTdatabank event with our
- * organizer, or saved before saves checked) passes until its first check.
+ * another organizer's UiTdatabank event is refused. The latest word on the event's UiTdatabank id decides: the save
+ * of a manual mapping (`organizerCheck`) or a readiness check since (an administrator's, or the sync's, which also
+ * sees UiTdatabank change the organizer later). An event with neither (mapped by the sync, which creates the
+ * UiTdatabank event with our organizer, or saved before saves checked) passes until its first check.
  */
-function refuseOrganizer(event: TicketingEvent, checked: OrganizerMatch | undefined): void {
-  const unverified = event.organizerCheck?.status === 'unverified';
-  if (checked === 'match' || (checked === undefined && !unverified)) return;
+function refuseOrganizer(
+  event: TicketingEvent,
+  uitdatabankId: string,
+  checked: OrganizerVerdict | undefined,
+): void {
+  const saved = event.organizerCheck;
+  const latest = latestVerdict(uitdatabankId, [
+    checked,
+    saved && {
+      uitdatabankId: saved.uitdatabankId ?? uitdatabankId,
+      match: saved.status,
+      checkedAt: saved.checkedAt,
+    },
+  ]);
+  if (latest === undefined || latest.match === 'match') return;
   const readiness = `GET /v1/events/${event.eventId}/readiness`;
-  if (checked === 'mismatch') {
+  if (latest.match === 'mismatch') {
     throw new AppError('organizer-mismatch', 422, 'The UiTdatabank event belongs to another organizer', {
-      detail: `Event ${event.eventId} is mapped to UiTdatabank event ${event.uitdatabankId}, whose organizer is not that of the event's organisation or promotor, so no UiTPAS sale can be registered for it. An administrator corrects the mapping or the organizer; ${readiness} says which.`,
+      detail: `Event ${event.eventId} is mapped to UiTdatabank event ${uitdatabankId}, whose organizer is not that of the event's organisation or promotor (checked ${latest.checkedAt}), so no UiTPAS sale can be registered for it. An administrator corrects the mapping or the organizer; ${readiness} says which.`,
       endUserMessage: ORGANIZER_END_USER_MESSAGE,
     });
   }
   const why =
-    checked === 'unresolved' || event.organizerCheck?.reason === 'organizer-unresolved'
+    latest.match === 'unresolved' ||
+    (latest.checkedAt === saved?.checkedAt && saved.reason === 'organizer-unresolved')
       ? 'neither its promotor nor its organisation has an UiTdatabank organizer id to compare with'
       : 'UiTdatabank could not be reached when the mapping was saved';
   throw new AppError('organizer-unverified', 422, 'The organizer of the event has not been verified', {
-    detail: `The organizer of UiTdatabank event ${event.uitdatabankId} could not be compared with that of event ${event.eventId}: ${why}. UiTPAS sales are refused until a check passes: ${readiness} checks now, the sync within its interval.`,
+    detail: `The organizer of UiTdatabank event ${uitdatabankId} could not be compared with that of event ${event.eventId}: ${why}. UiTPAS sales are refused until a check passes: ${readiness} checks now, the sync within its interval.`,
     endUserMessage: ORGANIZER_END_USER_MESSAGE,
   });
 }

@@ -20,7 +20,8 @@
  *   one organisation per UiTdatabank event. It has no version: it is taken over only from the holder it names.
  *
  * Writes are UpdateItem calls that set or remove only the attributes this repository owns, so other features may keep
- * their own attributes on the same item without an admin save wiping them: `readiness` (lib/adapters/dynamodb/readiness.ts) and
+ * their own attributes on the same item without an admin save wiping them: `readiness` and `organizerVerdict`
+ * (lib/adapters/dynamodb/readiness.ts) and
  * `syncPushed`, `syncClaim`, `syncIssues`, `syncRefreshed` (lib/adapters/dynamodb/sync.ts).
  *
  * Other item kinds of the table, kept by their own repositories: `APIKEY#<hash>` (api-keys.ts), `AUDIT#<kind>#<id>`
@@ -50,7 +51,7 @@ import {
   type TicketingEvent,
   versionConflict,
 } from '../../domain/mappings.js';
-import type { OrganizerMatch } from '../../domain/organizer.js';
+import type { OrganizerVerdict } from '../../domain/organizer.js';
 import type { Page } from '../../domain/page.js';
 import type { OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
 import type { EventListQuery, SyncedIdResult } from '../../use-cases/mapping-admin/ports.js';
@@ -314,22 +315,23 @@ async function anyIn(table: Table, partition: string): Promise<boolean> {
 const eventTarget = (eventId: string): Target => ({ kind: 'event', id: eventId, key: EVENT_KEY(eventId) });
 
 /**
- * The basket's one read: the event and the readiness snapshot kept on it (lib/adapters/dynamodb/readiness.ts). What
- * the snapshot says (organizer permission, organizer rule) is only trusted while it was computed for this version of
- * the event: after an admin change it is stale, and the save's own check stands (`organizerCheck`).
+ * The basket's one read: the event, the readiness snapshot kept on it and the organizer verdict beside it
+ * (lib/adapters/dynamodb/readiness.ts). The snapshot's organizer permission is only trusted while it was computed for
+ * this version of the event: after an admin change it is stale. The organizer verdict concerns the UiTdatabank id it
+ * names, whatever the version (see `latestVerdict` in lib/domain/organizer.ts).
  */
 async function getEventForBasket(table: Table, eventId: string): Promise<BasketRead | undefined> {
   const { Item } = await table.doc.send(new GetCommand({ TableName: table.name, Key: EVENT_KEY(eventId) }));
   if (!Item) return undefined;
   const event = pick<TicketingEvent>(Item, EVENT_FIELDS);
   const snapshot = Item.readiness as { eventVersion?: unknown } | undefined;
-  if (snapshot?.eventVersion !== event.version) return { event };
-  const organizerPermission = snapshotPermission(Item.readiness);
-  const organizer = snapshotOrganizer(Item.readiness);
+  const organizerPermission =
+    snapshot?.eventVersion === event.version ? snapshotPermission(Item.readiness) : undefined;
+  const organizerVerdict = storedVerdict(Item.organizerVerdict);
   return {
     event,
     ...(organizerPermission ? { organizerPermission } : {}),
-    ...(organizer ? { organizer } : {}),
+    ...(organizerVerdict ? { organizerVerdict } : {}),
   };
 }
 
@@ -342,15 +344,24 @@ export interface UitdatabankClaim {
 type BasketRead = {
   event: TicketingEvent;
   organizerPermission?: OrganizerPermissionSnapshot;
-  organizer?: OrganizerMatch;
+  organizerVerdict?: OrganizerVerdict;
 };
 
-const ORGANIZER_MATCHES: readonly unknown[] = ['match', 'mismatch', 'unresolved'] satisfies OrganizerMatch[];
+const VERDICTS: readonly unknown[] = ['match', 'mismatch', 'unresolved', 'unverified'];
 
-function snapshotOrganizer(readiness: { organizer?: unknown }): OrganizerMatch | undefined {
-  return ORGANIZER_MATCHES.includes(readiness.organizer)
-    ? (readiness.organizer as OrganizerMatch)
-    : undefined;
+function storedVerdict(value: unknown): OrganizerVerdict | undefined {
+  const verdict = value as Record<string, unknown> | undefined;
+  if (
+    typeof verdict?.uitdatabankId !== 'string' ||
+    typeof verdict.checkedAt !== 'string' ||
+    !VERDICTS.includes(verdict.match)
+  )
+    return undefined;
+  return {
+    uitdatabankId: verdict.uitdatabankId,
+    match: verdict.match as OrganizerVerdict['match'],
+    checkedAt: verdict.checkedAt,
+  };
 }
 
 /** The snapshot's organizer permission, when it has its shape. */

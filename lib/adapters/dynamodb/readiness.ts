@@ -18,6 +18,8 @@ import type { Table } from './table.js';
 export { type ReadinessSnapshot, toSnapshot } from '../../domain/readiness-snapshot.js';
 
 export const READINESS_ATTRIBUTE = 'readiness';
+/** The organizer rule's last verdict on the event's mapping (lib/domain/organizer.ts `OrganizerVerdict`). */
+export const ORGANIZER_VERDICT_ATTRIBUTE = 'organizerVerdict';
 
 export type StoreSnapshotResult =
   | { stored: true }
@@ -33,7 +35,11 @@ export function createReadinessRepository(table: Table) {
           new UpdateCommand({
             TableName,
             Key: EVENT_KEY(eventId),
-            UpdateExpression: 'SET #readiness = :snapshot',
+            // The organizer verdict beside it, only when this check reached one: a check that could not read
+            // UiTdatabank leaves the last verdict standing.
+            UpdateExpression: snapshot.organizer
+              ? 'SET #readiness = :snapshot, #verdict = :verdict'
+              : 'SET #readiness = :snapshot',
             ConditionExpression:
               'attribute_exists(pk) AND #version = :version AND (attribute_not_exists(#readiness.#checkedAt)' +
               ' OR #readiness.#eventVersion <> :version OR #readiness.#checkedAt <= :checkedAt)',
@@ -42,11 +48,13 @@ export function createReadinessRepository(table: Table) {
               '#version': 'version',
               '#checkedAt': 'checkedAt',
               '#eventVersion': 'eventVersion',
+              ...(snapshot.organizer ? { '#verdict': ORGANIZER_VERDICT_ATTRIBUTE } : {}),
             },
             ExpressionAttributeValues: {
               ':snapshot': snapshot,
               ':version': snapshot.eventVersion,
               ':checkedAt': snapshot.checkedAt,
+              ...(snapshot.organizer ? { ':verdict': snapshot.organizer } : {}),
             },
           }),
         );

@@ -99,7 +99,8 @@ export interface UpstreamRequest {
   auth?: boolean;
   /**
    * When the whole call, retries included, must have ended (epoch ms): the invocation's own budget (see `answerBy`
-   * in lib/adapters/http/handler.ts). Attempts are cut to it, and none starts without `MIN_ATTEMPT_MS` left.
+   * in lib/adapters/http/handler.ts). Attempts are cut to it, and none starts without `MIN_ATTEMPT_MS` left; a write
+   * that is never repeated (a POST) is sent only with a whole attempt's timeout left.
    */
   deadline?: number | undefined;
 }
@@ -219,7 +220,9 @@ async function send(transport: Transport, request: UpstreamRequest): Promise<Ups
   for (;;) {
     const token = tokens ? await currentToken(tokens, transport.service, call) : undefined;
     const remaining = call.deadline - Date.now();
-    if (remaining < MIN_ATTEMPT_MS) throw outOfTime(transport.service, call);
+    // A write that is never repeated gets a whole attempt or none: one cut short would leave its outcome unknown.
+    const needed = request.retry === 'never' ? transport.timeoutMs : MIN_ATTEMPT_MS;
+    if (remaining < needed) throw outOfTime(transport.service, call);
     const outcome = await attempt(transport, request, token, Math.min(transport.timeoutMs, remaining));
     const verdict: Verdict =
       outcome.kind === 'response'

@@ -63,7 +63,7 @@ function sameMapping(a: BasketEvent, b: BasketEvent | undefined): boolean {
     a.event.version === b.event.version &&
     a.event.updatedAt === b.event.updatedAt &&
     a.organizerPermission?.permitted === b.organizerPermission?.permitted &&
-    a.organizer === b.organizer
+    a.organizerVerdict?.checkedAt === b.organizerVerdict?.checkedAt
   );
 }
 
@@ -71,7 +71,7 @@ function plan(input: LookupTariffsInput, stored: BasketEvent | undefined, princi
   return planTariffRequest(input.eventId, stored?.event, principal, {
     regularPrice: input.regularPrice,
     organizerPermission: stored?.organizerPermission,
-    organizer: stored?.organizer,
+    organizerVerdict: stored?.organizerVerdict,
   });
 }
 

@@ -3,7 +3,7 @@
  * UiTPAS client (lib/adapters) provide them; the ticket-sale use cases reuse the events port.
  */
 import type { TicketingEvent } from '../../domain/mappings.js';
-import type { OrganizerMatch } from '../../domain/organizer.js';
+import type { OrganizerVerdict } from '../../domain/organizer.js';
 import type { PassFacts } from '../../domain/pass.js';
 import type { OrganizerPermissionSnapshot, UitpasTariffs } from '../../domain/tariffs.js';
 
@@ -11,8 +11,8 @@ import type { OrganizerPermissionSnapshot, UitpasTariffs } from '../../domain/ta
 export interface BasketEvent {
   event: TicketingEvent;
   organizerPermission?: OrganizerPermissionSnapshot | undefined;
-  /** The organizer rule as the last readiness check of this event version found it. */
-  organizer?: OrganizerMatch | undefined;
+  /** The organizer rule as the last readiness check of the event's UiTdatabank id found it, whatever the version. */
+  organizerVerdict?: OrganizerVerdict | undefined;
 }
 
 export interface EventsForBasket {

@@ -217,16 +217,25 @@ async function checkOrganizer(
   ) {
     return existing.organizerCheck;
   }
-  const checkedAt = input.now.toISOString();
+  const checked = { uitdatabankId, checkedAt: input.now.toISOString() };
   const found = await input.lookup(uitdatabankId);
   if (found === undefined) throw uitdatabankEventNotFound(uitdatabankId);
-  if (found === 'unreachable') return { status: 'unverified', reason: 'uitdatabank-unreachable', checkedAt };
+  const unchanged =
+    existing !== undefined &&
+    existing.uitdatabankId === uitdatabankId &&
+    existing.organisationId === event.organisationId &&
+    existing.promotorId === event.promotorId;
+  // A mapping saved before saves checked, edited while UiTdatabank is down: left as it was (its readiness checks
+  // decide), rather than stopping sales that ran until now.
+  if (found === 'unreachable') {
+    return unchanged ? undefined : { status: 'unverified', reason: 'uitdatabank-unreachable', ...checked };
+  }
   const resolution = resolveOrganizer(event, input.organisation, input.promotor);
-  if (!resolution.ok) return { status: 'unverified', reason: 'organizer-unresolved', checkedAt };
+  if (!resolution.ok) return { status: 'unverified', reason: 'organizer-unresolved', ...checked };
   if (matchOrganizer(resolution, found.organizerId) !== 'match') {
     throw organizerMismatch(uitdatabankId, found.organizerId, resolution, event);
   }
-  return { status: 'match', checkedAt };
+  return { status: 'match', ...checked };
 }
 
 async function mappingFor(

@@ -61,7 +61,7 @@ export async function planOrder(
       const planned = planTariffRequest(line.eventId, basketEvent?.event, principal, {
         regularPrice: line.regularPrice,
         organizerPermission: basketEvent?.organizerPermission,
-        organizer: basketEvent?.organizer,
+        organizerVerdict: basketEvent?.organizerVerdict,
       });
       return {
         lineId: line.lineId,
