@@ -56,6 +56,7 @@ export async function seedDemoData(table: Table, options: SeedOptions = {}): Pro
     [options.adminKey ?? LOCAL_API_KEY_ADMIN, 'admin'],
   ];
   for (const [key, role] of apiKeys) {
+    await keys.claimClientName(`local-${role}`, { sameClient: true, at });
     await keys.put({
       hash: hashApiKey(key),
       clientName: `local-${role}`,

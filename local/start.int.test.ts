@@ -113,12 +113,17 @@ async function call(
 }
 
 /** `npm run apikey` against the local stack's table: the key it prints. */
-function apiKey(name: string, role: 'basket' | 'admin', organisation: string): Promise<string> {
+function apiKey(
+  name: string,
+  role: 'basket' | 'admin',
+  organisation: string,
+  ...flags: string[]
+): Promise<string> {
   const script = fileURLToPath(new URL('../scripts/apikey.ts', import.meta.url));
   const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
   const child = spawn(
     process.execPath,
-    [tsx, script, '--name', name, '--role', role, '--org', organisation],
+    [tsx, script, '--name', name, '--role', role, '--org', organisation, ...flags],
     {
       env: { ...process.env, LOCAL_DYNAMODB_PORT: String(dynamoPort) },
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -338,6 +343,16 @@ describe('two organisations and their clients on one stack', () => {
     );
     expect(label.status).toBe(400);
     expect(JSON.stringify(label.body.invalidParams)).toContain('regularPriceLabel');
+  });
+
+  it("gives no second client a name that exists, and a rotated key the client's own orders", async () => {
+    await expect(apiKey('webshop', 'basket', 'demo-org')).rejects.toThrow(/exited 2/);
+    expect((await request('POST', '/v1/ticket-sales', sale('order-rotate'), as('webshop'))).status).toBe(201);
+    const successor = await apiKey('webshop', 'basket', 'demo-org', '--rotate');
+    expect((await request('GET', '/v1/ticket-sales/order-rotate', undefined, successor)).body.status).toBe(
+      'HELD',
+    );
+    expect((await request('DELETE', '/v1/ticket-sales/order-rotate', undefined, successor)).status).toBe(200);
   });
 
   it('validates a pass from the body, and confirm and cancel refuse a body', async () => {

@@ -1,7 +1,10 @@
 /**
  * Creates an API key and prints it once; only its hash is stored.
  *
- *   npm run apikey -- --name box-office --role basket --org ORG1 [--org ORG2]
+ *   npm run apikey -- --name box-office --role basket --org ORG1 [--org ORG2] [--rotate]
+ *
+ * A name belongs to one client: its orders are kept under it. `--rotate` makes another key for the client of that
+ * name (to replace a key); without it, a name that exists is refused.
  *
  * Writes to TABLE_NAME (with DYNAMODB_ENDPOINT for a local DynamoDB). With neither set, it writes to the local
  * stack started by `npm start`.
@@ -15,7 +18,7 @@ import { generateApiKey, hashApiKey, keyIdOf } from '../lib/domain/api-key.js';
 import { LOCAL_DYNAMODB_ENDPOINT, LOCAL_TABLE_NAME } from '../local/settings.js';
 
 const USAGE =
-  'Usage: npm run apikey -- --name <client name> --role basket|admin --org <organisation id> [--org ...]';
+  'Usage: npm run apikey -- --name <client name> --role basket|admin --org <organisation id> [--org ...] [--rotate]';
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     name: { type: 'string' },
     role: { type: 'string' },
     org: { type: 'string', multiple: true },
+    rotate: { type: 'boolean' },
   },
   strict: true,
 });
@@ -47,12 +51,19 @@ const env = process.env.TABLE_NAME
 const config = parseTableConfig(env);
 const key = generateApiKey();
 const hash = hashApiKey(key);
-await createApiKeyRepository(createTable(config)).put({
+const keys = createApiKeyRepository(createTable(config));
+const at = new Date().toISOString();
+try {
+  await keys.claimClientName(values.name.trim(), { sameClient: values.rotate === true, at });
+} catch (error) {
+  fail(error instanceof Error && 'detail' in error ? String(error.detail) : String(error));
+}
+await keys.put({
   hash,
   clientName: values.name.trim(),
   role: values.role as Role,
   organisations,
-  createdAt: new Date().toISOString(),
+  createdAt: at,
 });
 
 console.error(

@@ -1,5 +1,8 @@
 /**
  * API key records. Key layout: pk `APIKEY#<sha256 of the key>`, sk `APIKEY`. The key itself is never stored.
+ * Client names: pk `APICLIENT#<name>`, sk `CLIENT`, one per name. A client's orders live under its name
+ * (lib/domain/ticket-sales/order-key.ts), so a second client must not get a name that exists: only a key meant for
+ * the same client (a successor of a key being replaced) may share it.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -18,6 +21,7 @@ export interface ApiKeyRecord {
 }
 
 const key = (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' });
+const clientKey = (name: string) => ({ pk: `APICLIENT#${name}`, sk: 'CLIENT' });
 
 export function createApiKeyRepository(table: Table) {
   return {
@@ -34,6 +38,29 @@ export function createApiKeyRepository(table: Table) {
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) {
           throw new AppError('api-key-exists', 409, 'This API key exists already');
+        }
+        throw error;
+      }
+    },
+
+    /**
+     * Takes `name` for a new client, or, with `sameClient`, for another key of the client of that name. A name taken
+     * by another client is a 409: its keys would see that client's orders.
+     */
+    async claimClientName(name: string, options: { sameClient: boolean; at: string }): Promise<void> {
+      try {
+        await table.doc.send(
+          new PutCommand({
+            TableName: table.name,
+            Item: { ...clientKey(name), kind: 'apiclient', clientName: name, claimedAt: options.at },
+            ...(options.sameClient ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) {
+          throw new AppError('client-name-taken', 409, 'A client has this name already', {
+            detail: `The client ${name} exists. Its orders are kept under its name, so a key of another client must have another name; a new key for the same client (replacing one) takes --rotate.`,
+          });
         }
         throw error;
       }
