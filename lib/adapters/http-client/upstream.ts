@@ -43,7 +43,8 @@ export type RetryPolicy = 'safe' | 'idempotent' | 'never';
 
 /** The access-token source the clients need: a token, and a way to say "this one was refused". */
 export interface AccessTokens {
-  get(): Promise<string>;
+  /** `deadline` (epoch ms): stop waiting then, as the call it is for must have ended by then. */
+  get(options?: { deadline?: number | undefined }): Promise<string>;
   /** Drop `token` from the cache if it is still the cached one, so the next `get()` fetches a fresh token. */
   invalidate(token: string): void;
 }
@@ -268,7 +269,7 @@ function outOfTime(service: UpstreamService, call: Call): UpstreamUnavailable {
 
 async function currentToken(tokens: AccessTokens, service: UpstreamService, call: Call): Promise<string> {
   try {
-    return await tokens.get();
+    return await tokens.get({ deadline: call.deadline });
   } catch (error) {
     const { last } = call;
     // A token failure after an attempt that may have been applied must not hide that fact.

@@ -151,3 +151,18 @@ describe('token provider', () => {
     expect(server.count(`POST ${TOKEN_PATH}`)).toBe(2);
   });
 });
+
+describe('a token endpoint that does not answer', () => {
+  it('makes a caller with a deadline stop waiting then, with an UpstreamUnavailable timeout', async () => {
+    server.on(`POST ${TOKEN_PATH}`, { hang: true });
+    const tokens = provider({ timeoutMs: 5000, retries: 0 });
+
+    const error = await failure(tokens.get({ deadline: Date.now() + 200 }));
+
+    expect(error).toBeInstanceOf(UpstreamUnavailable);
+    expect(error).toMatchObject({ service: 'uitid', reason: 'timeout', mayHaveApplied: false });
+    // One request for the token, still on its way: a second caller shares it rather than sending another.
+    await failure(tokens.get({ deadline: Date.now() + 50 }));
+    expect(server.count(`POST ${TOKEN_PATH}`)).toBe(1);
+  });
+});

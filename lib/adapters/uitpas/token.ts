@@ -17,8 +17,12 @@ import {
 import { type ClientSecretSourceOptions, clientSecretSource } from './secret.js';
 
 export interface TokenProvider extends AccessTokens {
-  /** A valid access token: the cached one, or a fresh one (one request shared by concurrent callers). */
-  get(): Promise<string>;
+  /**
+   * A valid access token: the cached one, or a fresh one (one request shared by concurrent callers). With a
+   * `deadline`, the wait ends then with an UpstreamUnavailable timeout; the shared request goes on, with its own
+   * limits, and its token serves the next call.
+   */
+  get(options?: { deadline?: number | undefined }): Promise<string>;
   /** Forget `token` if it is still the cached one (an API answered 401 with it). */
   invalidate(token: string): void;
 }
@@ -113,7 +117,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   }
 
   return {
-    async get() {
+    async get(options = {}) {
       if (cached && now() < cached.renewAt) return cached.token;
       if (!inFlight) {
         const request: Promise<CachedToken> = requestToken()
@@ -126,13 +130,37 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
             if (inFlight === request) inFlight = undefined;
           });
         inFlight = request;
+        // Waited for below, or not at all by a caller that ran out of time: never an unhandled rejection.
+        request.catch(() => undefined);
       }
-      return (await inFlight).token;
+      return (await withinDeadline(inFlight, options.deadline)).token;
     },
     invalidate(token: string) {
       if (cached?.token === token) cached = undefined;
     },
   };
+}
+
+/** `promise`, or an UpstreamUnavailable timeout at `deadline` (epoch ms) if it has not settled by then. */
+async function withinDeadline<T>(promise: Promise<T>, deadline: number | undefined): Promise<T> {
+  if (deadline === undefined) return promise;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new UpstreamUnavailable('uitid', 'timeout', false, {
+            detail: 'no access token before the answer is due',
+          }),
+        ),
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The token provider for this environment; the secret comes from config locally and from SSM in AWS. */
