@@ -6,6 +6,7 @@
  */
 import { AppError } from './errors.js';
 import type { Organisation, Promotor, TicketingEvent } from './mappings.js';
+import { sameUitdatabankId } from './uitdatabank-ids.js';
 
 export type OrganizerSource = 'promotor' | 'organisation';
 
@@ -85,7 +86,7 @@ export function matchOrganizer(
   uitdatabankOrganizerId: string | null,
 ): OrganizerMatch {
   if (!resolution.ok) return 'unresolved';
-  return uitdatabankOrganizerId !== null && sameOrganizerId(uitdatabankOrganizerId, resolution.organizerId)
+  return uitdatabankOrganizerId !== null && sameUitdatabankId(uitdatabankOrganizerId, resolution.organizerId)
     ? 'match'
     : 'mismatch';
 }
@@ -107,15 +108,14 @@ export function latestVerdict(
   verdicts: readonly (OrganizerVerdict | undefined)[],
 ): OrganizerVerdict | undefined {
   return verdicts
-    .filter((v): v is OrganizerVerdict => v !== undefined && sameOrganizerId(v.uitdatabankId, uitdatabankId))
+    .filter(
+      (v): v is OrganizerVerdict => v !== undefined && sameUitdatabankId(v.uitdatabankId, uitdatabankId),
+    )
     .reduce<OrganizerVerdict | undefined>(
       (latest, v) => (latest === undefined || v.checkedAt > latest.checkedAt ? v : latest),
       undefined,
     );
 }
-
-/** UiTdatabank ids are UUIDs, written in either case. */
-export const sameOrganizerId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 function unresolved(
   code: UnresolvedOrganizerCode,

@@ -18,7 +18,7 @@ export interface ReadinessSnapshot {
   warnings: ReadinessItemId[];
   organizerPermission?: OrganizerPermissionSnapshot;
   /**
-   * The organizer rule as the check found it. Stored beside the snapshot as well (`organizerVerdict`), where an
+   * The organizer rule as the check found it. Stored beside the snapshot, not in it (`organizerVerdict`), where an
    * edit of the event does not make it stale and a check that could not read UiTdatabank does not erase it.
    */
   organizer?: OrganizerVerdict;

@@ -14,9 +14,9 @@ import {
   type OrganizerMatch,
   type OrganizerResolution,
   resolveOrganizer,
-  sameOrganizerId,
 } from './organizer.js';
 import type { OrganizerPermissionSnapshot } from './tariffs.js';
+import { sameUitdatabankId } from './uitdatabank-ids.js';
 
 /** In checklist order: an item only depends on items above it. */
 export const READINESS_ITEM_IDS = [
@@ -168,7 +168,7 @@ export function permissionsFor(
   organizerId: string,
   permissions: readonly PermittedOrganizer[],
 ): string[] | undefined {
-  const entries = permissions.filter((entry) => sameOrganizerId(entry.organizerId, organizerId));
+  const entries = permissions.filter((entry) => sameUitdatabankId(entry.organizerId, organizerId));
   if (entries.length === 0) return undefined;
   return [...new Set(entries.flatMap((entry) => entry.permissions))].sort();
 }
@@ -371,7 +371,7 @@ function organizerMatchItem(
       en: `The UiTdatabank event ${input.id} has no organizer. Set organizer ${expected} (that of ${from.en}) in UiTdatabank.`,
     });
   }
-  if (!sameOrganizerId(actual, expected)) {
+  if (!sameUitdatabankId(actual, expected)) {
     return fail('organizer-match', observed, {
       nl: `De organisator van het UiTdatabank-evenement (${actual}) is niet die van ${from.nl} (${expected}). Zet de organisator in UiTdatabank op ${expected}, of corrigeer het UiTdatabank-organisator-id van ${from.nl}.`,
       en: `The UiTdatabank event's organizer (${actual}) is not that of ${from.en} (${expected}). Set the organizer in UiTdatabank to ${expected}, or correct the UiTdatabank organizer id of ${from.en}.`,

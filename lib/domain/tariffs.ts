@@ -133,11 +133,7 @@ function refuseOrganizer(
   const saved = event.organizerCheck;
   const latest = latestVerdict(uitdatabankId, [
     checked,
-    saved && {
-      uitdatabankId: saved.uitdatabankId ?? uitdatabankId,
-      match: saved.status,
-      checkedAt: saved.checkedAt,
-    },
+    saved && { uitdatabankId: saved.uitdatabankId, match: saved.status, checkedAt: saved.checkedAt },
   ]);
   if (latest === undefined || latest.match === 'match') return;
   const readiness = `GET /v1/events/${event.eventId}/readiness`;

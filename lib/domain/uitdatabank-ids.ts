@@ -48,3 +48,14 @@ export function uitdatabankUri(entryBaseUrl: string, kind: UitdatabankKind, id: 
   if (!isUitdatabankId(id)) throw new RangeError(`not a UiTdatabank ${kind} id`);
   return `${entryBaseUrl.replace(/\/+$/, '')}/${kind}s/${id}`;
 }
+
+/** UiTdatabank ids are UUIDs (or legacy hex ids), written in either case. */
+export const sameUitdatabankId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The bare id of a JSON-LD item's organizer (`organizer['@id']`); null when it has none, or a dummy without `@id`. */
+export function organizerIdOf(item: {
+  organizer?: { '@id'?: string | undefined } | undefined;
+}): string | null {
+  const uri = item.organizer?.['@id'];
+  return uri ? idFromUri(uri, 'organizer') : null;
+}

@@ -54,7 +54,11 @@ import {
 import type { OrganizerVerdict } from '../../domain/organizer.js';
 import type { Page } from '../../domain/page.js';
 import type { OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
-import type { EventListQuery, SyncedIdResult } from '../../use-cases/mapping-admin/ports.js';
+import type {
+  EventListQuery,
+  SyncedIdResult,
+  UitdatabankClaim,
+} from '../../use-cases/mapping-admin/ports.js';
 import { GSI1, queryPartition, type Table } from './table.js';
 
 /** Who the sync writes as, in `updatedBy`. */
@@ -333,12 +337,6 @@ async function getEventForBasket(table: Table, eventId: string): Promise<BasketR
     ...(organizerPermission ? { organizerPermission } : {}),
     ...(organizerVerdict ? { organizerVerdict } : {}),
   };
-}
-
-/** Who maps an UiTdatabank event by hand. */
-export interface UitdatabankClaim {
-  organisationId: string;
-  eventId: string;
 }
 
 type BasketRead = {

@@ -30,6 +30,8 @@ export function createReadinessRepository(table: Table) {
   const { doc, name: TableName } = table;
   return {
     async storeSnapshot(eventId: string, snapshot: ReadinessSnapshot): Promise<StoreSnapshotResult> {
+      // The organizer verdict is kept beside the snapshot only, not in it twice: the basket's read costs by item size.
+      const { organizer, ...stored } = snapshot;
       try {
         await doc.send(
           new UpdateCommand({
@@ -37,7 +39,7 @@ export function createReadinessRepository(table: Table) {
             Key: EVENT_KEY(eventId),
             // The organizer verdict beside it, only when this check reached one: a check that could not read
             // UiTdatabank leaves the last verdict standing.
-            UpdateExpression: snapshot.organizer
+            UpdateExpression: organizer
               ? 'SET #readiness = :snapshot, #verdict = :verdict'
               : 'SET #readiness = :snapshot',
             ConditionExpression:
@@ -48,13 +50,13 @@ export function createReadinessRepository(table: Table) {
               '#version': 'version',
               '#checkedAt': 'checkedAt',
               '#eventVersion': 'eventVersion',
-              ...(snapshot.organizer ? { '#verdict': ORGANIZER_VERDICT_ATTRIBUTE } : {}),
+              ...(organizer ? { '#verdict': ORGANIZER_VERDICT_ATTRIBUTE } : {}),
             },
             ExpressionAttributeValues: {
-              ':snapshot': snapshot,
+              ':snapshot': stored,
               ':version': snapshot.eventVersion,
               ':checkedAt': snapshot.checkedAt,
-              ...(snapshot.organizer ? { ':verdict': snapshot.organizer } : {}),
+              ...(organizer ? { ':verdict': organizer } : {}),
             },
           }),
         );

@@ -43,8 +43,8 @@ export type RetryPolicy = 'safe' | 'idempotent' | 'never';
 
 /** The access-token source the clients need: a token, and a way to say "this one was refused". */
 export interface AccessTokens {
-  /** `deadline` (epoch ms): stop waiting then, as the call it is for must have ended by then. */
-  get(options?: { deadline?: number | undefined }): Promise<string>;
+  /** `deadline`: stop waiting then, as the call it is for must have ended by then (see UpstreamRequest). */
+  get(options?: Pick<UpstreamRequest, 'deadline'>): Promise<string>;
   /** Drop `token` from the cache if it is still the cached one, so the next `get()` fetches a fresh token. */
   invalidate(token: string): void;
 }

@@ -3,7 +3,7 @@
  * mapping, answered by the Entry client. Entry answers 404 with null; an unreachable UiTdatabank throws `UpstreamUnavailable`, which the HTTP
  * stack answers with a 503. Draft or rejected items do exist: the readiness check reports their status.
  */
-import { idFromUri } from '../../domain/uitdatabank-ids.js';
+import { organizerIdOf } from '../../domain/uitdatabank-ids.js';
 import type { EntryClient } from './client.js';
 
 export interface Existence {
@@ -23,9 +23,7 @@ export function uitdatabankExistence(entry: Pick<EntryClient, 'getEvent' | 'getO
     events: {
       async find(id) {
         const event = await entry.getEvent(id);
-        if (!event || !live(event)) return undefined;
-        const uri = event.organizer?.['@id'];
-        return { organizerId: uri ? (idFromUri(uri, 'organizer') ?? null) : null };
+        return event && live(event) ? { organizerId: organizerIdOf(event) } : undefined;
       },
     },
     organizers: { exists: async (id) => live(await entry.getOrganizer(id)) },

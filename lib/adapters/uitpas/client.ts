@@ -34,10 +34,8 @@ import {
   uitpasOrganizerSchema,
 } from './schemas.js';
 
-/** Per call: when it must have ended, retries included (epoch ms; see UpstreamRequest.deadline). */
-export interface CallOptions {
-  deadline?: number | undefined;
-}
+/** Per call: when it must have ended, retries included (see UpstreamRequest.deadline). */
+export type CallOptions = Pick<UpstreamRequest, 'deadline'>;
 
 export interface UitpasClientOptions {
   /** e.g. `https://api-test.uitpas.be` (a path prefix is allowed). */

@@ -13,6 +13,7 @@ import {
   type BackoffOptions,
   createUpstream,
   transportFromConfig,
+  type UpstreamRequest,
 } from '../http-client/upstream.js';
 import { type ClientSecretSourceOptions, clientSecretSource } from './secret.js';
 
@@ -22,7 +23,7 @@ export interface TokenProvider extends AccessTokens {
    * `deadline`, the wait ends then with an UpstreamUnavailable timeout; the shared request goes on, with its own
    * limits, and its token serves the next call.
    */
-  get(options?: { deadline?: number | undefined }): Promise<string>;
+  get(options?: Pick<UpstreamRequest, 'deadline'>): Promise<string>;
   /** Forget `token` if it is still the cached one (an API answered 401 with it). */
   invalidate(token: string): void;
 }

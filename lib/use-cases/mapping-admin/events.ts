@@ -22,6 +22,7 @@ import {
 } from '../../domain/mappings.js';
 import { matchOrganizer, organizerMismatch, resolveOrganizer } from '../../domain/organizer.js';
 import type { Page } from '../../domain/page.js';
+import { sameUitdatabankId } from '../../domain/uitdatabank-ids.js';
 import {
   checkExpectedVersion,
   type MappingDeps,
@@ -32,7 +33,7 @@ import {
 } from './deps.js';
 import { deleteItem, saveItem, visibleOrNotFound } from './entity.js';
 import { checkOrganisationExists } from './organisations.js';
-import type { SyncedIdResult } from './ports.js';
+import type { SyncedIdResult, UitdatabankClaim } from './ports.js';
 import type { EventBody, EventListQueryInput } from './schemas.js';
 
 export interface SaveEventInput {
@@ -167,7 +168,7 @@ const uitdatabankEventNotFound = (uitdatabankId: string) =>
 async function claimUitdatabankEvent(
   deps: Pick<MappingDeps, 'mappings'>,
   uitdatabankId: string,
-  owner: { organisationId: string; eventId: string },
+  owner: UitdatabankClaim,
 ): Promise<void> {
   const first = await deps.mappings.claimUitdatabankEvent(uitdatabankId, owner);
   if (first.claimed) return;
@@ -177,7 +178,8 @@ async function claimUitdatabankEvent(
     const leftOver =
       held === undefined ||
       held.organisationId !== holder.organisationId ||
-      held.uitdatabankId?.toLowerCase() !== uitdatabankId.toLowerCase();
+      held.uitdatabankId === undefined ||
+      !sameUitdatabankId(held.uitdatabankId, uitdatabankId);
     if (leftOver && (await deps.mappings.claimUitdatabankEvent(uitdatabankId, owner, holder)).claimed) return;
   }
   const detail = `UiTdatabank event ${uitdatabankId} is mapped by another organisation of this service, and an UiTdatabank event belongs to one organisation only. Check the id: copy it from the page of your own event in UiTdatabank.`;
@@ -192,8 +194,9 @@ async function claimUitdatabankEvent(
  * resolved from the event's promotor or organisation. A mismatch is refused; when the comparison cannot be made the
  * mapping is stored `unverified`, and the till refuses it until a readiness check passes (GET readiness, or the
  * sync's refresh, which assesses every changed mapping). A save that changes neither the id nor whose event it is
- * keeps the check it had, and asks UiTdatabank nothing (a mapping stored before saves checked is checked now); an id the sync set needs none (the sync creates the UiTdatabank event with our organizer,
- * and its refresh checks it from then on).
+ * keeps the check it had, and asks UiTdatabank nothing (a mapping stored before saves checked is checked now); an
+ * id the sync set needs none (the sync creates the UiTdatabank event with our organizer, and its refresh checks it
+ * from then on).
  */
 async function checkOrganizer(
   event: Pick<TicketingEvent, 'organisationId' | 'promotorId'>,
@@ -209,22 +212,15 @@ async function checkOrganizer(
   const { existing, mapping } = input;
   const uitdatabankId = mapping.uitdatabankId;
   if (uitdatabankId === undefined || mapping.uitdatabankIdSource !== 'manual') return undefined;
-  if (
-    existing?.organizerCheck !== undefined &&
-    existing.uitdatabankId === uitdatabankId &&
-    existing.organisationId === event.organisationId &&
-    existing.promotorId === event.promotorId
-  ) {
-    return existing.organizerCheck;
-  }
-  const checked = { uitdatabankId, checkedAt: input.now.toISOString() };
-  const found = await input.lookup(uitdatabankId);
-  if (found === undefined) throw uitdatabankEventNotFound(uitdatabankId);
   const unchanged =
     existing !== undefined &&
     existing.uitdatabankId === uitdatabankId &&
     existing.organisationId === event.organisationId &&
     existing.promotorId === event.promotorId;
+  if (unchanged && existing.organizerCheck !== undefined) return existing.organizerCheck;
+  const checked = { uitdatabankId, checkedAt: input.now.toISOString() };
+  const found = await input.lookup(uitdatabankId);
+  if (found === undefined) throw uitdatabankEventNotFound(uitdatabankId);
   // A mapping saved before saves checked, edited while UiTdatabank is down: left as it was (its readiness checks
   // decide), rather than stopping sales that ran until now.
   if (found === 'unreachable') {

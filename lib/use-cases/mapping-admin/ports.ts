@@ -64,11 +64,9 @@ export interface MappingStore {
    */
   claimUitdatabankEvent(
     uitdatabankId: string,
-    owner: { organisationId: string; eventId: string },
-    takeOverFrom?: { organisationId: string; eventId: string },
-  ): Promise<
-    { claimed: true } | { claimed: false; holder: { organisationId: string; eventId: string } | undefined }
-  >;
+    owner: UitdatabankClaim,
+    takeOverFrom?: UitdatabankClaim,
+  ): Promise<{ claimed: true } | { claimed: false; holder: UitdatabankClaim | undefined }>;
   /** The external-mapping list: events labelled `UiTPAS` or `uitDB`, organisation by organisation, by start. */
   listMappingEvents(query: EventListQuery): Promise<Page<TicketingEvent>>;
   /** True when the organisation still has an event in the external-mapping list. */
@@ -86,6 +84,12 @@ export interface MappingStore {
   /** The promotors of one organisation, by id. */
   listPromotors(organisationId: string): Promise<Promotor[]>;
   hasPromotors(organisationId: string): Promise<boolean>;
+}
+
+/** Who maps an UiTdatabank event by hand: one organisation, and the event the claim was last made for. */
+export interface UitdatabankClaim {
+  organisationId: string;
+  eventId: string;
 }
 
 export interface AuditListQuery {

@@ -19,7 +19,7 @@ import {
   type Unavailable,
 } from '../../domain/readiness.js';
 import { toSnapshot } from '../../domain/readiness-snapshot.js';
-import { idFromUri } from '../../domain/uitdatabank-ids.js';
+import { idFromUri, organizerIdOf } from '../../domain/uitdatabank-ids.js';
 import { logger } from '../../logger.js';
 import type {
   ReadinessMappings,
@@ -49,12 +49,11 @@ export interface Prefetched {
 
 /** The part of the JSON-LD the checklist reads. */
 export function toUitdatabankEventFacts(event: UitdatabankEventDocument): UitdatabankEventFacts {
-  const organizerUri = event.organizer?.['@id'];
   return {
     id: idFromUri(event['@id'], 'event') ?? event['@id'],
     workflowStatus: event.workflowStatus,
     basePrice: event.priceInfo?.find((price) => price.category === 'base')?.price,
-    organizerId: organizerUri ? (idFromUri(organizerUri, 'organizer') ?? null) : null,
+    organizerId: organizerIdOf(event),
   };
 }
 
