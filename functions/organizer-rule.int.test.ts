@@ -23,7 +23,7 @@ import { createHandler as createLookupTariffs } from '../lib/handlers/lookup-tar
 import { createHandler as createManageMappings } from '../lib/handlers/manage-mappings.js';
 import { checkEventReadiness } from '../lib/use-cases/readiness/check.js';
 import { DEMO_ORGANISATION_ID } from '../local/seed.js';
-import { type ApiEventInput, apiEvent, lambdaContext } from '../test-support/api-event.js';
+import { type ApiEventInput, apiEvent, lambdaContext, uitpasEventBody } from '../test-support/api-event.js';
 import { startTestStack, type TestStack } from '../test-support/test-stack.js';
 
 const GENT = 'gent-org';
@@ -75,14 +75,6 @@ async function send(principal: Principal, input: Omit<ApiEventInput, 'principal'
   return { statusCode: response.statusCode, body: JSON.parse(response.body ?? 'null') };
 }
 
-const eventBody = (organisationId: string, uitdatabankId: string) => ({
-  name: 'Voorstelling',
-  startDate: '2027-03-01T20:00:00+01:00',
-  organisationId,
-  labels: ['UiTPAS'],
-  ticketTypes: [{ id: 'base', name: 'Basistarief', price: 10, standard: true }],
-  uitdatabankId,
-});
 const putEvent = (principal: Principal, eventId: string, body: unknown) =>
   send(principal, { method: 'PUT', route: '/v1/events/{eventId}', pathParameters: { eventId }, body });
 const getEvent = (principal: Principal, eventId: string) =>
@@ -106,7 +98,7 @@ const checkReadiness = (eventId: string, principal: Principal) =>
 
 describe('saving a mapping', () => {
   it("refuses another organisation's UiTdatabank event with a 422 that says which id to fix, and stores nothing", async () => {
-    const refused = await putEvent(GENT_ADMIN, 'gent-festival', eventBody(GENT, TEST_EVENT_ID));
+    const refused = await putEvent(GENT_ADMIN, 'gent-festival', uitpasEventBody(GENT, TEST_EVENT_ID));
 
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toMatchObject({
@@ -120,7 +112,11 @@ describe('saving a mapping', () => {
   });
 
   it('accepts the UiTdatabank event of its own organizer, checked', async () => {
-    const saved = await putEvent(DEMO_ADMIN, 'demo-checked', eventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID));
+    const saved = await putEvent(
+      DEMO_ADMIN,
+      'demo-checked',
+      uitpasEventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID),
+    );
 
     expect(saved.statusCode).toBe(201);
     expect(saved.body.organizerCheck).toMatchObject({ status: 'match' });
@@ -136,7 +132,7 @@ describe('saving a mapping', () => {
     const saved = await putEvent(
       DEMO_ADMIN,
       'demo-unverified',
-      eventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID),
+      uitpasEventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID),
     );
     down.remove();
 
@@ -164,7 +160,7 @@ describe('the till', () => {
     // As such a mapping was stored: gent-org's event on demo-org's UiTdatabank event, no check on record.
     const at = new Date().toISOString();
     const legacy: TicketingEvent = {
-      ...eventBody(GENT, TEST_EVENT_ID),
+      ...uitpasEventBody(GENT, TEST_EVENT_ID),
       eventId: 'gent-legacy',
       uitdatabankIdSource: 'manual',
       createdAt: at,
@@ -190,7 +186,7 @@ describe('the till', () => {
 
 describe('a mismatch found after the save', () => {
   it('is lifted neither by an edit that keeps the mapping nor by a check that could not read UiTdatabank', async () => {
-    const body = eventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID);
+    const body = uitpasEventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID);
     expect((await putEvent(DEMO_ADMIN, 'demo-moved', body)).body.organizerCheck).toMatchObject({
       status: 'match',
     });
@@ -226,7 +222,8 @@ describe('a mismatch found after the save', () => {
 describe('one organisation per UiTdatabank event', () => {
   it('refuses a second organisation, even with a promotor of the right organizer, until the first lets go', async () => {
     expect(
-      (await putEvent(DEMO_ADMIN, 'demo-claimed', eventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID))).statusCode,
+      (await putEvent(DEMO_ADMIN, 'demo-claimed', uitpasEventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID)))
+        .statusCode,
     ).toBe(201);
     // A visiting company of gent-org whose UiTdatabank organizer is the same: the organizer rule alone would pass.
     const promotor = await send(GENT_ADMIN, {
@@ -236,7 +233,7 @@ describe('one organisation per UiTdatabank event', () => {
       body: { name: 'Gezelschap', organisationId: GENT, uitdatabankOrganizerId: TEST_ORGANIZER_ID },
     });
     expect(promotor.statusCode).toBe(201);
-    const guestShow = { ...eventBody(GENT, TEST_EVENT_ID), promotorId: 'gent-guest' };
+    const guestShow = { ...uitpasEventBody(GENT, TEST_EVENT_ID), promotorId: 'gent-guest' };
 
     const taken = await putEvent(GENT_ADMIN, 'gent-guest-show', guestShow);
 
@@ -249,19 +246,21 @@ describe('one organisation per UiTdatabank event', () => {
     expect((await getEvent(GENT_ADMIN, 'gent-guest-show')).statusCode).toBe(404);
     // demo-org itself may map it again, to another of its events.
     expect(
-      (await putEvent(DEMO_ADMIN, 'demo-claimed-2', eventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID)))
+      (await putEvent(DEMO_ADMIN, 'demo-claimed-2', uitpasEventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID)))
         .statusCode,
     ).toBe(201);
 
     // demo-org maps both its events elsewhere: the claim is left over, and gent-org may take it.
     for (const eventId of ['demo-claimed', 'demo-claimed-2']) {
       expect(
-        (await putEvent(DEMO_ADMIN, eventId, eventBody(DEMO_ORGANISATION_ID, LIMITED_EVENT_ID))).statusCode,
+        (await putEvent(DEMO_ADMIN, eventId, uitpasEventBody(DEMO_ORGANISATION_ID, LIMITED_EVENT_ID)))
+          .statusCode,
       ).toBe(200);
     }
     expect((await putEvent(GENT_ADMIN, 'gent-guest-show', guestShow)).statusCode).toBe(201);
     expect(
-      (await putEvent(DEMO_ADMIN, 'demo-claimed', eventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID))).statusCode,
+      (await putEvent(DEMO_ADMIN, 'demo-claimed', uitpasEventBody(DEMO_ORGANISATION_ID, TEST_EVENT_ID)))
+        .statusCode,
     ).toBe(409);
   });
 });

@@ -17,6 +17,7 @@ import {
   TEST_ORGANIZER_ID,
 } from '@uitpas-ticketing/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uitpasEventBody } from '../test-support/api-event.js';
 import { LOCAL_API_KEY_ADMIN, LOCAL_API_KEY_BASKET } from './settings.js';
 
 const passes = buildSeed(0).passes;
@@ -197,15 +198,7 @@ async function scenario(round: string): Promise<number[]> {
 
 describe('two organisations and their clients on one stack', () => {
   const PROBLEM = 'urn:uitpas-ticketing:problem:';
-  const event = (organisationId: string, uitdatabankId: string, extra: Record<string, unknown> = {}) => ({
-    name: 'Voorstelling',
-    startDate: '2027-03-01T20:00:00+01:00',
-    organisationId,
-    labels: ['UiTPAS'],
-    ticketTypes: [{ id: 'base', name: 'Basistarief', price: 10, standard: true }],
-    uitdatabankId,
-    ...extra,
-  });
+  const event = uitpasEventBody;
   const sale = (orderId: string, tariffId = 'SOCIALTARIFF', extra: Record<string, unknown> = {}) => ({
     orderId,
     lines: [{ ...line(PASSES.socialTariff, tariffId), regularPriceLabel: 'Basistarief', ...extra }],

@@ -98,3 +98,18 @@ export function lambdaContext(functionName = 'test'): Context {
     succeed: () => undefined,
   };
 }
+
+/** A `PUT /v1/events/{eventId}` body: an UiTPAS event with one standard ticket at 10 EUR, mapped to `uitdatabankId`. */
+export const uitpasEventBody = (
+  organisationId: string,
+  uitdatabankId: string,
+  extra: Record<string, unknown> = {},
+) => ({
+  name: 'Voorstelling',
+  startDate: '2027-03-01T20:00:00+01:00',
+  organisationId,
+  labels: ['UiTPAS'],
+  ticketTypes: [{ id: 'base', name: 'Basistarief', price: 10, standard: true }],
+  uitdatabankId,
+  ...extra,
+});
