@@ -66,6 +66,12 @@ export interface UpstreamProblemFields {
   passholderId?: string | undefined;
   passType?: 'INDIVIDUAL' | 'GROUP' | undefined;
   groupPass?: boolean | undefined;
+  /**
+   * Which call was answered: method and path, e.g. `GET /passes` or `DELETE /ticket-sales/123`. Never the query
+   * string, where a pass identifier travels; a path segment shaped like one reads `{identifier}`. The path may carry
+   * the base URL's own prefix (`/uitpas/passes`).
+   */
+  endpoint?: string | undefined;
 }
 
 /** publiq's problem type prefixes. Match on the full URI. */
@@ -88,12 +94,15 @@ export class UpstreamProblem extends Error {
   readonly passholderId: string | undefined;
   readonly passType: 'INDIVIDUAL' | 'GROUP' | undefined;
   readonly groupPass: boolean | undefined;
+  readonly endpoint: string | undefined;
 
   constructor(
     readonly service: UpstreamService,
     fields: UpstreamProblemFields,
   ) {
-    super(`${service} answered ${fields.status} ${fields.type}${fields.detail ? `: ${fields.detail}` : ''}`);
+    super(
+      `${service} answered ${fields.status} ${fields.type}${fields.endpoint ? ` to ${fields.endpoint}` : ''}${fields.detail ? `: ${fields.detail}` : ''}`,
+    );
     this.type = fields.type;
     this.status = fields.status;
     this.title = fields.title;
@@ -104,6 +113,7 @@ export class UpstreamProblem extends Error {
     this.passholderId = fields.passholderId;
     this.passType = fields.passType;
     this.groupPass = fields.groupPass;
+    this.endpoint = fields.endpoint;
   }
 
   /** The type without publiq's prefix, e.g. `uitpas/social-tariff-expired` or `auth/forbidden`. */

@@ -236,6 +236,17 @@ describe('problems', () => {
     expect(server.count('GET /thing')).toBe(1);
   });
 
+  it('names the call a problem answers by method and path, never by the query or a pass number in the path', async () => {
+    const forbidden = { status: 403, json: { type: 'https://api.publiq.be/probs/auth/forbidden', status: 403 } };
+    server.on('GET /passes', forbidden);
+    server.on('GET /passes/0900000067513', forbidden);
+    const call = (path: string) =>
+      failure(upstream().send({ method: 'GET', retry: 'safe', url: buildUrl(server.url, path) }));
+
+    expect(await call('/passes?identifier=0900000067513')).toMatchObject({ endpoint: 'GET /passes' });
+    expect(await call('/passes/0900000067513')).toMatchObject({ endpoint: 'GET /passes/{identifier}' });
+  });
+
   it('makes a 4xx without a problem body an about:blank problem', async () => {
     server.on('GET /thing', {
       status: 404,

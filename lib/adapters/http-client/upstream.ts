@@ -307,7 +307,23 @@ function judgeResponse(
   const classified = classifyStatus(response, call.write, request);
   if (classified) return { kind: 'failed', failure: classified };
   if (request.accept4xx) return { kind: 'done', response };
-  throw new UpstreamProblem(transport.service, problemFields(response));
+  throw new UpstreamProblem(transport.service, { ...problemFields(response), endpoint: endpointOf(request) });
+}
+
+/** Nine or more digits (UiTPAS and INSZ numbers), or 8 to 20 hex characters with a digit in them (chip numbers). */
+const PASS_ID_SEGMENT = /^(?:[0-9]{9,}|(?=[0-9A-Fa-f]*[0-9])[0-9A-Fa-f]{8,20})$/;
+
+/**
+ * The call a problem answers, as `GET /passes`: what a problem type means depends on it. The query string is left
+ * out, as a pass identifier travels there, and a path segment shaped like one (the deprecated
+ * `/passes/{uitpasNumber}`, a chip number) is replaced, so the label may go into a problem answer or a log line.
+ */
+function endpointOf(request: UpstreamRequest): string {
+  const path = request.url.pathname
+    .split('/')
+    .map((segment) => (PASS_ID_SEGMENT.test(segment) ? '{identifier}' : segment))
+    .join('/');
+  return `${request.method} ${path}`;
 }
 
 /** The wait before the next attempt, or undefined when the policy, the retry budget or the deadline says stop. */
