@@ -141,3 +141,27 @@ describe.each(STALLS)('UiTPAS applies, and its answer is lost: %s', (stall) => {
     expect(stack.counts()).toMatchObject({ posts: 1, total: 1, active: 0 });
   });
 });
+
+describe('UiTPAS leaves out what its OpenAPI does not require', () => {
+  const withoutIds = (json: unknown) =>
+    (json as Record<string, unknown>[]).map(({ id: _id, ...sale }) => sale);
+  const withoutCount = (json: unknown) => {
+    const { totalItems: _count, ...page } = json as Record<string, unknown>;
+    return page;
+  };
+
+  it('a registration answered without sale ids finds them by a search without totalItems: one sale, held', async () => {
+    const lifts = [
+      proxy.rewrite({ method: 'POST', path: /^\/uitpas\/ticket-sales$/, body: withoutIds }),
+      proxy.rewrite({ method: 'GET', path: /^\/uitpas\/ticket-sales$/, body: withoutCount }),
+    ];
+    const first = await registerSale('no-ids-1');
+    for (const lift of lifts) lift();
+
+    expect(first.statusCode).toBe(201);
+    expect(first.body.status).toBe('HELD');
+    const [line] = first.body.lines;
+    expect(line.ticketSaleIds).toHaveLength(1);
+    expect(stack.counts()).toEqual({ posts: 1, total: 1, active: 1 });
+  });
+});

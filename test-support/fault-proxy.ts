@@ -4,7 +4,8 @@
  * goes wrong: never a byte of it (`before-headers`), the status line and headers then silence
  * (`headers-then-silence`), half the body then silence (`half-body`), or the connection reset once the upstream
  * has answered (`reset-after-forwarding`). The sandbox's own faults act before or instead of applying; these act
- * after, on the way back, which is where an answer is lost without the upstream knowing.
+ * after, on the way back, which is where an answer is lost without the upstream knowing. `rewrite` changes a JSON
+ * answer on its way back instead: an upstream that leaves out what its OpenAPI does not require.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,8 +24,16 @@ export interface StallRule {
   stall: Stall;
 }
 
+export interface RewriteRule {
+  method: string;
+  path: RegExp;
+  body: (json: unknown) => unknown;
+}
+
 export interface FaultProxy {
   url: string;
+  /** From now on, JSON answers to requests matching `rule` are passed through `rule.body`; returns a lift. */
+  rewrite(rule: RewriteRule): () => void;
   /** From now on, answers to requests matching `rule` are lost its way; returns a function that lifts it. */
   stall(rule: StallRule): () => void;
   /** How many requests matched a rule. */
@@ -34,6 +43,7 @@ export interface FaultProxy {
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const rules = new Set<StallRule>();
+  const rewrites = new Set<RewriteRule>();
   const open = new Set<ServerResponse>();
   let stalled = 0;
   const server = createServer((incoming, outgoing) => {
@@ -56,7 +66,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const chunks: Buffer[] = [];
     answer.on('data', (chunk: Buffer) => chunks.push(chunk));
     answer.on('end', () => {
-      const body = Buffer.concat(chunks);
+      const rewrite = [...rewrites].find((r) => r.method === incoming.method && r.path.test(path));
+      const raw = Buffer.concat(chunks);
+      const body =
+        rewrite && raw.length > 0
+          ? Buffer.from(JSON.stringify(rewrite.body(JSON.parse(raw.toString()))))
+          : raw;
       const headers = { ...answer.headers, 'content-length': String(body.length) };
       delete headers['transfer-encoding'];
       if (!rule) {
@@ -83,6 +98,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     stall(rule) {
       rules.add(rule);
       return () => rules.delete(rule);
+    },
+    rewrite(rule) {
+      rewrites.add(rule);
+      return () => rewrites.delete(rule);
     },
     stalled: () => stalled,
     async close() {

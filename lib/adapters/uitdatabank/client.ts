@@ -22,11 +22,12 @@ import {
   createdEventSchema,
   type EventPage,
   type EventReference,
+  entryEventSchema,
+  entryOrganizerSchema,
   eventReferenceSchema,
   eventSchema,
   type InvalidMember,
   type Language,
-  organizerSchema,
   type PagedCollection,
   pagedCollectionSchema,
   type UitdatabankEvent,
@@ -182,12 +183,27 @@ export function createEntryClient(options: EntryClientOptions): EntryClient {
       const query = getOptions.embedUitpasPrices
         ? new URLSearchParams({ embedUitpasPrices: 'true' })
         : undefined;
-      return getOrNull(eventSchema, { method: 'GET', url: url(eventPath(id), query), retry: 'safe' });
+      const event = await getOrNull(entryEventSchema, {
+        method: 'GET',
+        url: url(eventPath(id), query),
+        retry: 'safe',
+      });
+      return event && { ...event, '@id': event['@id'] ?? uitdatabankUri(options.baseUrl, 'event', id) };
     },
 
     async getOrganizer(id) {
       const path = `/organizers/${encodeURIComponent(checkedId('organizer id', id))}`;
-      return getOrNull(organizerSchema, { method: 'GET', url: url(path), retry: 'safe' });
+      const organizer = await getOrNull(entryOrganizerSchema, {
+        method: 'GET',
+        url: url(path),
+        retry: 'safe',
+      });
+      return (
+        organizer && {
+          ...organizer,
+          '@id': organizer['@id'] ?? uitdatabankUri(options.baseUrl, 'organizer', id),
+        }
+      );
     },
 
     async createEvent(input) {

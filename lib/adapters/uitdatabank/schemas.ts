@@ -82,6 +82,13 @@ export const eventSchema = z.looseObject({
 });
 export type UitdatabankEvent = z.infer<typeof eventSchema>;
 
+/**
+ * Entry's own read of one event or organizer: the OpenAPI does not mark `@id` required there. We asked by id, so a
+ * body without it still names what it is; the client fills it in. A Search member keeps `@id` required: without it
+ * the member names nothing, and becomes an invalid member of its page.
+ */
+export const entryEventSchema = eventSchema.extend({ '@id': z.string().optional() });
+
 export const organizerSchema = z.looseObject({
   '@id': z.string(),
   name: nameSchema,
@@ -94,6 +101,7 @@ export const organizerSchema = z.looseObject({
   modified: z.string().optional(),
 });
 export type UitdatabankOrganizer = z.infer<typeof organizerSchema>;
+export const entryOrganizerSchema = organizerSchema.extend({ '@id': z.string().optional() });
 
 /** Search without `embed=true` returns only references. */
 export const eventReferenceSchema = z.looseObject({ '@id': z.string(), '@type': z.string().optional() });

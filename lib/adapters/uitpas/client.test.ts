@@ -181,6 +181,31 @@ describe('UiTPAS client: happy paths', () => {
     expect(query?.get('limit')).toBe('500');
   });
 
+  it('takes a ticket-sale page without totalItems, and leaves out a sale without an id', async () => {
+    const { id: _id, ...withoutId } = sale;
+    server.on('GET /uitpas/ticket-sales', { json: { member: [sale, withoutId] } });
+    const page = await client.searchTicketSales({ eventId: EVENT_ID });
+    expect(page).toEqual({ totalItems: undefined, member: [sale] });
+  });
+
+  it('treats a registration answer without sale ids as an outcome to find out, never as refused', async () => {
+    const { id: _id, ...withoutId } = sale;
+    server.on('POST /uitpas/ticket-sales', { json: [withoutId] });
+    const error = await client
+      .registerTicketSales([
+        {
+          regularPrice: 10,
+          tariff: { id: 'SOCIALTARIFF' },
+          eventId: EVENT_ID,
+          uitpasNumber: '0900000067513',
+        },
+      ])
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UpstreamUnavailable);
+    expect(error).toMatchObject({ reason: 'invalid-response', mayHaveApplied: true });
+    expect(server.count('POST /uitpas/ticket-sales')).toBe(1);
+  });
+
   it('checks the ticket-sale search arguments before calling', async () => {
     await expect(client.searchTicketSales({})).rejects.toThrow(RangeError);
     await expect(client.searchTicketSales({ passholderId: 'ph-1' })).rejects.toThrow(/organizerId/);

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { PubliqConfig } from '../../config.js';
 import { UpstreamProblem } from '../../domain/errors.js';
+import { logger } from '../../logger.js';
 import {
   type AccessTokens,
   type BackoffOptions,
@@ -173,7 +174,15 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
       if (query.start !== undefined) params.set('start', String(boundedInt('start', query.start, 0)));
       if (query.limit !== undefined)
         params.set('limit', String(boundedInt('limit', query.limit, 0, UITPAS_LIMIT_MAX)));
-      return fetchParsed(ticketSalePageSchema, get('/ticket-sales', params, call));
+      const page = await fetchParsed(ticketSalePageSchema, get('/ticket-sales', params, call));
+      const member = page.member.filter((sale): sale is TicketSale => sale.id !== undefined);
+      if (member.length < page.member.length) {
+        logger.warn('UiTPAS listed ticket sales without an id; they are left out', {
+          eventId: query.eventId,
+          withoutId: page.member.length - member.length,
+        });
+      }
+      return { totalItems: page.totalItems, member };
     },
 
     async cancelTicketSale(id, call = {}) {

@@ -92,7 +92,11 @@ export const tariffsResponseSchema = z.looseObject({
 export type TariffsResponse = z.infer<typeof tariffsResponseSchema>;
 
 export const ticketSaleSchema = z.looseObject({
-  /** Needed to cancel the sale: required here although the OpenAPI only marks it read-only. */
+  /**
+   * Needed to cancel the sale: required in the answer to a POST although the OpenAPI only marks it read-only. A POST
+   * answer without it fails the parse as `invalid-response` that may have applied, so the order takes the
+   * unknown-outcome path and finds its sales by search, ids included; nothing is registered twice or left behind.
+   */
   id: z.string(),
   creationDate: z.string().optional(),
   regularPrice: z.number(),
@@ -117,11 +121,19 @@ export interface TicketSaleRequest {
   uitpasNumber: string;
 }
 
+/**
+ * A page of `GET /ticket-sales`. The OpenAPI requires neither `totalItems` nor a member's `id`: without the count the
+ * caller pages until a page comes back empty; a member without an id cannot be claimed or cancelled, so the client
+ * leaves it out (and logs it) rather than failing the page, which would block every order waiting on this search.
+ */
 export const ticketSalePageSchema = z.looseObject({
-  totalItems: z.number().int(),
-  member: z.array(ticketSaleSchema).default([]),
+  totalItems: z.number().int().optional(),
+  member: z.array(ticketSaleSchema.extend({ id: z.string().optional() })).default([]),
 });
-export type TicketSalePage = z.infer<typeof ticketSalePageSchema>;
+export interface TicketSalePage {
+  totalItems: number | undefined;
+  member: TicketSale[];
+}
 
 export const uitpasOrganizerSchema = z.looseObject({
   /** The UiTdatabank organizer id. */

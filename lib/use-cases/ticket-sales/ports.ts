@@ -48,7 +48,7 @@ export interface UitpasTicketSales {
   searchTicketSales(
     query: { eventId: string; start?: number; limit?: number },
     call?: UpstreamCall,
-  ): Promise<{ totalItems: number; member: RegisteredSale[] }>;
+  ): Promise<{ totalItems: number | undefined; member: RegisteredSale[] }>;
   /** 404 `ticket-sale-not-found` when the sale is unknown or already cancelled. */
   cancelTicketSale(id: string, call?: UpstreamCall): Promise<void>;
   /** For quantities above 1: how many more tickets the pass may have at a tariff. */

@@ -93,7 +93,12 @@ export async function takeLease(
   return (await ctx.deps.orders.save(next)) ? next : undefined;
 }
 
-/** Every ticket sale of the order's events at UiTPAS, page by page; read again if it changed while being paged. */
+/**
+ * Every ticket sale of the order's events at UiTPAS, page by page; read again if it changed while being paged. Paging
+ * by offset skips a sale when an earlier one is cancelled meanwhile, so only a steady listing is trusted: the same
+ * `totalItems` on every page, or, when UiTPAS leaves the count out, the same sales on two reads in a row (paged until
+ * a page comes back empty).
+ */
 async function searchSales(ctx: Ctx, order: Order): Promise<RegisteredSale[] | undefined> {
   const eventIds = [
     ...new Map(order.lines.map((line) => [line.uitdatabankId.toLowerCase(), line.uitdatabankId])).values(),
@@ -101,18 +106,30 @@ async function searchSales(ctx: Ctx, order: Order): Promise<RegisteredSale[] | u
   const sales: RegisteredSale[] = [];
   for (const eventId of eventIds) {
     let stable: RegisteredSale[] | undefined;
+    let previous: string | undefined;
     for (let read = 0; read < LISTING_READS && !stable; read += 1) {
       const call = { deadline: ctx.deps.answerBy };
       const first = await ctx.deps.uitpas.searchTicketSales({ eventId, start: 0, limit: PAGE_SIZE }, call);
+      const total = first.totalItems;
       const listed = [...first.member];
       let unchanged = true;
-      for (let start = PAGE_SIZE; start < first.totalItems && unchanged; start += PAGE_SIZE) {
+      let more = total === undefined ? first.member.length > 0 : PAGE_SIZE < total;
+      for (let start = PAGE_SIZE; more && unchanged; start += PAGE_SIZE) {
         const page = await ctx.deps.uitpas.searchTicketSales({ eventId, start, limit: PAGE_SIZE }, call);
-        unchanged = page.totalItems === first.totalItems;
+        unchanged = page.totalItems === total;
         listed.push(...page.member);
+        more = total === undefined ? page.member.length > 0 : start + PAGE_SIZE < total;
       }
-      // Paging by offset skips a sale when an earlier one is cancelled meanwhile: only a steady count is trusted.
-      if (unchanged) stable = listed;
+      if (total !== undefined) {
+        if (unchanged) stable = listed;
+        continue;
+      }
+      const seen = listed
+        .map((sale) => sale.id)
+        .sort()
+        .join(',');
+      if (seen === previous) stable = listed;
+      previous = seen;
     }
     if (!stable) return undefined;
     sales.push(...stable);
