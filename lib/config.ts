@@ -218,6 +218,12 @@ const syncSchema = z.object({
 const httpSchema = z.object({
   /** Comma-separated origins a browser may call the API from; `*` (the default) for any. */
   CORS_ALLOWED_ORIGINS: optional(z.string()),
+  /**
+   * Kept back from each invocation's deadline to build and send the answer once the last upstream call has ended
+   * (a fifth of the time left, when that is less). Upstream calls, retries included, stop this long before the
+   * Lambda timeout, so a cashier gets a 503 with Retry-After instead of a timeout.
+   */
+  ANSWER_MARGIN_MS: defaulted(positiveInt, 1000),
 });
 
 const appSchema = z.object({
@@ -233,6 +239,7 @@ export interface SyncConfig {
 
 export interface HttpConfig {
   corsOrigins: string[];
+  answerMarginMs: number;
 }
 
 export interface AppConfig {
@@ -245,11 +252,13 @@ export function parseSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
 }
 
 export function parseHttpConfig(env: NodeJS.ProcessEnv): HttpConfig {
-  const origins = parse(httpSchema, env)
-    .CORS_ALLOWED_ORIGINS?.split(',')
-    .map((origin) => origin.trim());
+  const raw = parse(httpSchema, env);
+  const origins = raw.CORS_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim());
   const listed = origins?.filter((origin) => origin !== '') ?? [];
-  return Object.freeze({ corsOrigins: listed.length > 0 ? listed : ['*'] });
+  return Object.freeze({
+    corsOrigins: listed.length > 0 ? listed : ['*'],
+    answerMarginMs: raw.ANSWER_MARGIN_MS,
+  });
 }
 
 export function parseAppConfig(env: NodeJS.ProcessEnv): AppConfig {

@@ -186,3 +186,27 @@ describe('the router', () => {
     expect(parse(response.body).type).toBe('urn:uitpas-ticketing:problem:route-not-found');
   });
 });
+
+describe('the time a route has for its upstream calls', () => {
+  const budget = (options?: { answerMarginMs?: number }) =>
+    httpHandler(
+      { auth: { roles: ['basket'] } },
+      async ({ deadline, answerBy }) => ok({ keptBackMs: deadline - answerBy }),
+      options,
+    );
+  const keptBack = async (handler: ReturnType<typeof budget>, remainingMs: number) =>
+    parse(
+      (
+        await handler(apiEvent({ method: 'GET', route: '/v1/x', principal: BASKET }), {
+          ...lambdaContext(),
+          getRemainingTimeInMillis: () => remainingMs,
+        })
+      ).body,
+    ).keptBackMs;
+
+  it('keeps the configured margin back from the deadline for the answer, or a fifth of a short time left', async () => {
+    expect(await keptBack(budget(), 10_000)).toBe(1000);
+    expect(await keptBack(budget({ answerMarginMs: 2500 }), 20_000)).toBe(2500);
+    expect(await keptBack(budget({ answerMarginMs: 2500 }), 5000)).toBe(1000);
+  });
+});

@@ -42,13 +42,14 @@ export interface RouteInput<B, Q, P, A extends AuthRule> {
   deadline: number;
   /**
    * When upstream calls must have ended (epoch ms), so the answer, a 503 included, still goes out before `deadline`:
-   * `deadline` less `ANSWER_MARGIN_MS` (or a fifth of the time left, when that is less).
+   * `deadline` less the answer margin (`ANSWER_MARGIN_MS`, default 1 s), or less a fifth of the time left when that
+   * is less.
    */
   answerBy: number;
 }
 
 /** Time kept back from the invocation's deadline to build and send the answer after the last upstream call. */
-export const ANSWER_MARGIN_MS = 1000;
+export const DEFAULT_ANSWER_MARGIN_MS = 1000;
 
 export interface HttpResult {
   status?: number;
@@ -175,7 +176,8 @@ export type Route = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-type WithCorrelationId = APIGatewayProxyEventV2 & { correlationId?: string };
+/** What the stack learns of a request before a route runs: its correlation id, and the configured answer margin. */
+type WithCorrelationId = APIGatewayProxyEventV2 & { correlationId?: string; answerMarginMs?: number };
 
 export function route<
   A extends AuthRule,
@@ -189,7 +191,8 @@ export function route<
   return async (event, context) => {
     const remaining = context.getRemainingTimeInMillis();
     const deadline = Date.now() + remaining;
-    const answerBy = deadline - Math.min(ANSWER_MARGIN_MS, remaining / 5);
+    const margin = (event as WithCorrelationId).answerMarginMs ?? DEFAULT_ANSWER_MARGIN_MS;
+    const answerBy = deadline - Math.min(margin, remaining / 5);
     const correlationId = (event as WithCorrelationId).correlationId ?? randomUUID();
     const principal = authorise(spec.auth, event);
     // A body sent where none is read (a confirm carrying "the order", a cancel carrying a line) is a mistake the
@@ -224,6 +227,8 @@ export function route<
 export interface HttpOptions {
   /** Origins a browser may call from (`CORS_ALLOWED_ORIGINS`); default any. */
   corsOrigins?: readonly string[];
+  /** Kept back from the Lambda's deadline for the answer (`ANSWER_MARGIN_MS`); see `RouteInput.answerBy`. */
+  answerMarginMs?: number;
 }
 
 /** One function serving several routes, keyed `METHOD /path/{param}` as in serverless.yml. */
@@ -282,6 +287,7 @@ function withStack(core: Route, options: HttpOptions) {
         const correlationId =
           incoming && /^[A-Za-z0-9._-]{8,128}$/.test(incoming) ? incoming : requestIdOf(event);
         event.correlationId = correlationId;
+        if (options.answerMarginMs !== undefined) event.answerMarginMs = options.answerMarginMs;
         logger.appendKeys({ correlationId, route: event.routeKey });
       },
       onError: (request) => {
