@@ -215,6 +215,12 @@ describe('maskUitpasNumber and redactString', () => {
       '0900******902 1767225600000 5767******000',
     );
   });
+
+  it('masks an INSZ in free text, and leaves 11 digits that are not one', () => {
+    expect(redactString('no pass for 36051380284 or 20010170215; request 36051380285')).toBe(
+      'no pass for 3605****284 or 2001****215; request 36051380285',
+    );
+  });
 });
 
 describe('log line keys', () => {

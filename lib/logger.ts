@@ -13,6 +13,7 @@ import type {
   LogAttributes,
   UnformattedAttributes,
 } from '@aws-lambda-powertools/logger/types';
+import { isInsz } from './domain/pass.js';
 
 /** `0900000067513` -> `0900******513`: enough to recognise a pass in support, not enough to use it. */
 export function maskUitpasNumber(value: string): string {
@@ -28,6 +29,11 @@ const THIRTEEN_DIGITS = /(?<![0-9])[0-9]{13}(?![0-9])/g;
  */
 const CHIP_NUMBER =
   /(?<![0-9A-Fa-f])(?:04[0-9]{12}|(?=[0-9A-Fa-f]*[A-Fa-f])(?=[0-9A-Fa-f]*[0-9])[0-9A-Fa-f]{14})(?![0-9A-Fa-f])/g;
+/**
+ * An INSZ is 11 digits whose last two check the first nine (lib/domain/pass.ts): only runs that pass the check are
+ * masked, so an 11-digit count or id is left alone about 99 times in 100.
+ */
+const ELEVEN_DIGITS = /(?<![0-9])[0-9]{11}(?![0-9])/g;
 const SECRET_KEY = /authorization|secret|token|password|api[-_]?key|cookie/i;
 /**
  * Keys (compared lower-case, without `-`/`_`) whose value is a pass identifier whatever it looks like: an INSZ, a
@@ -54,7 +60,8 @@ function isPlausibleEpochMs(digits: string): boolean {
 export function redactString(value: string): string {
   return value
     .replace(THIRTEEN_DIGITS, (digits) => (isPlausibleEpochMs(digits) ? digits : maskUitpasNumber(digits)))
-    .replace(CHIP_NUMBER, maskUitpasNumber);
+    .replace(CHIP_NUMBER, maskUitpasNumber)
+    .replace(ELEVEN_DIGITS, (digits) => (isInsz(digits) ? maskUitpasNumber(digits) : digits));
 }
 
 const MAX_DEPTH = 10;

@@ -8,6 +8,11 @@ describe('parsePassIdentifier', () => {
     [' 0900 0000 67513 ', 'uitpasNumber', '0900000067513'],
     ['04363cdaee3880', 'chipNumber', '04363CDAEE3880'],
     ['04ED6ACACF6180', 'chipNumber', '04ED6ACACF6180'],
+    ['04784cdaee3880', 'chipNumber', '04784CDAEE3880'],
+    // INSZ of the test dataset: born before 2000, after 2000 (the 2-prefixed check), written with dots and a dash.
+    ['36051380284', 'insz', '36051380284'],
+    ['20010170215', 'insz', '20010170215'],
+    ['15.02.17-600.24', 'insz', '15021760024'],
   ])('reads %s as a %s', (raw, kind, value) => {
     expect(parsePassIdentifier(raw)).toEqual({ kind, value });
   });
@@ -16,6 +21,26 @@ describe('parsePassIdentifier', () => {
     'refuses %j',
     (raw) => {
       expect(() => parsePassIdentifier(raw)).toThrow(AppError);
+    },
+  );
+
+  it('refuses 11 digits whose INSZ check digits do not fit, saying it read them as an INSZ', () => {
+    // 36051380284 with its check digits changed by one.
+    expect(() => parsePassIdentifier('36051380285')).toThrow(
+      expect.objectContaining({ slug: 'invalid-insz' }),
+    );
+    // A 2000s birth date checked the old way: 200101702 % 97 gives another pair.
+    expect(() => parsePassIdentifier('20010170216')).toThrow(
+      expect.objectContaining({ slug: 'invalid-insz' }),
+    );
+  });
+
+  it.each(['04363CDAEE388', '0436CDA', '04363CDAEE3880AABBCCDDEE'])(
+    'refuses %s: not whole bytes, or too many for a chip UID',
+    (raw) => {
+      expect(() => parsePassIdentifier(raw)).toThrow(
+        expect.objectContaining({ slug: 'invalid-pass-identifier' }),
+      );
     },
   );
 

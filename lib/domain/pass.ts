@@ -5,10 +5,19 @@ import { AppError, type EndUserMessage } from './errors.js';
 
 /** UiTPAS numbers are 13 digits. */
 export const UITPAS_NUMBER_PATTERN = /^[0-9]{13}$/;
-/** Chip numbers are the card's NFC UID as a scanner reads it: 8 to 20 hex characters (7-byte UIDs give 14). */
-export const CHIP_NUMBER_PATTERN = /^[0-9A-Fa-f]{8,20}$/;
+/**
+ * Chip numbers are the card's NFC UID as a scanner reads it: whole bytes in hex, 4 to 10 of them (the test cards have
+ * 7, so 14 characters). An odd count of characters cannot be a UID, which keeps an 11-digit INSZ apart from them.
+ */
+export const CHIP_NUMBER_PATTERN = /^(?:[0-9A-Fa-f]{2}){4,10}$/;
+/** An INSZ (rijksregisternummer or BIS number) is 11 digits: birth date, a serial, and two check digits. */
+export const INSZ_PATTERN = /^[0-9]{11}$/;
 
-export type PassIdentifier = { kind: 'uitpasNumber'; value: string } | { kind: 'chipNumber'; value: string };
+export type PassIdentifierKind = 'uitpasNumber' | 'chipNumber' | 'insz';
+export interface PassIdentifier {
+  kind: PassIdentifierKind;
+  value: string;
+}
 
 /** Spaces, dots and dashes are how people write numbers down; they are never part of one. */
 function compact(raw: string): string {
@@ -17,6 +26,21 @@ function compact(raw: string): string {
 
 export function isUitpasNumber(value: string): boolean {
   return UITPAS_NUMBER_PATTERN.test(value);
+}
+
+/**
+ * The INSZ check: 97 minus the first nine digits modulo 97 gives the last two; for someone born in 2000 or later the
+ * nine digits are read with a 2 in front. Either reading that fits makes the number well-formed.
+ *
+ * UiTPAS numbers get no such check: every number of publiq's test dataset and guides passes a Luhn check, but publiq
+ * documents no check digit, and refusing a real card on a guess would cost a buyer the discount. UiTPAS itself answers
+ * a wrong number with `pass-not-found`.
+ */
+export function isInsz(value: string): boolean {
+  if (!INSZ_PATTERN.test(value)) return false;
+  const check = Number(value.slice(9));
+  const base = value.slice(0, 9);
+  return 97 - (Number(base) % 97) === check || 97 - (Number(`2${base}`) % 97) === check;
 }
 
 export function parseUitpasNumber(raw: string, pointer = 'uitpasNumber'): string {
@@ -30,16 +54,32 @@ export function parseUitpasNumber(raw: string, pointer = 'uitpasNumber'): string
   return value;
 }
 
-/** A 13-digit identifier is an UiTPAS number; other hex strings of chip length are chip numbers, upper-cased. */
+/**
+ * Which of the three identifiers UiTPAS accepts was given: 13 digits are an UiTPAS number, 11 digits an INSZ (its
+ * check digits must fit), whole bytes of hex a chip number (upper-cased, as UiTPAS lists them).
+ */
 export function parsePassIdentifier(raw: string): PassIdentifier {
   const value = compact(raw);
   if (isUitpasNumber(value)) return { kind: 'uitpasNumber', value };
+  if (INSZ_PATTERN.test(value)) {
+    if (isInsz(value)) return { kind: 'insz', value };
+    throw new AppError('invalid-insz', 400, 'The INSZ number does not check out', {
+      detail:
+        'These 11 digits read as an INSZ (national register number), but its last two digits do not match the first nine. Check the number on the identity card, or scan the UiTPAS instead.',
+      extensions: { invalidParams: [{ pointer: '/identifier', detail: 'INSZ check digits do not match' }] },
+    });
+  }
   if (CHIP_NUMBER_PATTERN.test(value)) return { kind: 'chipNumber', value: value.toUpperCase() };
-  throw new AppError('invalid-pass-identifier', 400, 'Not an UiTPAS number or chip number', {
+  throw new AppError('invalid-pass-identifier', 400, 'Not an UiTPAS number, INSZ or chip number', {
     detail:
-      'Send the 13-digit UiTPAS number printed on the card, or the chip number as the scanner reads it (8 to 20 hexadecimal characters).',
+      'Send the 13-digit UiTPAS number printed on the card, the buyer’s 11-digit INSZ (national register number), or the chip number as the scanner reads it (8 to 20 hexadecimal characters, an even count).',
     extensions: {
-      invalidParams: [{ pointer: '/identifier', detail: 'expected 13 digits or 8-20 hex characters' }],
+      invalidParams: [
+        {
+          pointer: '/identifier',
+          detail: 'expected 13 digits, 11 digits or 8-20 hex characters (even count)',
+        },
+      ],
     },
   });
 }
@@ -64,6 +104,8 @@ export interface PassFacts {
 
 export interface PassView {
   uitpasNumber: string;
+  /** What the buyer gave, so the till can say "found by INSZ" when the number on the screen is not what was typed. */
+  identifiedBy: PassIdentifierKind;
   passType: 'INDIVIDUAL' | 'GROUP' | string;
   isGroupPass: boolean;
   firstName: string;
@@ -75,9 +117,10 @@ export interface PassView {
   messages: PassMessage[];
 }
 
-export function toPassView(pass: PassFacts): PassView {
+export function toPassView(pass: PassFacts, identifiedBy: PassIdentifierKind = 'uitpasNumber'): PassView {
   return {
     uitpasNumber: pass.uitpasNumber,
+    identifiedBy,
     passType: pass.passType,
     isGroupPass: pass.passType === 'GROUP',
     firstName: pass.firstName,

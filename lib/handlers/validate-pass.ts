@@ -1,8 +1,8 @@
 /**
  * validatePass: `POST /v1/passes/validate` (role basket), body `{ "identifier": "…" }`.
- * Input: an UiTPAS number or a card's chip number, in the body: a pass number is personal data, and a path or query
+ * Input: an UiTPAS number, an INSZ or a card's chip number, in the body: a pass number is personal data, and a path or query
  * ends up in access logs, proxy logs and browser histories. Output: the pass as the till needs it (type, first name,
- * card system, social tariff status as UiTPAS gives it, points, UiTPAS's messages), or a problem for a pass that
+ * card system, social tariff status as UiTPAS gives it, points, UiTPAS's messages, which kind of identifier was given), or a problem for a pass that
  * cannot be used. Side effects: none; one call to UiTPAS `GET /passes`.
  */
 import * as z from 'zod';

@@ -17,7 +17,7 @@ export async function validatePass(
   call: UpstreamCall = {},
 ): Promise<PassView> {
   const parsed = parsePassIdentifier(identifier);
-  const view = toPassView(await deps.uitpas.getPass(parsed.value, call));
+  const view = toPassView(await deps.uitpas.getPass(parsed.value, call), parsed.kind);
   refuseExpiredSocialTariff(view);
   return view;
 }
