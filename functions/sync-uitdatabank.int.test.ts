@@ -816,6 +816,31 @@ describe('a permission snapshot the basket reads', () => {
     expect(summary.refreshed).toBe(1);
     expect((await stack.mappings.getEventForBasket('ev-a'))?.organizerPermission?.permitted).toBe(true);
   });
+
+  it('is assessed again when publiq limits the permissions to other card systems', async () => {
+    const stack = await freshStack();
+    const id = sandbox.state.addEvent({ name: { nl: 'E' }, organizerId: TEST_ORGANIZER_ID }).id;
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-a', { labels: ['UiTPAS'], uitdatabankId: id, uitdatabankIdSource: 'manual' }),
+    );
+    await stack.sync();
+    const before = (await stack.mappings.getEventForBasket('ev-a'))?.organizerPermission;
+    expect(before?.cardSystems?.uncovered).toEqual([]);
+    expect((await stack.sync()).refreshed).toBe(0);
+
+    const granted = sandbox.state.getPermissions(TEST_ORGANIZER_ID);
+    sandbox.state.setPermissions(TEST_ORGANIZER_ID, granted, {
+      TARIFFS_READ: [3],
+      TICKETSALES_REGISTER: [3],
+    });
+    const summary = await stack.sync();
+
+    expect(summary.refreshed).toBe(1);
+    const after = (await stack.mappings.getEventForBasket('ev-a'))?.organizerPermission;
+    expect(after).toMatchObject({ permitted: true, cardSystems: { covered: [] } });
+    expect(after?.cardSystems?.uncovered.map((cardSystem) => cardSystem.id)).toEqual([1, 2]);
+  });
 });
 
 describe('the organizer rule', () => {

@@ -34,7 +34,12 @@ const SeedEventsJson = z.object({
   basePrice: z.number().nonnegative().nullable().optional(),
 });
 
-const PermissionsJson = z.object({ organizerId: z.string().min(1), permissions: z.array(z.string().min(1)) });
+const PermissionsJson = z.object({
+  organizerId: z.string().min(1),
+  permissions: z.array(z.string().min(1)),
+  /** Per permission, the card systems it is limited to (see `SandboxState.setPermissions`). */
+  cardSystemIds: z.record(z.string().min(1), z.array(z.number().int())).optional(),
+});
 
 export function registerControlRoutes(router: Router, target: ControlTarget): void {
   router.add('GET', '/__sandbox/health', () => json(200, { status: 'ok', urls: target.urls() }));
@@ -115,7 +120,7 @@ export function registerControlRoutes(router: Router, target: ControlTarget): vo
 
   router.add('POST', '/__sandbox/permissions', (req) => {
     const body = parseBody(PermissionsJson, readJson(req), 'property');
-    target.state.setPermissions(body.organizerId, body.permissions);
+    target.state.setPermissions(body.organizerId, body.permissions, body.cardSystemIds);
     return noContent();
   });
 }

@@ -555,6 +555,54 @@ describe('UiTPAS permissions, organizers and card systems', () => {
     });
   });
 
+  it('limits a permission to card systems: listed, and 403 for a pass of another card system', async () => {
+    const granted = ['TARIFFS_READ', 'TICKETSALES_REGISTER', 'PASSES_READ'] as const;
+    // Paspartoe (2) only: the Gent (1) passes are outside it.
+    sandbox.state.setPermissions(TEST_ORGANIZER_ID, [...granted], {
+      TARIFFS_READ: [2],
+      TICKETSALES_REGISTER: [2],
+    });
+    const [entry] = (await get('/uitpas/permissions')).body;
+    expect(entry.permissionDetails.map((d: Body) => [d.id, d.cardSystemIds])).toEqual([
+      ['TARIFFS_READ', [2]],
+      ['TICKETSALES_REGISTER', [2]],
+      ['PASSES_READ', [1, 2]],
+    ]);
+    expectProblem(await tariffs(PASSES.socialTariff), 403, 'auth/forbidden');
+    const refused = await call('POST', '/uitpas/ticket-sales', {
+      body: [sale(PASSES.socialTariff, TEST_EVENT_ID)],
+    });
+    expectProblem(refused, 403, 'auth/forbidden');
+    expect(refused.body.schemaErrors).toEqual([
+      { jsonPointer: '/0/uitpasNumber', error: expect.any(String) },
+    ]);
+    expect(sandbox.state.activeTicketSales({ eventId: TEST_EVENT_ID })).toHaveLength(0);
+    // A pass of the card system the permission covers gets past the check (and on to its own problem).
+    expectProblem(await tariffs(PASSES.socialTariffExpiredBrussels), 400, 'uitpas/social-tariff-expired');
+
+    sandbox.state.setPermissions(TEST_ORGANIZER_ID, [...granted], { TARIFFS_READ: [1] });
+    expect((await tariffs(PASSES.socialTariff)).status).toBe(200);
+    // Replacing the permissions drops the limits; reset does too.
+    sandbox.state.setPermissions(TEST_ORGANIZER_ID, [...granted]);
+    expect((await get('/uitpas/permissions')).body[0].permissionDetails[0].cardSystemIds).toEqual([1, 2]);
+  });
+
+  it('takes a card-system limit over the control plane', async () => {
+    const res = await fetch(`${sandbox.url}/__sandbox/permissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        organizerId: TEST_ORGANIZER_ID,
+        permissions: ['TARIFFS_READ', 'TICKETSALES_REGISTER'],
+        cardSystemIds: { TARIFFS_READ: [2] },
+      }),
+    });
+    expect(res.status).toBe(204);
+    expectProblem(await tariffs(PASSES.socialTariff), 403, 'auth/forbidden');
+    sandbox.reset();
+    expect((await tariffs(PASSES.socialTariff)).status).toBe(200);
+  });
+
   it('tells UiTPAS organizers apart', async () => {
     expect((await get(`/uitpas/organizers/${TEST_ORGANIZER_ID}`)).body.cardSystems).toHaveLength(2);
     expect((await get(`/uitpas/organizers/${NON_UITPAS_ORGANIZER_ID}`)).status).toBe(404);

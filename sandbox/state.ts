@@ -157,6 +157,8 @@ export class SandboxState {
   private organizersByKey = new Map<string, OrganizerRecord>();
   private uitpasOrganizersById = new Map<string, UitpasOrganizerRecord>();
   private permissionsByOrganizer = new Map<string, Permission[]>();
+  /** Card-system limits a test set, per organizer and permission (see `setPermissions`). */
+  private permissionLimitsByOrganizer = new Map<string, Partial<Record<Permission, number[]>>>();
   /** Keyed by lower-cased id: UiTdatabank ids are matched case-insensitively (legacy ids are upper case). */
   private eventsByKey = new Map<string, EventRecord>();
   private uitpasEventsByKey = new Map<string, UitpasEventRecord>();
@@ -191,6 +193,7 @@ export class SandboxState {
     this.organizersByKey = new Map(seed.organizers.map((o) => [key(o.id), o]));
     this.uitpasOrganizersById = new Map(seed.uitpasOrganizers.map((o) => [key(o.id), o]));
     this.permissionsByOrganizer = new Map(seed.permissions.map((p) => [key(p.organizerId), p.permissions]));
+    this.permissionLimitsByOrganizer = new Map();
     this.nextSeq = 0;
     this.eventsByKey = new Map(seed.events.map((e) => [key(e.id), { ...e, seq: this.nextSeq++ }]));
     this.uitpasEventsByKey = new Map(seed.uitpasEvents.map((u) => [key(u.eventId), u]));
@@ -271,10 +274,34 @@ export class SandboxState {
 
   // --- Permissions ---------------------------------------------------------------------------------------
 
-  /** Replaces our client's permissions for an organizer; `[]` removes the organizer from GET /permissions. */
-  setPermissions(organizerId: string, permissions: Permission[]): void {
+  /**
+   * Replaces our client's permissions for an organizer, and their card-system limits; `[]` removes the organizer from
+   * GET /permissions. `cardSystemIds` limits a permission to those card systems: GET /permissions lists them in its
+   * `permissionDetails`, and /tariffs and POST /ticket-sales answer 403 for a pass of another card system. Without a
+   * limit a permission lists the organizer's card systems (as publiq's examples do) and is not enforced per card system.
+   */
+  setPermissions(
+    organizerId: string,
+    permissions: Permission[],
+    cardSystemIds: Partial<Record<Permission, number[]>> = {},
+  ): void {
     if (permissions.length === 0) this.permissionsByOrganizer.delete(key(organizerId));
     else this.permissionsByOrganizer.set(key(organizerId), [...permissions]);
+    const limits = Object.entries(cardSystemIds).filter(([permission]) =>
+      permissions.includes(permission as Permission),
+    );
+    if (limits.length === 0) this.permissionLimitsByOrganizer.delete(key(organizerId));
+    else
+      this.permissionLimitsByOrganizer.set(
+        key(organizerId),
+        Object.fromEntries(limits.map(([permission, ids]) => [permission, [...(ids ?? [])]])),
+      );
+  }
+
+  /** The card systems a test limited `permission` to for this organizer; undefined: no limit was set. */
+  permissionCardSystems(organizerId: string | undefined, permission: Permission): number[] | undefined {
+    if (organizerId === undefined) return undefined;
+    return this.permissionLimitsByOrganizer.get(key(organizerId))?.[permission];
   }
 
   getPermissions(organizerId: string): Permission[] {

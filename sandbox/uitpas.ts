@@ -88,6 +88,8 @@ export function registerUitpasRoutes(router: Router, ctx: SandboxContext): void 
     const known = state.knownUitpasEvent(eventId) ?? fail(eventNotFound(eventId));
     requireOrganizerPermission(known.event.organizerId, 'TARIFFS_READ', eventId);
     const pass = passForSale(uitpasNumber);
+    const outside = cardSystemProblem(known.event.organizerId, 'TARIFFS_READ', pass);
+    if (outside) fail(outside);
     if (type !== 'COUPON' && pass.socialTariff.status === 'EXPIRED') fail(socialTariffExpired(pass));
     return json(200, computeTariffs({ state, pass, registration: known.registration, regularPrice, type }));
   });
@@ -151,6 +153,8 @@ export function registerUitpasRoutes(router: Router, ctx: SandboxContext): void 
         if (error instanceof ProblemError) itemFail(error.problem, 'uitpasNumber');
         throw error;
       }
+      const outside = cardSystemProblem(organizerId, 'TICKETSALES_REGISTER', pass);
+      if (outside) itemFail(outside, 'uitpasNumber');
 
       const tariffId = item.tariff.id;
       const registered = committedSales(state, pass);
@@ -344,7 +348,8 @@ export function registerUitpasRoutes(router: Router, ctx: SandboxContext): void 
         permissionDetails: permissions.map((id) => ({
           id,
           label: PERMISSION_LABELS[id] ?? { nl: id },
-          cardSystemIds,
+          // A limit a test set, else the organizer's card systems (as publiq's examples list them).
+          cardSystemIds: state.permissionCardSystems(organizerId, id) ?? cardSystemIds,
         })),
       };
     });
@@ -402,6 +407,25 @@ export function registerUitpasRoutes(router: Router, ctx: SandboxContext): void 
       title: 'Forbidden',
       status: 403,
       detail: `client ${ctx.clientId} has no ${permission} permission for ${target}${eventNote}`,
+    };
+  }
+
+  /**
+   * A permission a test limited to card systems, for a pass of another card system: 403 `auth/forbidden`, like a
+   * missing permission, since the OAS's only refusal for a lacking permission is its generic 403. It does not say
+   * how UiTPAS answers this case: sandbox/README.md lists it as an assumption. An empty limit is read as "not
+   * limited", as the integration reads it.
+   */
+  function cardSystemProblem(
+    organizerId: string | undefined,
+    permission: Permission,
+    pass: PassRecord,
+  ): Problem | undefined {
+    const limit = state.permissionCardSystems(organizerId, permission);
+    if (!limit || limit.length === 0 || limit.includes(pass.cardSystemId)) return undefined;
+    return {
+      ...permissionProblem(permission, organizerId),
+      detail: `client ${ctx.clientId} has ${permission} for organizer ${organizerId} only for card systems ${limit.join(', ')}, not for card system ${pass.cardSystemId} of this pass`,
     };
   }
 

@@ -386,6 +386,162 @@ describe('readiness checklist', () => {
     expect(report.ready).toBe(true);
   });
 
+  describe('permissions limited to card systems', () => {
+    // The event has UiTPAS Gent (1) and Paspartoe (2) enabled; UiTPAS Dender (3) is disabled.
+    const cardSystems = [
+      { id: 1, name: 'UiTPAS Gent', enabled: true },
+      { id: 2, name: 'Paspartoe', enabled: true },
+      { id: 3, name: 'UiTPAS Dender', enabled: false },
+    ];
+    /** `register` defaults to the same limit; null: not limited. */
+    const limitedTo = (
+      tariffs: number[] | null,
+      register: number[] | null = tariffs,
+    ): PermittedOrganizer[] => [
+      {
+        organizerId: ORGANIZER,
+        name: 'Test',
+        permissions: ['TARIFFS_READ', 'TICKETSALES_REGISTER'],
+        cardSystemLimits: {
+          ...(tariffs ? { TARIFFS_READ: tariffs } : {}),
+          ...(register ? { TICKETSALES_REGISTER: register } : {}),
+        },
+      },
+    ];
+    const limited = (permissions: PermittedOrganizer[], overrides: Partial<ReadinessFacts> = {}) =>
+      evaluateReadiness(facts({ permissions, cardSystems, ...overrides }));
+
+    it('passes when the limits cover every enabled card system, and says which they cover', () => {
+      const report = limited(limitedTo([1, 2, 7]));
+      expect(report.ready).toBe(true);
+      expect(item(report, 'uitpas-permission')).toMatchObject({
+        ok: true,
+        observed: {
+          missing: [],
+          cardSystems: {
+            limitedTo: { TARIFFS_READ: [1, 2, 7], TICKETSALES_REGISTER: [1, 2, 7] },
+            covered: [
+              { id: 1, name: 'UiTPAS Gent' },
+              { id: 2, name: 'Paspartoe' },
+            ],
+            uncovered: [],
+          },
+        },
+      });
+      expect(report.organizerPermission).toEqual({
+        organizerId: ORGANIZER,
+        permitted: true,
+        cardSystems: {
+          covered: [expect.objectContaining({ id: 1 }), expect.objectContaining({ id: 2 })],
+          uncovered: [],
+        },
+        checkedAt: NOW.toISOString(),
+      });
+    });
+
+    it('fails (not ready) when no enabled card system is covered, naming them and sending the operator to publiq', () => {
+      // A disabled card system does not count as covered.
+      const report = limited(limitedTo([3]));
+      expect(report.ready).toBe(false);
+      expect(failing(report)).toEqual(['uitpas-permission']);
+      const permission = item(report, 'uitpas-permission');
+      expect(permission.severity).toBe('error');
+      expect(permission.observed).toMatchObject({
+        cardSystems: { covered: [], uncovered: [{ id: 1 }, { id: 2 }] },
+      });
+      expect(permission.fix?.en).toMatch(
+        /none of this event's card systems \(UiTPAS Gent \(1\), Paspartoe \(2\)\)/,
+      );
+      expect(permission.fix?.en).toMatch(/Ask publiq/);
+      expect(permission.fix?.en).toMatch(/TARIFFS_READ: UiTPAS Dender \(3\)/);
+      expect(permission.fix?.nl).toMatch(/Vraag publiq/);
+      expect(report.organizerPermission?.cardSystems).toEqual({
+        covered: [],
+        uncovered: [
+          { id: 1, name: 'UiTPAS Gent' },
+          { id: 2, name: 'Paspartoe' },
+        ],
+      });
+      expect(report.organizerPermission?.permitted).toBe(true);
+    });
+
+    it('warns (still ready) when some are covered, naming those whose passholders get no discount', () => {
+      const report = limited(limitedTo([1]));
+      expect(report.ready).toBe(true);
+      const permission = item(report, 'uitpas-permission');
+      expect(permission).toMatchObject({ ok: false, severity: 'warning' });
+      expect(permission.fix?.en).toMatch(/passholders of Paspartoe \(2\) get no discount/);
+      expect(permission.fix?.nl).toMatch(/pashouders van Paspartoe \(2\) krijgen geen kansentarief/);
+      expect(report.organizerPermission?.cardSystems).toEqual({
+        covered: [{ id: 1, name: 'UiTPAS Gent' }],
+        uncovered: [{ id: 2, name: 'Paspartoe' }],
+      });
+    });
+
+    it('needs both permissions to cover a card system; one without limit covers all', () => {
+      const split = limited(limitedTo([1], [2]));
+      expect(item(split, 'uitpas-permission')).toMatchObject({ ok: false, severity: 'error' });
+      expect(item(split, 'uitpas-permission').observed).toMatchObject({
+        cardSystems: { limitedTo: { TARIFFS_READ: [1], TICKETSALES_REGISTER: [2] } },
+      });
+
+      const oneUnlimited = limited(limitedTo([2], null));
+      expect(item(oneUnlimited, 'uitpas-permission')).toMatchObject({ ok: false, severity: 'warning' });
+      expect(item(oneUnlimited, 'uitpas-permission').observed).toMatchObject({
+        cardSystems: { limitedTo: { TARIFFS_READ: [2], TICKETSALES_REGISTER: null }, uncovered: [{ id: 1 }] },
+      });
+      expect(item(oneUnlimited, 'uitpas-permission').fix?.en).toMatch(
+        /TICKETSALES_REGISTER: all card systems/,
+      );
+    });
+
+    it('lets an unlimited grant win over a limited one for an organizer listed twice; limits add up', () => {
+      const [base] = limitedTo([3]);
+      if (!base) throw new Error('no entry');
+      const unlimited = { organizerId: ORGANIZER.toUpperCase(), name: 'Test', permissions: ['TARIFFS_READ'] };
+      const widened = limited([base, unlimited]);
+      expect(item(widened, 'uitpas-permission').observed).toMatchObject({
+        cardSystems: { limitedTo: { TARIFFS_READ: null, TICKETSALES_REGISTER: [3] } },
+      });
+      const added = limited([
+        base,
+        { ...base, cardSystemLimits: { TARIFFS_READ: [1], TICKETSALES_REGISTER: [1, 2] } },
+      ]);
+      expect(item(added, 'uitpas-permission').observed).toMatchObject({
+        cardSystems: { limitedTo: { TARIFFS_READ: [1, 3], TICKETSALES_REGISTER: [1, 2, 3] } },
+      });
+      expect(item(added, 'uitpas-permission')).toMatchObject({ ok: false, severity: 'warning' });
+    });
+
+    it('keeps the observed permission as before when nothing is limited', () => {
+      const report = limited(limitedTo(null));
+      expect(item(report, 'uitpas-permission').observed).toEqual({
+        organizerId: ORGANIZER,
+        listed: true,
+        permissions: ['TARIFFS_READ', 'TICKETSALES_REGISTER'],
+        missing: [],
+      });
+      expect(report.organizerPermission).not.toHaveProperty('cardSystems');
+    });
+
+    it.each([
+      ['UiTPAS does not know the event', null, 'not checked: "event known to UiTPAS" failed'],
+      ['UiTPAS is unreachable', UNAVAILABLE, 'not checked: UiTPAS unreachable'],
+    ] as const)(
+      'does not fail twice when %s: item 7 fails, this one says it did not check',
+      (_n, known, seen) => {
+        const report = limited(limitedTo([3]), { cardSystems: known });
+        expect(report.ready).toBe(false);
+        expect(failing(report)).toEqual(['uitpas-knows-event']);
+        expect(item(report, 'uitpas-permission').observed).toMatchObject({
+          cardSystems: { limitedTo: { TARIFFS_READ: [3] }, eventCardSystems: seen },
+        });
+        // The till is told nothing it could refuse on.
+        expect(report.organizerPermission).not.toHaveProperty('cardSystems');
+      },
+    );
+  });
+
   it('fails item 7 alone when UiTPAS does not know the event, saying it can lag a few seconds', () => {
     const report = evaluateReadiness(facts({ cardSystems: null }));
     expect(failing(report)).toEqual(['uitpas-knows-event']);

@@ -15,7 +15,7 @@ import {
   type OrganizerResolution,
   resolveOrganizer,
 } from './organizer.js';
-import type { OrganizerPermissionSnapshot } from './tariffs.js';
+import type { CardSystemCoverage, CardSystemRef, OrganizerPermissionSnapshot } from './tariffs.js';
 import { sameUitdatabankId } from './uitdatabank-ids.js';
 
 /** In checklist order: an item only depends on items above it. */
@@ -42,7 +42,10 @@ export interface Fix {
 export interface ReadinessItem {
   id: ReadinessItemId;
   ok: boolean;
-  /** How much a failure of this item counts; only the base price mismatch is a warning. */
+  /**
+   * How much a failure of this item counts; only a base price mismatch and a permission that leaves some of the
+   * event's card systems out are warnings.
+   */
   severity: ReadinessSeverity;
   /** What was seen (JSON): a value, or a sentence when there was nothing to see. */
   observed: unknown;
@@ -91,6 +94,13 @@ export interface PermittedOrganizer {
   organizerId: string;
   name: string;
   permissions: string[];
+  /**
+   * Per permission of `permissions` that UiTPAS limits to some card systems (`permissionDetails[].cardSystemIds`),
+   * those card systems. A permission without an entry (or an organizer without this field) is not limited: UiTPAS
+   * gave no card systems for it, or it came from the deprecated `permissions[]`, or from a cache item stored before
+   * card systems were kept (see lib/adapters/dynamodb/permissions.ts).
+   */
+  cardSystemLimits?: Record<string, number[]>;
 }
 
 export interface CardSystemFacts {
@@ -175,6 +185,98 @@ export function permissionsFor(
 
 export function missingPermissions(held: readonly string[]): string[] {
   return REQUIRED_PERMISSIONS.filter((permission) => !held.includes(permission));
+}
+
+/**
+ * The card systems one permission holds for, over several grants of it (an organizer listed directly and as a linked
+ * organizer, say): a grant without limit (undefined, or an empty list, which we read as "not limited") wins, since
+ * UiTPAS lets the request through on it; limited grants add up. Undefined: not limited.
+ */
+export function unionOfCardSystemLimits(
+  grants: readonly (readonly number[] | undefined)[],
+): number[] | undefined {
+  const ids = new Set<number>();
+  for (const grant of grants) {
+    if (grant === undefined || grant.length === 0) return undefined;
+    for (const id of grant) ids.add(id);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/**
+ * Per required permission the organizer holds, the card systems it is limited to (null: not limited); undefined when
+ * none of them is limited, or the organizer is not listed.
+ */
+export function requiredCardSystemLimits(
+  organizerId: string,
+  permissions: readonly PermittedOrganizer[],
+): Record<string, number[] | null> | undefined {
+  const entries = permissions.filter((entry) => sameUitdatabankId(entry.organizerId, organizerId));
+  const limits: Record<string, number[] | null> = {};
+  let limited = false;
+  for (const permission of REQUIRED_PERMISSIONS) {
+    const grants = entries.filter((entry) => entry.permissions.includes(permission));
+    if (grants.length === 0) continue;
+    const limit = unionOfCardSystemLimits(grants.map((entry) => entry.cardSystemLimits?.[permission]));
+    limits[permission] = limit ?? null;
+    if (limit) limited = true;
+  }
+  return limited ? limits : undefined;
+}
+
+/**
+ * Which of the event's enabled card systems every required permission covers. A card system needs both: the till
+ * reads the tariffs and registers the sale for the same pass.
+ */
+function coverageOf(
+  limits: Record<string, number[] | null>,
+  cardSystems: readonly CardSystemFacts[],
+): CardSystemCoverage {
+  const covered: CardSystemRef[] = [];
+  const uncovered: CardSystemRef[] = [];
+  for (const cardSystem of cardSystems) {
+    if (!cardSystem.enabled) continue;
+    const ref = { id: cardSystem.id, name: cardSystem.name ?? null };
+    const all = Object.values(limits).every((limit) => limit === null || limit.includes(cardSystem.id));
+    (all ? covered : uncovered).push(ref);
+  }
+  return { covered, uncovered };
+}
+
+/** The event's card systems, when UiTPAS told them; otherwise why not (the item "event known to UiTPAS" says more). */
+function knownCardSystems(facts: ReadinessFacts): readonly CardSystemFacts[] | string {
+  if (!facts.event.uitdatabankId || facts.cardSystems === null) {
+    return `not checked: "${ITEM_NAMES['uitpas-knows-event'].en}" failed`;
+  }
+  if (facts.cardSystems === UNAVAILABLE) return 'not checked: UiTPAS unreachable';
+  return facts.cardSystems;
+}
+
+const cardSystemName = (cardSystem: CardSystemRef, lang: 'nl' | 'en') =>
+  cardSystem.name
+    ? `${cardSystem.name} (${cardSystem.id})`
+    : `${lang === 'nl' ? 'kaartsysteem' : 'card system'} ${cardSystem.id}`;
+
+const cardSystemNames = (cardSystems: readonly CardSystemRef[], lang: 'nl' | 'en') =>
+  cardSystems.map((cardSystem) => cardSystemName(cardSystem, lang)).join(', ');
+
+/** "TARIFFS_READ: UiTPAS Gent (1); TICKETSALES_REGISTER: all card systems", with the names the event gave. */
+function describeLimits(
+  limits: Record<string, number[] | null>,
+  cardSystems: readonly CardSystemFacts[],
+  lang: 'nl' | 'en',
+): string {
+  const named = (id: number): CardSystemRef => ({
+    id,
+    name: cardSystems.find((cardSystem) => cardSystem.id === id)?.name ?? null,
+  });
+  return Object.entries(limits)
+    .map(([permission, limit]) => {
+      if (limit === null)
+        return `${permission}: ${lang === 'nl' ? 'alle kaartsystemen' : 'all card systems'}`;
+      return `${permission}: ${cardSystemNames(limit.map(named), lang)}`;
+    })
+    .join('; ');
 }
 
 function uitdatabankIdItem(event: TicketingEvent): ReadinessItem {
@@ -399,7 +501,53 @@ function permissionItem(facts: ReadinessFacts, resolution: OrganizerResolution):
       en: `Our UiTPAS client lacks ${missing.join(' and ')} for organizer ${organizerId}. Ask the servicedesk to add this organisation to the UiTPAS integration, with ${REQUIRED_PERMISSIONS.join(' and ')}.`,
     });
   }
-  return pass('uitpas-permission', observed);
+  return cardSystemsOfPermission(facts, organizerId, observed);
+}
+
+/**
+ * The permissions are held; when UiTPAS limits one to card systems, which of the event's enabled card systems they
+ * cover. None: UiTPAS refuses every pass, so the event is not ready. Some: ready, with a warning, since passholders of
+ * the others get no discount. The event's card systems unknown (UiTPAS does not know the event, or was unreachable):
+ * the item below already fails and keeps the event not ready, so this item judges the permission alone and says the
+ * card systems were not checked, rather than failing a second time for the same cause.
+ */
+function cardSystemsOfPermission(
+  facts: ReadinessFacts,
+  organizerId: string,
+  observed: Record<string, unknown>,
+): ReadinessItem {
+  const limits =
+    facts.permissions === UNAVAILABLE ? undefined : requiredCardSystemLimits(organizerId, facts.permissions);
+  if (!limits) return pass('uitpas-permission', observed);
+  const known = knownCardSystems(facts);
+  if (typeof known === 'string') {
+    return pass('uitpas-permission', {
+      ...observed,
+      cardSystems: { limitedTo: limits, eventCardSystems: known },
+    });
+  }
+  const coverage = coverageOf(limits, known);
+  const withCoverage = { ...observed, cardSystems: { limitedTo: limits, ...coverage } };
+  const required = REQUIRED_PERMISSIONS.join(' en ');
+  const requiredEn = REQUIRED_PERMISSIONS.join(' and ');
+  if (coverage.covered.length === 0 && coverage.uncovered.length > 0) {
+    return fail('uitpas-permission', withCoverage, {
+      nl: `Onze UiTPAS-rechten voor organisator ${organizerId} gelden alleen voor bepaalde kaartsystemen (${describeLimits(limits, known, 'nl')}), en geen enkel kaartsysteem van dit evenement (${cardSystemNames(coverage.uncovered, 'nl')}) valt daaronder: UiTPAS weigert dus elke pas. Vraag publiq (de UiTPAS-servicedesk) om ${required} voor deze organisatie ook voor ${cardSystemNames(coverage.uncovered, 'nl')} toe te kennen.`,
+      en: `Our UiTPAS permissions for organizer ${organizerId} are limited to certain card systems (${describeLimits(limits, known, 'en')}), and none of this event's card systems (${cardSystemNames(coverage.uncovered, 'en')}) is among them, so UiTPAS refuses every pass. Ask publiq (the UiTPAS servicedesk) to grant ${requiredEn} for this organisation for ${cardSystemNames(coverage.uncovered, 'en')} too.`,
+    });
+  }
+  if (coverage.uncovered.length > 0) {
+    return fail(
+      'uitpas-permission',
+      withCoverage,
+      {
+        nl: `Onze UiTPAS-rechten voor organisator ${organizerId} gelden niet voor alle kaartsystemen van dit evenement (${describeLimits(limits, known, 'nl')}): pashouders van ${cardSystemNames(coverage.uncovered, 'nl')} krijgen geen kansentarief, alleen die van ${cardSystemNames(coverage.covered, 'nl')}. Moeten zij korting krijgen, vraag publiq (de UiTPAS-servicedesk) dan om ${required} ook voor ${cardSystemNames(coverage.uncovered, 'nl')} toe te kennen.`,
+        en: `Our UiTPAS permissions for organizer ${organizerId} do not cover every card system of this event (${describeLimits(limits, known, 'en')}): passholders of ${cardSystemNames(coverage.uncovered, 'en')} get no discount, only those of ${cardSystemNames(coverage.covered, 'en')} do. If they should, ask publiq (the UiTPAS servicedesk) to grant ${requiredEn} for ${cardSystemNames(coverage.uncovered, 'en')} too.`,
+      },
+      'warning',
+    );
+  }
+  return pass('uitpas-permission', withCoverage);
 }
 
 function knownToUitpasItem(facts: ReadinessFacts): ReadinessItem {
@@ -439,7 +587,12 @@ function organizerPermission(
   const organizerId = fromUitdatabank ?? (resolution.ok ? resolution.organizerId : undefined);
   if (organizerId === undefined) return undefined;
   const held = permissionsFor(organizerId, facts.permissions);
-  return { organizerId, permitted: held !== undefined && missingPermissions(held).length === 0, checkedAt };
+  const permitted = held !== undefined && missingPermissions(held).length === 0;
+  // What the till needs to refuse an event none of whose card systems our permission covers (lib/domain/tariffs.ts).
+  const limits = permitted ? requiredCardSystemLimits(organizerId, facts.permissions) : undefined;
+  const known = limits ? knownCardSystems(facts) : undefined;
+  const cardSystems = limits && known && typeof known !== 'string' ? coverageOf(limits, known) : undefined;
+  return { organizerId, permitted, ...(cardSystems ? { cardSystems } : {}), checkedAt };
 }
 
 export function evaluateReadiness(facts: ReadinessFacts): ReadinessReport {

@@ -105,6 +105,46 @@ describe('planTariffRequest', () => {
     expect(error.detail).toContain('servicedesk');
   });
 
+  it('refuses an event none of whose card systems our permission covers, with a message for the cashier', () => {
+    const uncovered = [
+      { id: 1, name: 'UiTPAS Gent' },
+      { id: 2, name: null },
+    ];
+    const permission = {
+      organizerId: 'org-x',
+      permitted: true,
+      cardSystems: { covered: [], uncovered },
+      checkedAt: '2026-11-28T10:00:00Z',
+    };
+    const error = refusal(() =>
+      planTariffRequest('ev-1', event(), basket, { organizerPermission: permission }),
+    );
+    expect(error).toMatchObject({ slug: 'card-systems-not-permitted', status: 422 });
+    expect(error.type).toBe('urn:uitpas-ticketing:problem:card-systems-not-permitted');
+    expect(error.detail).toMatch(/organizer org-x.*UiTPAS Gent, card system 2/);
+    expect(error.endUserMessage?.nl.length).toBeGreaterThan(10);
+    expect(error.endUserMessage?.en?.length).toBeGreaterThan(10);
+    expect(error.extensions).toEqual({ uncoveredCardSystems: uncovered });
+  });
+
+  it.each([
+    [
+      'some card systems are covered',
+      { covered: [{ id: 1, name: null }], uncovered: [{ id: 2, name: null }] },
+    ],
+    ['the event has no enabled card system (UiTPAS answers that itself)', { covered: [], uncovered: [] }],
+  ])('lets the till ask UiTPAS when %s', (_name, cardSystems) => {
+    const permission = {
+      organizerId: 'org-x',
+      permitted: true,
+      cardSystems,
+      checkedAt: '2026-11-28T10:00:00Z',
+    };
+    expect(planTariffRequest('ev-1', event(), basket, { organizerPermission: permission }).regularPrice).toBe(
+      12.5,
+    );
+  });
+
   it('applies the organizer rule: the latest word on the mapped UiTdatabank id decides', () => {
     const uitdatabankId = event().uitdatabankId ?? '';
     const at = (minute: number) => `2026-11-28T10:${String(minute).padStart(2, '0')}:00Z`;

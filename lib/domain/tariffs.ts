@@ -18,7 +18,23 @@ export interface OrganizerPermissionSnapshot {
   organizerId: string;
   /** False when `GET /permissions` lacks TARIFFS_READ or TICKETSALES_REGISTER for this organizer. */
   permitted: boolean;
+  /**
+   * Only when the organizer is permitted, TARIFFS_READ or TICKETSALES_REGISTER is limited to card systems, and the
+   * check knew the event's card systems: which of the event's enabled card systems both permissions cover. Absent:
+   * not limited, or not known, and the till then leaves the card systems to UiTPAS.
+   */
+  cardSystems?: CardSystemCoverage;
   checkedAt: string;
+}
+
+export interface CardSystemRef {
+  id: number;
+  name: string | null;
+}
+
+export interface CardSystemCoverage {
+  covered: CardSystemRef[];
+  uncovered: CardSystemRef[];
 }
 
 export interface TariffPlan {
@@ -109,7 +125,39 @@ export function planTariffRequest(
       `Our UiTPAS client has no permission to sell for organizer ${permission.organizerId} (checked ${permission.checkedAt}). Ask the servicedesk to add this organisation to the UiTPAS integration.`,
     );
   }
+  refuseUncoveredCardSystems(eventId, permission);
   return { eventId, uitdatabankId: event.uitdatabankId, standardTicketType: only, regularPrice: only.price };
+}
+
+const cardSystemList = (cardSystems: readonly CardSystemRef[]) =>
+  cardSystems.map((cardSystem) => cardSystem.name ?? `card system ${cardSystem.id}`).join(', ');
+
+/** True when the snapshot says our permission covers none of the event's enabled card systems (and it has some). */
+export function coversNoCardSystem(permission: OrganizerPermissionSnapshot | undefined): boolean {
+  const coverage = permission?.permitted ? permission.cardSystems : undefined;
+  return coverage !== undefined && coverage.covered.length === 0 && coverage.uncovered.length > 0;
+}
+
+/**
+ * A permission limited to card systems none of which the event has enabled: UiTPAS would refuse every pass (403), so
+ * the till refuses first. This is all the till can know without another UiTPAS call: neither the lookup's input nor
+ * UiTPAS's tariffs answer names the pass's card system (only `GET /passes` does), so when the permission covers some
+ * of the event's card systems, a pass of another one is left to UiTPAS's own refusal. Like the permission, this goes
+ * by the last readiness check of this event version: card systems UiTPAS enabled since show at the next check.
+ */
+function refuseUncoveredCardSystems(eventId: string, permission: OrganizerPermissionSnapshot | undefined) {
+  if (!coversNoCardSystem(permission)) return;
+  const coverage = permission?.cardSystems ?? { covered: [], uncovered: [] };
+  throw new AppError(
+    'card-systems-not-permitted',
+    422,
+    'Our UiTPAS permission does not cover the card systems of this event',
+    {
+      detail: `Our UiTPAS permission for organizer ${permission?.organizerId} is limited to card systems that event ${eventId} does not use (it uses ${cardSystemList(coverage.uncovered)}; checked ${permission?.checkedAt}), so UiTPAS would refuse every pass. Sell at the regular price; an administrator asks publiq to extend the permission (GET /v1/events/${eventId}/readiness says which).`,
+      endUserMessage: ORGANIZER_END_USER_MESSAGE,
+      extensions: { uncoveredCardSystems: coverage.uncovered },
+    },
+  );
 }
 
 /** For the cashier or the webshop buyer: nothing they can fix, and who can. */

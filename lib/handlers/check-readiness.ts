@@ -6,7 +6,8 @@
  * allowed, 404 unknown or not the key's. An unreachable UiTPAS or UiTdatabank makes the items that need it fail
  * ("unreachable"), not the request.
  * Side effects: reads UiTdatabank Entry and UiTPAS (card systems; permissions through a cache kept in the table);
- * stores a small readiness snapshot on each checked event, which the basket reads to refuse a non-permitted organizer.
+ * stores a small readiness snapshot on each checked event, which the basket reads to refuse a non-permitted organizer
+ * (or one whose permission covers none of the event's card systems).
  */
 import * as z from 'zod';
 import { type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';

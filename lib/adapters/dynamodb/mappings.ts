@@ -53,7 +53,7 @@ import {
 } from '../../domain/mappings.js';
 import type { OrganizerVerdict } from '../../domain/organizer.js';
 import type { Page } from '../../domain/page.js';
-import type { OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
+import type { CardSystemCoverage, CardSystemRef, OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
 import type {
   EventListQuery,
   SyncedIdResult,
@@ -374,11 +374,33 @@ function snapshotPermission(readiness: {
     typeof permission.checkedAt !== 'string'
   )
     return undefined;
+  const cardSystems = snapshotCoverage(permission.cardSystems);
   return {
     organizerId: permission.organizerId,
     permitted: permission.permitted,
+    ...(cardSystems ? { cardSystems } : {}),
     checkedAt: permission.checkedAt,
   };
+}
+
+/**
+ * The card systems the permission covers, when the snapshot has them in their shape. Snapshots stored before they were
+ * kept, or malformed, have none: the till then leaves the card systems to UiTPAS, as it did before.
+ */
+function snapshotCoverage(value: unknown): CardSystemCoverage | undefined {
+  const coverage = value as Record<string, unknown> | undefined;
+  const refs = (list: unknown): CardSystemRef[] | undefined => {
+    if (!Array.isArray(list)) return undefined;
+    const out: CardSystemRef[] = [];
+    for (const entry of list as Record<string, unknown>[]) {
+      if (typeof entry?.id !== 'number') return undefined;
+      out.push({ id: entry.id, name: typeof entry.name === 'string' ? entry.name : null });
+    }
+    return out;
+  };
+  const covered = refs(coverage?.covered);
+  const uncovered = refs(coverage?.uncovered);
+  return covered && uncovered ? { covered, uncovered } : undefined;
 }
 
 /** Why the sync may not store `uitdatabankId` on this event, whatever its version. */

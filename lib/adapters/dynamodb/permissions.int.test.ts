@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.js';
 import { UpstreamUnavailable } from '../../domain/errors.js';
@@ -186,5 +186,65 @@ describe('the permissions cache', () => {
       new GetCommand({ TableName: table.name, Key: PERMISSIONS_CACHE_KEY }),
     );
     expect(Item?.fetchedAt).toBe('2026-03-01T11:00:00.000Z');
+  });
+
+  it('stores card-system limits and reads them back', async () => {
+    const uitpas = fakeUitpas();
+    uitpas.answer = [
+      {
+        organizer: { id: ORGANIZER, name: 'Test organizer' },
+        permissionDetails: [{ id: 'TARIFFS_READ', cardSystemIds: [2] }, { id: 'TICKETSALES_REGISTER' }],
+      },
+    ];
+    const time = clock();
+    const stored = await createPermissionsCache({ table, uitpas, now: time.now }).getPermissions();
+    const other = await createPermissionsCache({ table, uitpas, now: time.now }).getPermissions();
+    expect(uitpas.calls).toBe(1);
+    expect(other.organizers).toEqual(stored.organizers);
+    expect(other.organizers[0]?.cardSystemLimits).toEqual({ TARIFFS_READ: [2] });
+  });
+
+  it('reads an item stored before card systems were kept as not limited', async () => {
+    const uitpas = fakeUitpas();
+    const time = clock();
+    const old = { organizerId: ORGANIZER, name: 'Test organizer', permissions: ['TARIFFS_READ'] };
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.name,
+        Item: {
+          ...PERMISSIONS_CACHE_KEY,
+          kind: 'cache',
+          organizers: [old],
+          fetchedAt: new Date(time.now()).toISOString(),
+        },
+      }),
+    );
+    const read = await createPermissionsCache({ table, uitpas, now: time.now }).getPermissions();
+    expect(uitpas.calls).toBe(0);
+    expect(read.organizers).toEqual([old]);
+  });
+
+  it('asks UiTPAS again rather than read malformed card-system limits as "not limited"', async () => {
+    const uitpas = fakeUitpas();
+    const time = clock();
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.name,
+        Item: {
+          ...PERMISSIONS_CACHE_KEY,
+          organizers: [
+            {
+              organizerId: ORGANIZER,
+              name: '',
+              permissions: ['TARIFFS_READ'],
+              cardSystemLimits: { TARIFFS_READ: 'x' },
+            },
+          ],
+          fetchedAt: new Date(time.now()).toISOString(),
+        },
+      }),
+    );
+    await createPermissionsCache({ table, uitpas, now: time.now }).getPermissions();
+    expect(uitpas.calls).toBe(1);
   });
 });

@@ -12,9 +12,9 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { PermittedOrganizer } from '../../domain/readiness.js';
+import { type PermittedOrganizer, unionOfCardSystemLimits } from '../../domain/readiness.js';
 import { logger } from '../../logger.js';
-import type { OrganizerPermissions } from '../uitpas/schemas.js';
+import type { OrganizerPermissions, PermissionDetail } from '../uitpas/schemas.js';
 import type { Table } from './table.js';
 
 export const PERMISSIONS_CACHE_KEY = { pk: 'CACHE#UITPAS_PERMISSIONS', sk: 'CACHE' } as const;
@@ -52,38 +52,71 @@ export interface PermissionsCache {
 /**
  * One entry per organizer, linked organizers flattened in (brief §4.7), with the permissions of
  * `permissionDetails[].id` and of the deprecated `permissions[]`. An organizer listed more than once gets the union.
+ *
+ * Card systems: `permissionDetails[].cardSystemIds` limits a permission to those card systems. The OAS describes the
+ * field only as the card systems the permission applies to, does not require it, and says nothing of a detail without
+ * it or with `[]`. We read both as "not limited" (an assumption, listed in sandbox/README.md among where the sandbox is
+ * not publiq). Reading them as "not limited" at worst leaves the decision to UiTPAS, which checks every request
+ * anyway; reading `[]` as "no card system" would have the till refuse sales on a guess. A permission only in the deprecated `permissions[]` carries no card systems and counts as
+ * not limited, unless the same listing's `permissionDetails` names it (with its limit). Over several
+ * listings of one organizer a grant without limit wins, and limits add up (`unionOfCardSystemLimits`).
  */
 export function normalisePermissions(response: readonly OrganizerPermissions[]): PermittedOrganizer[] {
-  const byId = new Map<string, { organizerId: string; name: string; permissions: Set<string> }>();
+  interface Entry {
+    organizerId: string;
+    name: string;
+    /** Per permission, each grant's card systems; undefined: a grant without limit. */
+    grants: Map<string, (readonly number[] | undefined)[]>;
+  }
+  const byId = new Map<string, Entry>();
   const add = (
     organizer: { id: string; name?: string | undefined },
-    permissions: readonly (string | undefined)[],
+    details: readonly PermissionDetail[],
+    deprecated: readonly (string | undefined)[] = [],
   ) => {
     const key = organizer.id.toLowerCase();
-    const entry = byId.get(key) ?? { organizerId: organizer.id, name: '', permissions: new Set<string>() };
+    const entry = byId.get(key) ?? { organizerId: organizer.id, name: '', grants: new Map() };
     if (!entry.name && organizer.name) entry.name = organizer.name;
-    for (const permission of permissions) if (permission) entry.permissions.add(permission);
+    const grant = (permission: string, cardSystemIds: readonly number[] | undefined) => {
+      entry.grants.set(permission, [...(entry.grants.get(permission) ?? []), cardSystemIds]);
+    };
+    for (const detail of details) if (detail.id) grant(detail.id, detail.cardSystemIds);
+    const detailed = new Set(details.map((detail) => detail.id));
+    for (const permission of deprecated)
+      if (permission && !detailed.has(permission)) grant(permission, undefined);
     byId.set(key, entry);
   };
   for (const entry of response) {
-    add(entry.organizer, [
-      ...(entry.permissionDetails ?? []).map((detail) => detail.id),
-      ...(entry.permissions ?? []),
-    ]);
-    for (const linked of entry.linkedOrganizers ?? []) {
-      add(
-        linked.organizer,
-        (linked.permissionDetails ?? []).map((detail) => detail.id),
-      );
-    }
+    add(entry.organizer, entry.permissionDetails ?? [], entry.permissions ?? []);
+    for (const linked of entry.linkedOrganizers ?? []) add(linked.organizer, linked.permissionDetails ?? []);
   }
   return [...byId.values()]
-    .map((entry) => ({
-      organizerId: entry.organizerId,
-      name: entry.name,
-      permissions: [...entry.permissions].sort(),
-    }))
+    .map((entry): PermittedOrganizer => {
+      const cardSystemLimits: Record<string, number[]> = {};
+      for (const [permission, grants] of [...entry.grants].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const limit = unionOfCardSystemLimits(grants);
+        if (limit) cardSystemLimits[permission] = limit;
+      }
+      return {
+        organizerId: entry.organizerId,
+        name: entry.name,
+        permissions: [...entry.grants.keys()].sort(),
+        // Left out when nothing is limited: the item stays as small as before, and reads as "not limited".
+        ...(Object.keys(cardSystemLimits).length > 0 ? { cardSystemLimits } : {}),
+      };
+    })
     .sort((a, b) => (a.organizerId < b.organizerId ? -1 : a.organizerId > b.organizerId ? 1 : 0));
+}
+
+function isCardSystemLimits(value: unknown): value is Record<string, number[]> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every(
+      (ids) => Array.isArray(ids) && ids.length > 0 && ids.every((id) => Number.isInteger(id)),
+    )
+  );
 }
 
 /** A stored item we cannot read is treated as absent: the cache refills it. */
@@ -99,10 +132,15 @@ function fromItem(item: Record<string, unknown> | undefined): CachedPermissions 
       !entry.permissions.every((permission) => typeof permission === 'string')
     )
       return undefined;
+    // An item stored before card systems were kept has no `cardSystemLimits`: nothing limited, as its permissions
+    // were read then. Present but malformed, the item is unreadable (refilled), rather than read as "not limited".
+    const limits = entry.cardSystemLimits;
+    if (limits !== undefined && !isCardSystemLimits(limits)) return undefined;
     organizers.push({
       organizerId: entry.organizerId,
       name: typeof entry.name === 'string' ? entry.name : '',
       permissions: entry.permissions,
+      ...(limits && Object.keys(limits).length > 0 ? { cardSystemLimits: limits } : {}),
     });
   }
   return { organizers, fetchedAt: item.fetchedAt };

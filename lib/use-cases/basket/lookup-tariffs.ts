@@ -4,13 +4,14 @@
  *
  * The read and the call overlap when this container has seen the event before: the call starts from the mapping it
  * remembers while the fresh read runs, and its answer is used only if the fresh read shows the same mapping (same
- * version, same organizer permission). A mapping changed since is answered from the fresh read, as if there were no
- * cache: a lookup is never answered from a stale mapping. The price of that is one discarded UiTPAS read on the first
- * lookup after a change.
+ * version, same organizer permission and card-system coverage). A mapping changed since is answered from the fresh
+ * read, as if there were no cache: a lookup is never answered from a stale mapping. The price of that is one discarded
+ * UiTPAS read on the first lookup after a change.
  */
 import type { Principal } from '../../domain/access.js';
 import { parseUitpasNumber } from '../../domain/pass.js';
 import {
+  coversNoCardSystem,
   planTariffRequest,
   type TariffAnswer,
   type TariffPlan,
@@ -63,6 +64,7 @@ function sameMapping(a: BasketEvent, b: BasketEvent | undefined): boolean {
     a.event.version === b.event.version &&
     a.event.updatedAt === b.event.updatedAt &&
     a.organizerPermission?.permitted === b.organizerPermission?.permitted &&
+    coversNoCardSystem(a.organizerPermission) === coversNoCardSystem(b.organizerPermission) &&
     a.organizerVerdict?.checkedAt === b.organizerVerdict?.checkedAt
   );
 }

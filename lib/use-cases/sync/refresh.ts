@@ -207,7 +207,15 @@ function permissionKeysOf(permissions: readonly PermittedOrganizer[] | undefined
   return new Map(
     (permissions ?? []).map((organizer) => [
       organizer.organizerId.toLowerCase(),
-      REQUIRED_PERMISSIONS.filter((permission) => organizer.permissions.includes(permission)).join(','),
+      REQUIRED_PERMISSIONS.filter((permission) => organizer.permissions.includes(permission))
+        // A change of card-system limit changes what the till may sell (the snapshot's `cardSystems`): assess again.
+        // A permission without limit keeps the key it had before limits were kept; a limited one gets a new key once,
+        // so its events are assessed again once and their snapshots learn the coverage.
+        .map((permission) => {
+          const limit = organizer.cardSystemLimits?.[permission];
+          return limit ? `${permission}[${limit.join(' ')}]` : permission;
+        })
+        .join(','),
     ]),
   );
 }
