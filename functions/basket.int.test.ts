@@ -79,6 +79,7 @@ describe('validatePass', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({
       uitpasNumber: PASSES.socialTariff,
+      identifiedBy: 'uitpasNumber',
       passType: 'INDIVIDUAL',
       isGroupPass: false,
       cardSystem: { id: 1, name: 'UiTPAS Gent' },
@@ -93,6 +94,24 @@ describe('validatePass', () => {
     const { status, body } = await getPass(CHIPS.socialTariff.toLowerCase());
     expect(status).toBe(200);
     expect(body.uitpasNumber).toBe(PASSES.socialTariff);
+    expect(body.identifiedBy).toBe('chipNumber');
+  });
+
+  it.each([
+    ['a passholder', '36051380284', PASSES.socialTariff],
+    ['the child of the test family account (born after 2000)', '20010170215', PASSES.familyParent],
+  ])('finds %s by INSZ and says it was an INSZ', async (_who, insz, uitpasNumber) => {
+    const { status, body } = await getPass(insz);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ uitpasNumber, identifiedBy: 'insz' });
+  });
+
+  it('refuses an INSZ whose check digits do not fit, before asking UiTPAS', async () => {
+    stack.sandbox.requests.reset();
+    const { status, body } = await getPass('36051380285');
+    expect(status).toBe(400);
+    expect(body.type).toBe(problem('invalid-insz'));
+    expect(stack.sandbox.requests.count('GET /uitpas/passes')).toBe(0);
   });
 
   it('answers a pass without social tariff with status NONE', async () => {
@@ -225,7 +244,7 @@ describe('lookupTariffs', () => {
 
   it('gives a group pass more than one ticket', async () => {
     const { body } = await tariffs({ eventId: festival, uitpasNumber: PASSES.groupSocialTariff });
-    expect(body.tariffs).toEqual([expect.objectContaining({ id: 'SOCIALTARIFF', remaining: 10 })]);
+    expect(body.tariffs).toEqual([expect.objectContaining({ id: 'SOCIALTARIFF', remaining: 100 })]);
     const coupons = await tariffs({ eventId: festival, uitpasNumber: PASSES.groupCoupons });
     expect(coupons.body.tariffs).toEqual([expect.objectContaining({ type: 'COUPON', remaining: 50 })]);
   });

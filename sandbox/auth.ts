@@ -71,7 +71,33 @@ export function requireToken(tokens: TokenStore, req: SandboxRequest): void {
 }
 
 /**
- * For endpoints that work without a token (Entry GET /events/{id}, Search): a token that *is* sent must be
+ * Search (search.json's security): a request must say who it is, by a valid token or by the client id
+ * (`x-client-id` header or `clientId` query, legacy `x-api-key` / `apiKey`); without either it is a 401. The
+ * sandbox knows one client, so an id that is not its own is refused too. A token that is sent must be valid.
+ */
+export function requireClientIdentification(tokens: TokenStore, req: SandboxRequest): void {
+  if (bearerToken(req) !== undefined) {
+    requireToken(tokens, req);
+    return;
+  }
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const given =
+    header('x-client-id') ??
+    req.query.get('clientId') ??
+    header('x-api-key') ??
+    req.query.get('apiKey') ??
+    undefined;
+  if (given === undefined || given === '') {
+    unauthorized('Identify the client: send x-client-id (or clientId), or an access token.');
+  }
+  if (!safeEqual(given, tokens.options.clientId)) unauthorized('Unknown client id.');
+}
+
+/**
+ * For endpoints that work without a token (Entry GET /events/{id}): a token that *is* sent must be
  * valid, otherwise 401 — so a client with a stale token learns it must refresh.
  */
 export function optionalToken(tokens: TokenStore, req: SandboxRequest): void {

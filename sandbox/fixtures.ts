@@ -98,7 +98,7 @@ export const PASSES = {
   unregisteredLocalStock: '0900000074519',
   /** Unregistered card (card status PROVISIONED) (chip 047E2EEA053B80). */
   unregisteredProvisioned: '0900000020405',
-  /** Group pass with social tariff, 10 discounted tickets per day (chip 04D0AB6AF85C80). */
+  /** Group pass with social tariff; the dataset gives it no limit of its own (chip 04D0AB6AF85C80). */
   groupSocialTariff: '0900000045410',
   /** Group pass with a group coupon, max 50 sales per day (chip 048B25DAEE3880). */
   groupCoupons: '0900000191800',
@@ -106,7 +106,7 @@ export const PASSES = {
   guideSocialTariffAndCoupon: '0900000672312',
   /** Guide example: coupon only (COUPON_2045). */
   guideCouponOnly: '0900010888817',
-  /** Guide example: group pass with social tariff, remaining 50. */
+  /** Guide example: group pass with social tariff, remaining 50 (read as 50 per day, like 0900000191800). */
   guideGroup: '0900010630813',
 } as const;
 
@@ -139,11 +139,18 @@ export const COUPONS_OTHER_REGION = ['COUPON_3101', 'COUPON_3102'] as const;
 // --- Client permissions ---------------------------------------------------------------------------------
 
 /** What our client may do for the test organizer (the public test client's permissions). */
+/**
+ * What publiq gives a new integration (TARIFFS_READ, TICKETSALES_REGISTER and the three PASSES_* reads), and two it
+ * grants only on request that the product needs: TICKETSALES_SEARCH to settle a registration whose answer was lost,
+ * ORGANIZERS_SEARCH to read UiTPAS organizers. README: "Where the sandbox is not publiq".
+ */
 export const TEST_CLIENT_PERMISSIONS: Permission[] = [
   'TARIFFS_READ',
   'TICKETSALES_REGISTER',
   'TICKETSALES_SEARCH',
   'PASSES_READ',
+  'PASSES_INSZNUMBERS_READ',
+  'PASSES_CHIPNUMBERS_READ',
   'ORGANIZERS_SEARCH',
 ];
 
@@ -153,6 +160,8 @@ export const PERMISSION_LABELS: Record<string, { nl: string; en: string }> = {
   TICKETSALES_REGISTER: { nl: 'Ticketsales registreren', en: 'Register ticket sales' },
   TICKETSALES_SEARCH: { nl: 'Ticketsales zoeken', en: 'Search ticket sales' },
   PASSES_READ: { nl: 'Passen opvragen', en: 'Read passes' },
+  PASSES_INSZNUMBERS_READ: { nl: 'Passen opvragen op INSZ', en: 'Read passes by INSZ' },
+  PASSES_CHIPNUMBERS_READ: { nl: 'Passen opvragen op chipnummer', en: 'Read passes by chip number' },
   CARDS_READ: { nl: 'Kaarten opvragen', en: 'Read cards' },
   ORGANIZERS_SEARCH: { nl: 'Organisators zoeken', en: 'Search organizers' },
   EVENTS_READ: { nl: 'Activiteiten opvragen', en: 'Read events' },
@@ -575,10 +584,11 @@ export function buildSeed(lateKnownFrom: number): SeedData {
         },
       ],
     }),
-    // Listed twice in the docs (parent and child share the number, a doc error): seeded once, as the parent.
+    // Listed twice in the docs: parent and child share the number (a doc error, brief §9.15). Seeded once, as the
+    // parent, and found by both INSZ numbers, since the dataset gives the child's INSZ that same UiTPAS number.
     pass({
       number: PASSES.familyParent,
-      insz: ['80010170282'],
+      insz: ['80010170282', '20010170215'],
       firstName: 'Sofie',
       postalCode: '9000',
       socialTariff: 'NONE',
@@ -620,7 +630,6 @@ export function buildSeed(lateKnownFrom: number): SeedData {
       postalCode: '9000',
       socialTariff: 'ACTIVE',
       passType: 'GROUP',
-      groupLimit: { volume: 10, periodType: 'DAY' },
     }),
     pass({
       number: PASSES.groupCoupons,

@@ -5,9 +5,9 @@
  * workflowStatus READY_FOR_VALIDATION,APPROVED; availableFrom/availableTo = now (the event's publication
  * window must contain now); audienceType everyone; addressCountry BE (a location without a country passes).
  * `modifiedFrom`/`modifiedTo` are inclusive and compare the effective `modified` (see SandboxState).
- * Client identification (`x-client-id`, `clientId`, legacy `x-api-key`/`apiKey`) is accepted, not required.
+ * Every request must identify the client: `x-client-id` / `clientId` (legacy `x-api-key` / `apiKey`) or a token.
  */
-import { optionalToken } from './auth.js';
+import { requireClientIdentification } from './auth.js';
 import type { SandboxContext } from './context.js';
 import { json, type Router } from './http.js';
 import type { EventRecord, OrganizerRecord } from './model.js';
@@ -32,7 +32,7 @@ export function registerSearchRoutes(router: Router, ctx: SandboxContext): void 
   const { state } = ctx;
 
   router.add('GET', '/search/events', (req) => {
-    optionalToken(ctx.tokens, req);
+    requireClientIdentification(ctx.tokens, req);
     const q = req.query;
     const { start, limit } = paging(q);
     const embed = bool(q, 'embed') ?? false;
@@ -130,7 +130,7 @@ export function registerSearchRoutes(router: Router, ctx: SandboxContext): void 
   });
 
   router.add('GET', '/search/organizers', (req) => {
-    optionalToken(ctx.tokens, req);
+    requireClientIdentification(ctx.tokens, req);
     const q = req.query;
     const { start, limit } = paging(q);
     const embed = bool(q, 'embed') ?? false;

@@ -4,9 +4,9 @@
  *
  * POST /ticket-sales failure pointer scheme: every error about one item of the array carries
  * `schemaErrors: [{ jsonPointer: '/<index>/<field>', error }]` (field = `eventId`, `uitpasNumber`,
- * `tariff/id` or `regularPrice`, whichever caused it) and a `detail` that starts with
- * `Ticket sale /<index>: `. Items are checked in array order and the first failing item is reported; nothing
- * is registered unless every item passes.
+ * `tariff/id` or `regularPrice`, whichever caused it), the way publiq points at a failing sale; the `detail` is the
+ * problem's own, with nothing added. Items are checked in array order and the first failing item is reported;
+ * nothing is registered unless every item passes.
  */
 
 import { z } from 'zod';
@@ -136,7 +136,6 @@ export function registerUitpasRoutes(router: Router, ctx: SandboxContext): void 
       const itemFail = (problem: Problem, field: string, error?: string): never =>
         fail({
           ...problem,
-          detail: `Ticket sale /${index}: ${problem.detail ?? problem.title}`,
           schemaErrors: [{ jsonPointer: at(field), error: error ?? problem.detail ?? problem.title }],
         });
 
@@ -390,9 +389,13 @@ export function registerUitpasRoutes(router: Router, ctx: SandboxContext): void 
   // --- helpers (closures over state) ---------------------------------------------------------------------
 
   function requirePassesRead(): void {
-    if (!state.hasPermissionAnywhere('PASSES_READ')) {
-      forbidden(`client ${ctx.clientId} has no PASSES_READ permission`);
-    }
+    requirePermission('PASSES_READ');
+  }
+
+  /** Pass reads concern no organizer: a permission for any organizer will do. */
+  function requirePermission(permission: Permission): void {
+    if (!state.hasPermissionAnywhere(permission))
+      forbidden(`client ${ctx.clientId} has no ${permission} permission`);
   }
 
   function permissionProblem(
@@ -443,10 +446,13 @@ export function registerUitpasRoutes(router: Router, ctx: SandboxContext): void 
     if (UITPAS_NUMBER.test(identifier)) {
       return state.getPassByNumber(identifier) ?? fail(passNotFound(identifier));
     }
+    // The OAS asks these permissions of the deprecated /passes/insz and /passes/chip; the sandbox asks them here too.
     if (INSZ_NUMBER.test(identifier)) {
+      requirePermission('PASSES_INSZNUMBERS_READ');
       return state.getPassByInsz(identifier) ?? fail(passNotFound(identifier));
     }
     if (CHIP_NUMBER.test(identifier)) {
+      requirePermission('PASSES_CHIPNUMBERS_READ');
       return state.getPassByChip(identifier) ?? fail(passNotFound(identifier));
     }
     return fail(invalidNumber(ProblemTypes.invalidUitpasNumber, identifier));

@@ -124,19 +124,18 @@ const UPSTREAM_FIELDS: Record<string, string> = {
 };
 
 /**
- * The object of the POST that UiTPAS refused, and the field: from `schemaErrors[].jsonPointer` (`/<index>/<field>`)
- * or, failing that, a `detail` starting with `Ticket sale /<index>`.
+ * The object of the POST that UiTPAS refused, and the field, from `schemaErrors[].jsonPointer` (`/<index>` or
+ * `/<index>/<field>`): the way publiq points at the failing sale. Without a pointer the refusal is about the whole
+ * request, and no line is named.
  */
 export function failingSale(
   schemaErrors: readonly SchemaError[],
-  detail: string | undefined,
 ): { index: number; field: string | undefined } | undefined {
   for (const error of schemaErrors) {
     const match = /^\/(\d+)(?:\/([^/]+))?/.exec(error.jsonPointer);
     if (match) return { index: Number(match[1]), field: match[2] && UPSTREAM_FIELDS[match[2]] };
   }
-  const fromDetail = detail ? /Ticket sale \/(\d+)/.exec(detail) : null;
-  return fromDetail ? { index: Number(fromDetail[1]), field: undefined } : undefined;
+  return undefined;
 }
 
 const sameEvent = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

@@ -142,14 +142,18 @@ describe('the POST and its answer', () => {
     });
   });
 
-  it('finds the line of a refused object from the pointer, or from the detail', () => {
+  it('finds the line of a refused object from the pointer only', () => {
     const lines = order().lines;
-    expect(failingSale([{ jsonPointer: '/2/tariff/id', error: 'x' }], undefined)).toEqual({
+    expect(failingSale([{ jsonPointer: '/2/tariff/id', error: 'x' }])).toEqual({
       index: 2,
       field: 'tariffId',
     });
-    expect(failingSale([], 'Ticket sale /1: maximum reached')).toEqual({ index: 1, field: undefined });
-    expect(failingSale([{ jsonPointer: '/', error: 'x' }], 'no index')).toBeUndefined();
+    expect(failingSale([{ jsonPointer: '/1', error: 'maximum reached' }])).toEqual({
+      index: 1,
+      field: undefined,
+    });
+    expect(failingSale([{ jsonPointer: '/', error: 'x' }])).toBeUndefined();
+    expect(failingSale([])).toBeUndefined();
     expect([0, 1, 2, 3].map((i) => lineOfSale(lines, i))).toEqual([0, 1, 1, undefined]);
   });
 

@@ -234,7 +234,7 @@ async function post(
   } catch (error) {
     if (error instanceof UpstreamProblem) {
       // Refused: all or nothing, so nothing of this attempt was registered.
-      const failing = failingSale(error.schemaErrors, error.detail);
+      const failing = failingSale(error.schemaErrors);
       const index = failing ? lineOfSale(order.lines, failing.index) : undefined;
       const line = index === undefined ? undefined : order.lines[index];
       await recordRefused(ctx, order, {
