@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** Where tests live: beside the code they test. */
-const roots = ['functions', 'lib', 'local', 'sandbox', 'test-support', 'scripts', 'deploy'];
+const roots = ['functions', 'lib', 'local', 'sandbox', 'test-support', 'scripts', 'deploy', 'contract'];
 
 const shared = {
   environment: 'node',
@@ -25,7 +25,7 @@ export default defineConfig({
           ...shared,
           name: 'unit',
           include: roots.map((root) => `${root}/**/*.test.ts`),
-          exclude: ['**/node_modules/**', '**/*.int.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.live.test.ts'],
           testTimeout: 10_000,
         },
       },
