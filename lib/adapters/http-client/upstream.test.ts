@@ -237,7 +237,10 @@ describe('problems', () => {
   });
 
   it('names the call a problem answers by method and path, never by the query or a pass number in the path', async () => {
-    const forbidden = { status: 403, json: { type: 'https://api.publiq.be/probs/auth/forbidden', status: 403 } };
+    const forbidden = {
+      status: 403,
+      json: { type: 'https://api.publiq.be/probs/auth/forbidden', status: 403 },
+    };
     server.on('GET /passes', forbidden);
     server.on('GET /passes/0900000067513', forbidden);
     const call = (path: string) =>
