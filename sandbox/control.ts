@@ -2,7 +2,7 @@
  * `/__sandbox/*`: the control plane for a sandbox running in another process (the dev stack). These routes
  * need no token, are never faulted and are not recorded in the request log.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type FaultController,
   FaultRuleJson,

@@ -5,7 +5,7 @@
  * in the order they were added. All matching `latency` rules add up; then the first matching rule of another
  * kind decides what happens. Each match consumes one of the rule's `times` (default unlimited).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type FaultStatus = 500 | 502 | 503 | 504 | 429;
 

@@ -6,7 +6,7 @@
  * apply "after apply" faults (drop the socket or delay the answer after the state already changed).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { fail, type Problem, ProblemTypes, type SchemaError } from './problems.js';
 
 export interface SandboxResponse {

@@ -4,7 +4,7 @@
  * `@id`s are built from the sandbox's own base URL (`${baseUrl}/entry/events/{id}`), the way the real API
  * uses its own host (`https://io-test.uitdatabank.be/events/{id}`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { optionalToken, requireToken } from './auth.js';
 import type { SandboxContext } from './context.js';
 import { basePrice } from './fixtures.js';

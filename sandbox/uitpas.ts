@@ -9,7 +9,7 @@
  * nothing is registered unless every item passes.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireToken } from './auth.js';
 import type { SandboxContext } from './context.js';
 import { PERMISSION_LABELS } from './fixtures.js';

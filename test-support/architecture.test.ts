@@ -32,6 +32,13 @@ describe('the house', () => {
     expect(readers).toEqual([]);
   });
 
+  it('imports zod as a namespace: its named export `z` brings every locale into each bundle', () => {
+    const named = tracked.filter((file) =>
+      /import\s+(?:type\s+)?\{[^}]*\bz\b[^}]*\}\s+from\s+'zod'/.test(source(file)),
+    );
+    expect(named).toEqual([]);
+  });
+
   it('keeps every function file a composition root of about 40 lines', () => {
     const long = tracked
       .filter((file) => file.startsWith('functions/'))

@@ -11,7 +11,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditEntry } from '../../domain/audit.js';
 import { AppError } from '../../domain/errors.js';
 import type { EntityKind } from '../../domain/mappings.js';

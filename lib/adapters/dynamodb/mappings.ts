@@ -36,7 +36,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SYNC_ACTOR } from '../../domain/audit.js';
 import { AppError } from '../../domain/errors.js';
 import {

@@ -3,7 +3,7 @@
  * fields pass through (loose objects) and enums stay open, because publiq adds values over time and a new value in
  * a field we do not branch on must not take the integration down.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A string enum that also accepts values added upstream later. The type keeps the known values for completion and

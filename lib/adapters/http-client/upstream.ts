@@ -25,7 +25,7 @@
  * ticket sale registered twice or a single-use coupon spent; a wrong "may have applied" costs one reconciliation.
  */
 import ky, { type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   type EndUserMessage,
   type SchemaError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ADMIN, apiEvent, BASKET, lambdaContext } from '../../../test-support/api-event.js';
 import { AppError, UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
 import { httpHandler, httpRouter, noContent, ok, route } from './handler.js';

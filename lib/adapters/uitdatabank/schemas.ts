@@ -3,7 +3,7 @@
  * else the API sends is kept. Enums are open (see lib/adapters/http-client/schema-helpers.ts). Requests are typed in
  * client.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { openEnum } from '../http-client/schema-helpers.js';
 
 export const LANGUAGES = ['nl', 'fr', 'de', 'en'] as const;

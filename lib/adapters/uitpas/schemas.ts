@@ -2,7 +2,7 @@
  * Response schemas of the UiTPAS API 4.0 endpoints the integration uses, after the published OpenAPI. Required
  * fields are the OpenAPI's; unknown fields are kept; enums are open (see lib/adapters/http-client/schema-helpers.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { endUserMessageSchema, openEnum } from '../http-client/schema-helpers.js';
 
 export const PERMISSIONS = [

@@ -3,7 +3,7 @@
  * Bodies are strict, so a misspelt field (`uitdatabankID`) is an error and not silently dropped; the read-only
  * fields of a stored item are accepted and ignored, so a client can GET an item, edit it and PUT it back.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   isValidPrice,
   MAPPING_LABELS,

@@ -4,7 +4,7 @@
  * (exponential backoff through ChangeMessageVisibility). On its last receive it raises the alarm before SQS moves it
  * to the dead-letter queue; the order stays CANCEL_PENDING, and the sweep keeps retrying it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { hasPendingCancellation } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
 import { runCancellations } from './cancel.js';
