@@ -9,6 +9,8 @@ const shared = {
   env: {
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_DEV: 'false',
+    // Metrics would print an EMF line per count; tests that count spy on them (lib/metrics.test.ts).
+    POWERTOOLS_METRICS_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   },
 } as const;

@@ -11,5 +11,11 @@ module.exports = async ({ resolveVariable }) => {
       'UITPAS_CLIENT_ID is required for --stage prod: the publiq client id of the production environment (its secret goes in the SSM parameter /<service>/prod/uitpas-client-secret).',
     );
   }
-  return { uitpasClientId: clientId };
+  const alarmEmail = await resolveVariable("env:ALARM_EMAIL, ''");
+  if (!alarmEmail) {
+    throw new Error(
+      'ALARM_EMAIL is required for --stage prod: the address every alarm of the stage mails to (deploy/alarms.cjs).',
+    );
+  }
+  return { uitpasClientId: clientId, alarmEmail };
 };

@@ -159,3 +159,6 @@ module.exports = async ({ resolveVariable }) => {
   }
   return Resources;
 };
+
+/** The functions that get a role: every function of serverless.yml (deploy/stack.test.ts holds them equal). */
+module.exports.functionNames = () => Object.keys(policies({ service: 'service', stage: 'stage' }));

@@ -27,7 +27,9 @@ interface Printed {
 
 async function print(stage: string, env: Record<string, string>) {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !(key in LOCAL_SHELL) && key !== 'UITPAS_CLIENT_ID'),
+    Object.entries(process.env).filter(
+      ([key]) => !(key in LOCAL_SHELL) && key !== 'UITPAS_CLIENT_ID' && key !== 'ALARM_EMAIL',
+    ),
   );
   try {
     const { stdout } = await promisify(execFile)(
@@ -50,9 +52,10 @@ function environments(printed: Printed): Record<string, string>[] {
   }));
 }
 
-const [prodWithout, prod, dev, local] = await Promise.all([
+const [prodWithout, prodWithoutEmail, prod, dev, local] = await Promise.all([
   print('prod', LOCAL_SHELL),
   print('prod', { ...LOCAL_SHELL, UITPAS_CLIENT_ID: 'production-client' }),
+  print('prod', { ...LOCAL_SHELL, UITPAS_CLIENT_ID: 'production-client', ALARM_EMAIL: 'oncall@example.org' }),
   print('dev', { ...LOCAL_SHELL, PUBLIQ_ENV: 'production', UITPAS_CLIENT_ID: 'test-client' }),
   print('local', LOCAL_SHELL),
 ]);
@@ -61,6 +64,11 @@ describe('the stages', () => {
   it('stops a prod deploy without its production settings, naming what is missing', () => {
     expect(prodWithout.ok).toBe(false);
     expect(prodWithout.ok ? '' : prodWithout.output).toMatch(/UITPAS_CLIENT_ID is required for --stage prod/);
+    // Alarms that reach nobody are no alarms: prod needs the address they mail to.
+    expect(prodWithoutEmail.ok).toBe(false);
+    expect(prodWithoutEmail.ok ? '' : prodWithoutEmail.output).toMatch(
+      /ALARM_EMAIL is required for --stage prod/,
+    );
   });
 
   it('makes prod talk to publiq production only, and gives it nothing of the local shell', () => {

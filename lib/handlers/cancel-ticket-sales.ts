@@ -12,6 +12,7 @@
 import * as z from 'zod';
 import { accepted, type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { isTicketingId, TICKETING_ID_RULE } from '../domain/mappings.js';
+import { count } from '../metrics.js';
 import { cancelTicketSales } from '../use-cases/ticket-sales/cancel.js';
 import type { TicketSalesDeps } from '../use-cases/ticket-sales/deps.js';
 
@@ -30,6 +31,7 @@ export function createHandler(deps: () => TicketSalesDeps, options?: HttpOptions
             ...deps(),
             answerBy,
           });
+          if (result.pending) count('CancellationsPending');
           return result.pending ? accepted(result.order) : ok(result.order);
         },
       ),

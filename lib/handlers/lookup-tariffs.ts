@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { type HttpOptions, httpHandler, ok } from '../adapters/http/handler.js';
 import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../domain/mappings.js';
+import { count } from '../metrics.js';
 import { type LookupTariffsDeps, lookupTariffs } from '../use-cases/basket/lookup-tariffs.js';
 
 export const lookupTariffsBody = z.strictObject({
@@ -19,8 +20,11 @@ export const lookupTariffsBody = z.strictObject({
 export function createHandler(deps: () => LookupTariffsDeps, options?: HttpOptions) {
   return httpHandler(
     { auth: { roles: ['basket'] }, body: lookupTariffsBody },
-    async ({ body, principal, answerBy }) =>
-      ok(await lookupTariffs(body, principal, deps(), { deadline: answerBy })),
+    async ({ body, principal, answerBy }) => {
+      const answer = await lookupTariffs(body, principal, deps(), { deadline: answerBy });
+      count('Lookups');
+      return ok(answer);
+    },
     options,
   );
 }

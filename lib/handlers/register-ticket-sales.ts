@@ -19,6 +19,7 @@ import * as z from 'zod';
 import { created, type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../domain/mappings.js';
 import { freeText, hasControlCharacter } from '../domain/text.js';
+import { count } from '../metrics.js';
 import { confirmTicketSales, getTicketSales } from '../use-cases/ticket-sales/confirm.js';
 import type { TicketSalesDeps } from '../use-cases/ticket-sales/deps.js';
 import { registerTicketSales } from '../use-cases/ticket-sales/register.js';
@@ -76,6 +77,7 @@ export function createHandler(deps: () => TicketSalesDeps, options?: HttpOptions
         { auth: basket, body: registerBody },
         async ({ body, principal, deadline, answerBy }) => {
           const result = await registerTicketSales(body, principal, { ...deps(), deadline, answerBy });
+          if (result.created) count('Registrations');
           return result.created ? created(result.order) : ok(result.order);
         },
       ),

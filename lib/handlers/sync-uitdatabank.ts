@@ -12,6 +12,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { logger } from '../logger.js';
+import { count } from '../metrics.js';
 import type { SyncDeps } from '../use-cases/sync/deps.js';
 import type { SyncResult } from '../use-cases/sync/report.js';
 import { runSync } from '../use-cases/sync/run.js';
@@ -35,10 +36,16 @@ export function createHandler(deps: () => SyncDeps) {
       const parsed = scheduledEventSchema.safeParse(event ?? {});
       if (!parsed.success) logger.warn('syncUitdatabank called with an unexpected event; running anyway');
       const remaining = context.getRemainingTimeInMillis();
-      return runSync(deps(), {
+      const result = await runSync(deps(), {
         owner: `lambda:${context.awsRequestId}`,
         deadline: Date.now() + remaining - Math.min(TIMEOUT_MARGIN_MS, remaining / 5),
       });
+      if ('pushed' in result) {
+        count('SyncPushed', result.pushed + result.updated);
+        count('SyncFailed', result.failed.length);
+        if (result.failed.length === 0 && result.permissions === 'refreshed') count('SyncRunSucceeded');
+      }
+      return result;
     },
   );
 }

@@ -18,8 +18,9 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { Principal, Role } from '../../domain/access.js';
-import { AppError } from '../../domain/errors.js';
+import { AppError, PROBLEM_TYPE_BASE } from '../../domain/errors.js';
 import { logger } from '../../logger.js';
+import { count, countRefusal, flushMetrics } from '../../metrics.js';
 import { principalFromEvent } from './principal.js';
 import { problemResponse } from './problem.js';
 import { validationError } from './validation.js';
@@ -266,6 +267,14 @@ function requestIdOf(event: APIGatewayProxyEventV2): string {
   return id && !id.startsWith('offlineContext') ? id : randomUUID();
 }
 
+/** Every problem answer counts as a refusal of its type; a registration left unknown counts as such too. */
+function countProblem(body: string): void {
+  const problem = JSON.parse(body) as { type?: string; outcome?: string };
+  const type = problem.type ?? 'about:blank';
+  countRefusal(type.startsWith(PROBLEM_TYPE_BASE) ? type.slice(PROBLEM_TYPE_BASE.length) : type);
+  if (problem.outcome === 'unknown') count('UnknownOutcomes');
+}
+
 function withStack(core: Route, options: HttpOptions) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core)
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -290,6 +299,7 @@ function withStack(core: Route, options: HttpOptions) {
         if (options.answerMarginMs !== undefined) event.answerMarginMs = options.answerMarginMs;
         logger.appendKeys({ correlationId, route: event.routeKey });
       },
+      after: flushMetrics,
       onError: (request) => {
         const correlationId = (request.event as WithCorrelationId).correlationId;
         const problem = problemResponse(request.error, correlationId);
@@ -297,6 +307,8 @@ function withStack(core: Route, options: HttpOptions) {
           ...problem,
           headers: { ...problem.headers, ...(correlationId ? { 'X-Correlation-Id': correlationId } : {}) },
         };
+        countProblem(problem.body);
+        flushMetrics();
       },
     });
 }

@@ -39,7 +39,8 @@ import {
   retryAfterSeconds,
   salesToRegister,
 } from '../../domain/ticket-sales/index.js';
-import { logger, maskUitpasNumber, redactString } from '../../logger.js';
+import { maskUitpasNumber, redactString } from '../../logger.js';
+import { needsAPerson } from '../../metrics.js';
 import { runCancellations } from './cancel.js';
 import { type Ctx, context, findOrder, reread, type TicketSalesDeps } from './deps.js';
 import { loadEvents, normaliseRequest, planOrder } from './plan.js';
@@ -282,12 +283,15 @@ async function post(
 
   const assignments = assignRegisteredSales(order, answer, await ctx.passKey());
   if (!assignments) {
-    logger.error('UiTPAS answered a registration with sales that do not fit the request', {
-      alarm: 'ticket-sale-unexpected-answer',
-      orderId: order.orderId,
-      expected: order.lines.reduce((sum, line) => sum + line.quantity, 0),
-      received: answer.length,
-    });
+    needsAPerson(
+      'ticket-sale-unexpected-answer',
+      'UiTPAS answered a registration with sales that do not fit the request',
+      {
+        orderId: order.orderId,
+        expected: order.lines.reduce((sum, line) => sum + line.quantity, 0),
+        received: answer.length,
+      },
+    );
     const window = reconcileWindow(order);
     const unknown = await recordUnknown(ctx, order, {
       at: at(),

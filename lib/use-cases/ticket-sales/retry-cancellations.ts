@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { hasPendingCancellation } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
+import { needsAPerson } from '../../metrics.js';
 import { runCancellations } from './cancel.js';
 import { context, type TicketSalesDeps } from './deps.js';
 import type { CancellationRedelivery } from './ports.js';
@@ -110,12 +111,10 @@ export function deadLetterAlarm(
   serviceName: string,
   write: (line: string) => void = stdoutLine,
 ): void {
-  logger.error(
+  needsAPerson(
+    'cancellation-retries-exhausted',
     'cancellation retries exhausted: the message goes to the dead-letter queue; the sweep keeps trying',
-    {
-      alarm: 'cancellation-retries-exhausted',
-      ...details,
-    },
+    { ...details },
   );
   write(
     JSON.stringify(

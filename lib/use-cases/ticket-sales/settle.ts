@@ -35,6 +35,7 @@ import {
   withUnregisteredStatus,
 } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
+import { needsAPerson } from '../../metrics.js';
 import { type Ctx, mutate, reread } from './deps.js';
 import type { ClaimResult } from './ports.js';
 
@@ -225,14 +226,17 @@ export async function claimAll(
   }
   const taken = results.filter(({ result }) => result.outcome === 'taken');
   if (taken.length > 0 && source === 'registration') {
-    logger.error('a ticket sale UiTPAS registered for this order is claimed by another order', {
-      alarm: 'ticket-sale-claim-conflict',
-      orderId: order.orderId,
-      conflicts: taken.map(({ ticketSaleId, result }) => ({
-        ticketSaleId,
-        otherOrderId: result.outcome === 'taken' ? result.claim?.orderId : undefined,
-      })),
-    });
+    needsAPerson(
+      'ticket-sale-claim-conflict',
+      'a ticket sale UiTPAS registered for this order is claimed by another order',
+      {
+        orderId: order.orderId,
+        conflicts: taken.map(({ ticketSaleId, result }) => ({
+          ticketSaleId,
+          otherOrderId: result.outcome === 'taken' ? result.claim?.orderId : undefined,
+        })),
+      },
+    );
   }
   return taken.length > 0;
 }
@@ -279,12 +283,15 @@ async function recordOrphans(
   const next = await mutate(ctx, settled, (current) =>
     holdsSales(current, assignments) ? undefined : withOrphans(current, assignments, now),
   );
-  logger.error('UiTPAS registered sales for an order that was settled without them; they are cancelled', {
-    alarm: 'ticket-sale-orphaned',
-    orderId: settled.orderId,
-    orderStatus: next.status,
-    ticketSaleIds: assignments.flatMap((assignment) => assignment.ticketSaleIds),
-  });
+  needsAPerson(
+    'ticket-sale-orphaned',
+    'UiTPAS registered sales for an order that was settled without them; they are cancelled',
+    {
+      orderId: settled.orderId,
+      orderStatus: next.status,
+      ticketSaleIds: assignments.flatMap((assignment) => assignment.ticketSaleIds),
+    },
+  );
   return next;
 }
 

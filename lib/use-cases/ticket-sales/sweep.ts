@@ -25,6 +25,7 @@ import {
   pendingCancellationDueAt,
 } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
+import { needsAPerson } from '../../metrics.js';
 import { runCancellations } from './cancel.js';
 import { type Ctx, context, enqueueRetry, mutate, type TicketSalesDeps } from './deps.js';
 import type { OrderQueue } from './ports.js';
@@ -169,13 +170,10 @@ async function settle(
       summary.reconciled.unknown += 1;
       const reason = settled.order.reconciliation?.reason;
       // Nothing found within the grace is expected (a shorter unsettledAfterSeconds); anything else needs a person.
-      const log = reason === 'may-still-apply' ? logger.warn : logger.error;
-      log.call(logger, 'registration outcome still unknown after reconciling; retried at a later sweep', {
-        ...(reason === 'may-still-apply' ? {} : { alarm: 'ticket-sale-outcome-unknown' }),
-        orderId: settled.order.orderId,
-        reason,
-        since: settled.order.uncertainSince,
-      });
+      const message = 'registration outcome still unknown after reconciling; retried at a later sweep';
+      const details = { orderId: settled.order.orderId, reason, since: settled.order.uncertainSince };
+      if (reason === 'may-still-apply') logger.warn(message, details);
+      else needsAPerson('ticket-sale-outcome-unknown', message, details);
       return;
     }
   }
