@@ -216,8 +216,6 @@ const syncSchema = z.object({
 });
 
 const httpSchema = z.object({
-  /** Comma-separated origins a browser may call the API from; `*` (the default) for any. */
-  CORS_ALLOWED_ORIGINS: optional(z.string()),
   /**
    * Kept back from each invocation's deadline to build and send the answer once the last upstream call has ended
    * (a fifth of the time left, when that is less). Upstream calls, retries included, stop this long before the
@@ -237,8 +235,8 @@ export interface SyncConfig {
   upstreamTimeoutMs: number;
 }
 
+/** CORS is API Gateway's alone (deploy/cors.cjs): nothing of it is the functions' to configure. */
 export interface HttpConfig {
-  corsOrigins: string[];
   answerMarginMs: number;
 }
 
@@ -252,13 +250,7 @@ export function parseSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
 }
 
 export function parseHttpConfig(env: NodeJS.ProcessEnv): HttpConfig {
-  const raw = parse(httpSchema, env);
-  const origins = raw.CORS_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim());
-  const listed = origins?.filter((origin) => origin !== '') ?? [];
-  return Object.freeze({
-    corsOrigins: listed.length > 0 ? listed : ['*'],
-    answerMarginMs: raw.ANSWER_MARGIN_MS,
-  });
+  return Object.freeze({ answerMarginMs: parse(httpSchema, env).ANSWER_MARGIN_MS });
 }
 
 export function parseAppConfig(env: NodeJS.ProcessEnv): AppConfig {

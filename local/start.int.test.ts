@@ -30,6 +30,8 @@ const NUMBERS = passes.flatMap((pass) => [
 let stack: ChildProcess;
 let log = '';
 let dynamoPort = 0;
+/** The one origin the stack is started to allow (CORS_ALLOWED_ORIGINS). */
+const SHOP = 'https://shop.example';
 let api = '';
 let sandbox = '';
 
@@ -65,6 +67,7 @@ beforeAll(async () => {
       SANDBOX_PORT: String(sandboxPort),
       LOCAL_DYNAMODB_PORT: String(dynamoPort),
       LOG_LEVEL: 'DEBUG',
+      CORS_ALLOWED_ORIGINS: SHOP,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -369,6 +372,32 @@ describe('two organisations and their clients on one stack', () => {
     expect((await request('DELETE', '/v1/ticket-sales/order-body', undefined, as('webshop'))).status).toBe(
       200,
     );
+  });
+});
+
+describe('CORS, from API Gateway alone', () => {
+  const preflight = (origin: string) =>
+    fetch(`${api}/v1/tariffs`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-api-key',
+      },
+    });
+
+  it('lets the configured origin call, and no other', async () => {
+    const allowed = await preflight(SHOP);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/x-api-key/);
+    const other = await preflight('https://elsewhere.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('sets the header on an answer once, as the functions set none', async () => {
+    const health = await fetch(`${api}/v1/health`, { headers: { origin: SHOP } });
+    expect(health.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(health.headers.get('access-control-expose-headers')).toMatch(/retry-after/i);
   });
 });
 

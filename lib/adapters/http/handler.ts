@@ -1,8 +1,8 @@
 /**
  * The middy stack every HTTP function uses. A route declares who may call it and the zod schemas of its input; the
  * stack does the rest: header normalisation, correlation id, the Lambda context on every log line, body size limit,
- * JSON parsing, authentication context, validation, routing, CORS, security headers and the problem+json error
- * mapping. A handler then only calls its use case.
+ * JSON parsing, authentication context, validation, routing, security headers, metrics and the problem+json error
+ * mapping. A handler then only calls its use case. CORS is API Gateway's alone (deploy/cors.cjs).
  *
  * Ours, and why: the body reader (middy's JSON parser has no size limit and answers bad JSON with a bare 415/422,
  * not our problem types) and the zod-typed routes (a route's types follow from its schemas). Routing, header
@@ -11,7 +11,6 @@
 import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler, { type Method } from '@middy/http-router';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -226,8 +225,6 @@ export function route<
 }
 
 export interface HttpOptions {
-  /** Origins a browser may call from (`CORS_ALLOWED_ORIGINS`); default any. */
-  corsOrigins?: readonly string[];
   /** Kept back from the Lambda's deadline for the answer (`ANSWER_MARGIN_MS`); see `RouteInput.answerBy`. */
   answerMarginMs?: number;
 }
@@ -280,14 +277,6 @@ function withStack(core: Route, options: HttpOptions) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
-    .use(
-      httpCors({
-        origins: [...(options.corsOrigins ?? ['*'])],
-        headers: 'content-type,x-api-key,x-correlation-id,if-match',
-        exposeHeaders: 'etag,x-correlation-id,retry-after',
-        maxAge: 600,
-      }),
-    )
     .use({
       before: (request) => {
         const event = request.event as WithCorrelationId;
