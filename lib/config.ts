@@ -52,6 +52,8 @@ const publiqSchema = z.object({
   UITPAS_CLIENT_SECRET_PARAMETER: optional(z.string().min(1)),
   UPSTREAM_TIMEOUT_MS: positiveInt.default(4000),
   UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Where the client secret's SSM parameter lives (set by Lambda). */
+  AWS_REGION: z.string().min(1).default('eu-west-1'),
 });
 
 const tableSchema = z.object({
@@ -93,6 +95,7 @@ export interface PubliqConfig {
   clientSecretParameter: string | undefined;
   timeoutMs: number;
   retries: number;
+  region: string;
 }
 
 export interface TableConfig {
@@ -167,6 +170,7 @@ export function parsePubliqConfig(env: NodeJS.ProcessEnv): PubliqConfig {
     clientSecretParameter: clientSecret ? undefined : raw.UITPAS_CLIENT_SECRET_PARAMETER,
     timeoutMs: raw.UPSTREAM_TIMEOUT_MS,
     retries: raw.UPSTREAM_RETRIES,
+    region: raw.AWS_REGION,
   });
 }
 

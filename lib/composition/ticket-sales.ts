@@ -31,7 +31,11 @@ export function ticketSalesDeps(
     heldTimeoutMinutes: config.ticketSales.heldTimeoutMinutes,
     // PASS_HASH_KEY locally, its SSM SecureString in AWS (fetched once, cached).
     passHashKey: secretSource(
-      { value: config.ticketSales.passHashKey, parameter: config.ticketSales.passHashKeyParameter },
+      {
+        value: config.ticketSales.passHashKey,
+        parameter: config.ticketSales.passHashKeyParameter,
+        region: config.ticketSales.region,
+      },
       { value: 'PASS_HASH_KEY', parameter: 'PASS_HASH_KEY_PARAMETER' },
     ),
     // Only the HTTP functions' answers name the shared UiTPAS ticket type.

@@ -3,9 +3,9 @@ import { ConfigError, parseTicketSalesConfig, SANDBOX_PASS_HASH_KEY } from '../.
 import { clientSecretSource, type GetParameter, secretSource } from './secret.js';
 
 function fakeSsm(values: (string | undefined)[]) {
-  const calls: { name: string; options: unknown }[] = [];
-  const getParameter: GetParameter = async (name, options) => {
-    calls.push({ name, options });
+  const calls: { name: string }[] = [];
+  const getParameter: GetParameter = async (name) => {
+    calls.push({ name });
     return values.length > 1 ? values.shift() : values[0];
   };
   return { calls, getParameter };
@@ -14,24 +14,27 @@ function fakeSsm(values: (string | undefined)[]) {
 describe('client secret source', () => {
   it('returns the secret from the configuration when it is set', async () => {
     const ssm = fakeSsm(['unused']);
-    const source = clientSecretSource({ clientSecret: 'local', clientSecretParameter: undefined }, ssm);
+    const source = clientSecretSource(
+      { clientSecret: 'local', clientSecretParameter: undefined, region: 'eu-west-1' },
+      ssm,
+    );
 
     expect(await source()).toBe('local');
     expect(ssm.calls).toHaveLength(0);
   });
 
-  it('reads the SSM parameter decrypted, once, and keeps it for maxAge', async () => {
+  it('reads the SSM parameter once, and keeps it for maxAge', async () => {
     const ssm = fakeSsm(['first', 'second']);
     let now = 0;
     const source = clientSecretSource(
-      { clientSecret: undefined, clientSecretParameter: '/uitpas/secret' },
+      { clientSecret: undefined, clientSecretParameter: '/uitpas/secret', region: 'eu-west-1' },
       { ...ssm, maxAgeSeconds: 60, now: () => now },
     );
 
     expect(await Promise.all([source(), source()])).toEqual(['first', 'first']);
     now = 59_999;
     expect(await source()).toBe('first');
-    expect(ssm.calls).toEqual([{ name: '/uitpas/secret', options: { decrypt: true, maxAge: 60 } }]);
+    expect(ssm.calls).toEqual([{ name: '/uitpas/secret' }]);
     now = 60_000;
     expect(await source()).toBe('second');
   });
@@ -39,7 +42,7 @@ describe('client secret source', () => {
   it('fails with a configuration error naming the parameter when it is empty, and tries again next time', async () => {
     const ssm = fakeSsm(['', 'now-set']);
     const source = clientSecretSource(
-      { clientSecret: undefined, clientSecretParameter: '/uitpas/secret' },
+      { clientSecret: undefined, clientSecretParameter: '/uitpas/secret', region: 'eu-west-1' },
       ssm,
     );
 
@@ -48,9 +51,9 @@ describe('client secret source', () => {
   });
 
   it('refuses a configuration without a secret or a parameter', () => {
-    expect(() => clientSecretSource({ clientSecret: undefined, clientSecretParameter: undefined })).toThrow(
-      ConfigError,
-    );
+    expect(() =>
+      clientSecretSource({ clientSecret: undefined, clientSecretParameter: undefined, region: 'eu-west-1' }),
+    ).toThrow(ConfigError);
   });
 });
 
@@ -86,14 +89,14 @@ describe("the ticket sales' configuration, and their pass-hash key", () => {
     expect(() => parseTicketSalesConfig({ PASS_HASH_KEY: 'short' })).toThrow(/PASS_HASH_KEY/);
   });
 
-  it('reads the pass-hash key from its SSM parameter once, decrypted, with errors that name it', async () => {
+  it('reads the pass-hash key from its SSM parameter once, with errors that name it', async () => {
     const calls: string[] = [];
     const source = secretSource(
-      { value: undefined, parameter: '/uitpas-ticketing/prod/pass-hash-key' },
+      { value: undefined, parameter: '/uitpas-ticketing/prod/pass-hash-key', region: 'eu-west-1' },
       { value: 'PASS_HASH_KEY', parameter: 'PASS_HASH_KEY_PARAMETER' },
       {
-        getParameter: async (name, options) => {
-          calls.push(`${name} ${options.decrypt}`);
+        getParameter: async (name) => {
+          calls.push(name);
           return calls.length === 1 ? '' : 'the-key';
         },
       },
@@ -103,13 +106,10 @@ describe("the ticket sales' configuration, and their pass-hash key", () => {
       /PASS_HASH_KEY_PARAMETER \(\/uitpas-ticketing\/prod\/pass-hash-key\) is empty/,
     );
     expect(await Promise.all([source(), source()])).toEqual(['the-key', 'the-key']);
-    expect(calls).toEqual([
-      '/uitpas-ticketing/prod/pass-hash-key true',
-      '/uitpas-ticketing/prod/pass-hash-key true',
-    ]);
+    expect(calls).toEqual(['/uitpas-ticketing/prod/pass-hash-key', '/uitpas-ticketing/prod/pass-hash-key']);
     expect(() =>
       secretSource(
-        { value: undefined, parameter: undefined },
+        { value: undefined, parameter: undefined, region: 'eu-west-1' },
         { value: 'PASS_HASH_KEY', parameter: 'PASS_HASH_KEY_PARAMETER' },
       ),
     ).toThrow(/PASS_HASH_KEY or PASS_HASH_KEY_PARAMETER/);

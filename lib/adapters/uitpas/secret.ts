@@ -1,18 +1,16 @@
 /**
  * Where a secret comes from (the UiTPAS client secret, the ticket sales' pass-hash key): the configuration itself
  * locally, an SSM SecureString (or a Secrets Manager reference through SSM) in AWS. Fetched once and kept for
- * `maxAgeSeconds`, so a rotated secret is picked up without a redeploy. The SSM client is loaded only when a
- * parameter is actually used.
+ * `maxAgeSeconds`, so a rotated secret is picked up without a redeploy. The SSM read (lib/adapters/ssm.ts) is loaded
+ * only when a parameter is read: its signer and credential chain then load with it, not at every cold start's import.
  */
 import { ConfigError, type PubliqConfig } from '../../config.js';
 
-export type GetParameter = (
-  name: string,
-  options: { decrypt: true; maxAge: number },
-) => Promise<string | undefined>;
+/** Reads a SecureString, decrypted. */
+export type GetParameter = (name: string) => Promise<string | undefined>;
 
 export interface ClientSecretSourceOptions {
-  /** Default: Powertools' `getParameter` from `@aws-lambda-powertools/parameters/ssm`. */
+  /** Default: SSM `GetParameter` in the configuration's region (lib/adapters/ssm.ts). */
   getParameter?: GetParameter;
   /** Default 900 s. */
   maxAgeSeconds?: number;
@@ -26,18 +24,18 @@ export interface SecretNames {
 }
 
 export function clientSecretSource(
-  config: Pick<PubliqConfig, 'clientSecret' | 'clientSecretParameter'>,
+  config: Pick<PubliqConfig, 'clientSecret' | 'clientSecretParameter' | 'region'>,
   options: ClientSecretSourceOptions = {},
 ): () => Promise<string> {
   return secretSource(
-    { value: config.clientSecret, parameter: config.clientSecretParameter },
+    { value: config.clientSecret, parameter: config.clientSecretParameter, region: config.region },
     { value: 'UITPAS_CLIENT_SECRET', parameter: 'UITPAS_CLIENT_SECRET_PARAMETER' },
     options,
   );
 }
 
 export function secretSource(
-  config: { value: string | undefined; parameter: string | undefined },
+  config: { value: string | undefined; parameter: string | undefined; region: string },
   names: SecretNames,
   options: ClientSecretSourceOptions = {},
 ): () => Promise<string> {
@@ -52,8 +50,9 @@ export function secretSource(
   let cached: { value: Promise<string>; fetchedAt: number } | undefined;
 
   async function fetchSecret(): Promise<string> {
-    const getParameter = options.getParameter ?? (await loadPowertoolsGetParameter());
-    const value = await getParameter(parameterName, { decrypt: true, maxAge });
+    const getParameter =
+      options.getParameter ?? (await import('../ssm.js')).createSsmReader({ region: config.region });
+    const value = await getParameter(parameterName);
     if (!value) {
       throw new ConfigError(
         `Invalid configuration: the parameter named by ${names.parameter} (${parameterName}) is empty`,
@@ -72,13 +71,5 @@ export function secretSource(
       cached = entry;
     }
     return cached.value;
-  };
-}
-
-async function loadPowertoolsGetParameter(): Promise<GetParameter> {
-  const { getParameter } = await import('@aws-lambda-powertools/parameters/ssm');
-  return async (name, options) => {
-    const value = await getParameter(name, options);
-    return typeof value === 'string' ? value : undefined;
   };
 }
