@@ -34,7 +34,7 @@ interface Bundle {
 }
 
 /** serverless.yml's `custom.esbuild`, read as text: the rest of the file holds CloudFormation tags js-yaml rejects. */
-function esbuildOptions(): Record<string, unknown> {
+export function esbuildOptions(): Record<string, unknown> {
   const text = readFileSync(join(root, 'serverless.yml'), 'utf8');
   const block = /^ {2}esbuild:\n((?: {4}.*\n| *#.*\n)+)/m.exec(text)?.[1];
   if (!block) throw new Error('no custom.esbuild block in serverless.yml');

@@ -7,9 +7,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+// The cold-start benchmark points it at the local DynamoDB; the bundles benchmark only loads it.
+const endpoint = process.env.DYNAMODB_ENDPOINT;
+const doc = DynamoDBDocumentClient.from(
+  new DynamoDBClient(
+    endpoint
+      ? { endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {},
+  ),
+);
 
 export const handler = middy(async () => {
-  const { Item } = await doc.send(new GetCommand({ TableName: 'floor', Key: { pk: 'floor', sk: 'floor' } }));
+  const TableName = process.env.FLOOR_TABLE ?? 'floor';
+  const { Item } = await doc.send(new GetCommand({ TableName, Key: { pk: 'floor', sk: 'floor' } }));
   return Item ?? null;
 });

@@ -1,5 +1,6 @@
 /**
- * `npm run bench` runs the basket, ticket-sale and bundle benchmarks; `npm run bench -- basket|bundles|ticket-sales|sync` runs one.
+ * `npm run bench` runs the basket, ticket-sale, bundle and cold-start benchmarks; `npm run bench -- basket|bundles|
+ * cold-start|ticket-sales|sync` runs one.
  * Each prints its figures; none asserts a time.
  */
 import '../local/settings.js';
@@ -7,6 +8,7 @@ import '../local/settings.js';
 const benches: Record<string, () => Promise<void>> = {
   basket: async () => (await import('./basket.js')).benchBasket(),
   bundles: async () => (await import('./bundles.js')).benchBundles(),
+  'cold-start': async () => (await import('./cold-start.js')).benchColdStart(),
   'ticket-sales': async () => (await import('./ticket-sales.js')).benchTicketSales(),
   sync: async () => (await import('./sync.js')).benchSync(),
 };
@@ -18,5 +20,5 @@ if (unknown.length) {
   process.exit(2);
 }
 /** The sync benchmark seeds 10,000 events and takes a minute or more: it runs only when asked for. */
-const DEFAULT = ['basket', 'ticket-sales', 'bundles'].filter((name) => name in benches);
+const DEFAULT = ['basket', 'ticket-sales', 'bundles', 'cold-start'].filter((name) => name in benches);
 for (const name of wanted.length ? wanted : DEFAULT) await benches[name]?.();

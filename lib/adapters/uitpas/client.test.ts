@@ -160,6 +160,15 @@ describe('UiTPAS client: happy paths', () => {
     ]);
   });
 
+  it('warms up by fetching the token alone, and the first call then reuses it', async () => {
+    server.on('GET /uitpas/passes', { json: pass });
+    client.warmUp();
+    await expect.poll(() => tokensIssued).toBe(1);
+    expect(server.requests.filter((r) => r.path.startsWith('/uitpas'))).toHaveLength(0);
+    await client.getPass('0900000067513');
+    expect(tokensIssued).toBe(1);
+  });
+
   it('refuses to register an empty list without calling', async () => {
     await expect(client.registerTicketSales([])).rejects.toThrow(RangeError);
     expect(server.count('POST /uitpas/ticket-sales')).toBe(0);

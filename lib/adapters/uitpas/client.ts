@@ -89,6 +89,12 @@ export interface UitpasClient {
   getOrganizer(id: string): Promise<UitpasOrganizer | null>;
   /** null on 404 `event-not-found`: UiTPAS does not know the event (yet). */
   getEventCardSystems(eventId: string): Promise<EventCardSystem[] | null>;
+  /**
+   * Starts getting the access token (and the client secret it needs) if none is held, without waiting: a use case
+   * calls it before its DynamoDB reads, so on a cold container the token is on its way while they run. A failure is
+   * left to the call that needs the token, which asks again.
+   */
+  warmUp(): void;
 }
 
 const UITPAS_LIMIT_MAX = 500;
@@ -117,6 +123,10 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
   }
 
   return {
+    warmUp() {
+      options.tokens.get().catch(() => undefined);
+    },
+
     async getPass(identifier, call) {
       requireText('identifier', identifier);
       return fetchParsed(passSchema, get('/passes', new URLSearchParams({ identifier }), call));

@@ -84,6 +84,8 @@ export async function lookupTariffs(
   call: UpstreamCall = {},
 ): Promise<TariffAnswer> {
   const uitpasNumber = parseUitpasNumber(input.uitpasNumber, '/uitpasNumber');
+  // A cold container has no token yet: fetch it while the mapping is read, not after.
+  deps.uitpas.warmUp?.();
   const ask = (planned: TariffPlan) =>
     deps.uitpas.getTariffs(
       { eventId: planned.uitdatabankId, uitpasNumber, regularPrice: planned.regularPrice },

@@ -34,6 +34,8 @@ export interface UpstreamCall {
 
 export interface TariffsAtUitpas {
   getTariffs(query: TariffQuery, call?: UpstreamCall): Promise<UitpasTariffs>;
+  /** Starts what the first call needs (the access token) without waiting; optional for fakes. */
+  warmUp?(): void;
 }
 
 export interface PassesAtUitpas {

@@ -43,6 +43,8 @@ export interface OrderRepository {
 
 /** `call.deadline`: when the call, retries included, must have ended (epoch ms); see `answerBy` in deps.ts. */
 export interface UitpasTicketSales {
+  /** Starts what the first call needs (the access token) without waiting; optional for fakes. */
+  warmUp?(): void;
   /** All or nothing, and never retried: a retried POST could register the sales twice. */
   registerTicketSales(sales: SaleToRegister[], call?: UpstreamCall): Promise<RegisteredSale[]>;
   searchTicketSales(

@@ -71,6 +71,8 @@ export async function registerTicketSales(
   const ctx = context(deps);
   const normalised = normaliseRequest(input);
   // The order, the events and the pass-hash key are read together: one round trip on the way to a registration.
+  // The access token (with the client secret on a cold container) is fetched meanwhile, for the POST after them.
+  deps.uitpas.warmUp?.();
   const events = loadEvents(normalised, deps);
   events.catch(() => undefined);
   const passKey = ctx.passKey();
