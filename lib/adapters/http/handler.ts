@@ -17,11 +17,11 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { Principal, Role } from '../../domain/access.js';
-import { AppError, PROBLEM_TYPE_BASE } from '../../domain/errors.js';
+import { AppError } from '../../domain/errors.js';
 import { logger } from '../../logger.js';
 import { count, countRefusal, flushMetrics } from '../../metrics.js';
 import { principalFromEvent } from './principal.js';
-import { problemResponse } from './problem.js';
+import { problemResponse, toAppError } from './problem.js';
 import { validationError } from './validation.js';
 
 /** Bodies are small JSON documents (a basket, a mapping); anything larger is a mistake or an attack. */
@@ -264,12 +264,14 @@ function requestIdOf(event: APIGatewayProxyEventV2): string {
   return id && !id.startsWith('offlineContext') ? id : randomUUID();
 }
 
-/** Every problem answer counts as a refusal of its type; a registration left unknown counts as such too. */
-function countProblem(body: string): void {
-  const problem = JSON.parse(body) as { type?: string; outcome?: string };
-  const type = problem.type ?? 'about:blank';
-  countRefusal(type.startsWith(PROBLEM_TYPE_BASE) ? type.slice(PROBLEM_TYPE_BASE.length) : type);
-  if (problem.outcome === 'unknown') count('UnknownOutcomes');
+/**
+ * Every problem answer counts as a refusal of its type (an unexpected error as `about:blank`, as it is answered); a
+ * registration left unknown counts as such too. Read from the error, not from the body just serialised from it.
+ */
+function countProblem(error: unknown): void {
+  const known = toAppError(error);
+  countRefusal(known?.slug ?? 'about:blank');
+  if (known?.extensions.outcome === 'unknown') count('UnknownOutcomes');
 }
 
 function withStack(core: Route, options: HttpOptions) {
@@ -296,7 +298,7 @@ function withStack(core: Route, options: HttpOptions) {
           ...problem,
           headers: { ...problem.headers, ...(correlationId ? { 'X-Correlation-Id': correlationId } : {}) },
         };
-        countProblem(problem.body);
+        countProblem(request.error);
         flushMetrics();
       },
     });
