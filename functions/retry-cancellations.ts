@@ -9,12 +9,11 @@ import { ticketSalesDeps } from '../lib/composition/ticket-sales.js';
 import { loadConfig } from '../lib/config.js';
 import { createHandler } from '../lib/handlers/retry-cancellations.js';
 
-const config = loadConfig(['publiq', 'table', 'ticketSales', 'app']);
+const config = loadConfig(['publiq', 'table', 'ticketSales']);
 const deps = {
   ...ticketSalesDeps(config, { table: createTable(config.table), uitpas: uitpasFromConfig(config.publiq) }),
   redelivery: cancellationQueueFromConfig(config.ticketSales),
   maxReceives: config.ticketSales.maxReceives,
-  serviceName: config.app.serviceName,
 };
 
 export const handler = createHandler(() => deps);

@@ -11,6 +11,7 @@
  * | `Refusals` | any problem answer, with the dimension `problemType` (our slug, e.g. `pass-not-found`) |
  * | `UnknownOutcomes` | a registration is answered "outcome unknown" (its POST may have been applied) |
  * | `CancellationsPending` | a cancellation is answered 202: UiTPAS could not take it now, it is queued |
+ * | `CancellationsDeadLettered` | a queued cancellation ran out of retries (the sweep keeps trying; NeedsAPerson too) |
  * | `SyncPushed`, `SyncFailed` | per sync run: events created or updated in UiTdatabank, events that failed |
  * | `SyncRunSucceeded` | a sync run ended without failures (its absence for 30 minutes is an alarm) |
  * | `NeedsAPerson` | a line for a person was logged (an ERROR with `alarm`); the kind is in the line's `alarm` |
@@ -29,6 +30,7 @@ export type MetricName =
   | 'Registrations'
   | 'UnknownOutcomes'
   | 'CancellationsPending'
+  | 'CancellationsDeadLettered'
   | 'SyncPushed'
   | 'SyncFailed'
   | 'SyncRunSucceeded';

@@ -150,7 +150,6 @@ export async function startTicketSalesStack(
         ...stack.deps(),
         redelivery: stack.queue,
         maxReceives: 8,
-        serviceName: 'uitpas-ticketing',
         alarm,
       };
     },

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { hasPendingCancellation } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
-import { needsAPerson } from '../../metrics.js';
+import { count, needsAPerson } from '../../metrics.js';
 import { runCancellations } from './cancel.js';
 import { context, type TicketSalesDeps } from './deps.js';
 import type { CancellationRedelivery } from './ports.js';
@@ -24,9 +24,7 @@ export interface RetryCancellationsDeps extends TicketSalesDeps {
   redelivery: CancellationRedelivery;
   /** The queue's redrive maxReceiveCount: the receive after which a failed message goes to the dead-letter queue. */
   maxReceives: number;
-  /** The `service` dimension of the dead-letter metric: the function's service name (POWERTOOLS_SERVICE_NAME). */
-  serviceName: string;
-  /** Where the dead-letter alarm goes; default: an ERROR log line and a CloudWatch EMF metric on stdout. */
+  /** Where the dead-letter alarm goes; default: a line for a person and the `CancellationsDeadLettered` count. */
   alarm?: (details: DeadLetterAlarm) => void;
 }
 
@@ -54,7 +52,7 @@ export async function retryCancellations(
   deps: RetryCancellationsDeps,
 ): Promise<string[]> {
   const ctx = context(deps);
-  const alarm = deps.alarm ?? ((details: DeadLetterAlarm) => deadLetterAlarm(details, deps.serviceName));
+  const alarm = deps.alarm ?? deadLetterAlarm;
   const failed: string[] = [];
   for (const record of batch) {
     let parsed: z.infer<typeof messageSchema>;
@@ -102,54 +100,12 @@ export async function retryCancellations(
   return failed;
 }
 
-/**
- * The alarm: an ERROR log line to filter on, and a CloudWatch embedded-metric-format line (written straight to
- * stdout, which CloudWatch Logs turns into the `CancellationDeadLettered` metric without an agent or Powertools).
- */
-export function deadLetterAlarm(
-  details: DeadLetterAlarm,
-  serviceName: string,
-  write: (line: string) => void = stdoutLine,
-): void {
+/** The alarm: a line for a person (counted as NeedsAPerson, which pages) and the dead-letter count. */
+export function deadLetterAlarm(details: DeadLetterAlarm): void {
   needsAPerson(
     'cancellation-retries-exhausted',
     'cancellation retries exhausted: the message goes to the dead-letter queue; the sweep keeps trying',
     { ...details },
   );
-  write(
-    JSON.stringify(
-      emfMetric('CancellationDeadLettered', 1, {
-        service: serviceName,
-        orderId: details.orderId,
-        receiveCount: details.receiveCount,
-      }),
-    ),
-  );
-}
-
-/** `properties` carry the metric's dimensions (`service`) and anything else worth finding the line by. */
-export function emfMetric(
-  name: string,
-  value: number,
-  properties: { service: string } & Record<string, unknown>,
-  now = Date.now(),
-) {
-  return {
-    _aws: {
-      Timestamp: now,
-      CloudWatchMetrics: [
-        {
-          Namespace: 'UitpasTicketing',
-          Dimensions: [['service']],
-          Metrics: [{ Name: name, Unit: 'Count' }],
-        },
-      ],
-    },
-    [name]: value,
-    ...properties,
-  };
-}
-
-function stdoutLine(line: string): void {
-  process.stdout.write(`${line}\n`);
+  count('CancellationsDeadLettered');
 }
