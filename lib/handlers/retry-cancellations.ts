@@ -3,8 +3,8 @@
  * Trigger: SQS (the cancellation queue), batches, `functionResponseType: ReportBatchItemFailures`.
  * Input: messages `{ orderId, lineId? }`, sent when UiTPAS could not take a cancellation.
  * Output: `batchItemFailures` = the messages whose order still has a cancellation pending: SQS delivers them again,
- * later each time (ChangeMessageVisibility backoff); on the last receive an alarm (ERROR log + EMF metric
- * `CancellationDeadLettered`) before the message moves to the dead-letter queue.
+ * later each time (ChangeMessageVisibility backoff); on the last receive a line for a person (NeedsAPerson) and the
+ * `CancellationsDeadLettered` count before the message moves to the dead-letter queue.
  * Side effects: `DELETE /ticket-sales/{id}` at UiTPAS; conditional writes of the order.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
