@@ -15,8 +15,11 @@ export function openEnum<const T extends readonly string[]>(_known: T) {
   });
 }
 
-/** `{nl*, fr, de, en}` as publiq's end-user messages and labels. */
-export const endUserMessageSchema = z.looseObject({
+/**
+ * `{nl*, fr, de, en}` as publiq's end-user messages and labels. Not loose: a language or member publiq may add is
+ * dropped, as our callers are promised these four (our OpenAPI document) and the message is passed on to them.
+ */
+export const endUserMessageSchema = z.object({
   nl: z.string(),
   fr: z.string().optional(),
   de: z.string().optional(),

@@ -113,6 +113,25 @@ describe('UiTPAS client: happy paths', () => {
     });
   });
 
+  it('passes on only the documented members of the messages it relays to the buyer', async () => {
+    server.on('GET /uitpas/passes', {
+      json: { ...pass, messages: [{ level: 'WARN', text: 'Verloopt binnenkort', code: 'X1' }] },
+    });
+    server.on('GET /uitpas/tariffs', {
+      json: { available: [], endUserMessage: { nl: 'Geen kansentarief', es: 'No', style: 'bold' } },
+    });
+
+    const found = await client.getPass('0900000067513');
+    const tariffs = await client.getTariffs({
+      eventId: EVENT_ID,
+      uitpasNumber: '0900000067513',
+      regularPrice: 10,
+    });
+
+    expect(found.messages).toEqual([{ level: 'WARN', text: 'Verloopt binnenkort' }]);
+    expect(tariffs.endUserMessage).toEqual({ nl: 'Geen kansentarief' });
+  });
+
   it('treats a missing available list as empty', async () => {
     server.on('GET /uitpas/tariffs/static', { json: { endUserMessage: { nl: 'x' } } });
 

@@ -67,9 +67,9 @@ export const passSchema = z.looseObject({
     status: openEnum(['ACTIVE', 'EXPIRED', 'NONE'] as const),
     endDate: z.string().optional(),
   }),
-  /** Must be shown to the user when present. */
+  /** Must be shown to the user when present; passed on to the till as `{ level, text }`, nothing else. */
   messages: z
-    .array(z.looseObject({ level: openEnum(['INFO', 'WARN', 'ERROR'] as const), text: z.string() }))
+    .array(z.object({ level: openEnum(['INFO', 'WARN', 'ERROR'] as const), text: z.string() }))
     .optional(),
 });
 export type Pass = z.infer<typeof passSchema>;
