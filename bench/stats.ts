@@ -25,26 +25,59 @@ export function summary(samples: number[]): { p50: number; p99: number } {
 
 export const ms = (value: number) => `${value.toFixed(2)} ms`;
 
-/** Counts every command the client sends, by name (GetItemCommand, QueryCommand, ...). */
+export interface Span {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * How many of these calls had to wait for one another: calls that overlap in time ran in parallel and count as one
+ * round, a call that starts after every call of the round before has ended starts another.
+ */
+export function sequentialRounds(spans: readonly Span[]): number {
+  let rounds = 0;
+  let roundEnd = Number.NEGATIVE_INFINITY;
+  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
+    if (span.start >= roundEnd) {
+      rounds += 1;
+      roundEnd = span.end;
+    } else roundEnd = Math.max(roundEnd, span.end);
+  }
+  return rounds;
+}
+
+/** Counts every command the client sends, by name (GetItemCommand, QueryCommand, ...), and when each ran. */
 export function countCommands(client: DynamoDBClient): {
   counts: Map<string, number>;
+  spans: Span[];
   total(prefixes?: string[]): number;
   reset(): void;
 } {
   const counts = new Map<string, number>();
+  const spans: Span[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = context.commandName ?? 'unknown';
       counts.set(name, (counts.get(name) ?? 0) + 1);
-      return next(args);
+      const start = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        spans.push({ name, start, end: performance.now() });
+      }
     },
     { step: 'initialize', name: 'benchCommandCounter' },
   );
   return {
     counts,
+    spans,
     total: (names) =>
       [...counts].filter(([name]) => !names || names.includes(name)).reduce((sum, [, n]) => sum + n, 0),
-    reset: () => counts.clear(),
+    reset: () => {
+      counts.clear();
+      spans.length = 0;
+    },
   };
 }
 

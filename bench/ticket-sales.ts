@@ -14,7 +14,7 @@ import { DEMO_EVENTS } from '../local/seed.js';
 import { apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
 import { startTestStack } from '../test-support/test-stack.js';
 import { TEST_PASS_HASH_KEY } from '../test-support/ticket-sales-stack.js';
-import { countedTable, ms, summary, timeEach } from './stats.js';
+import { countedTable, ms, type Span, sequentialRounds, summary, timeEach } from './stats.js';
 
 const WARMUP = 20;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
@@ -36,10 +36,21 @@ export async function benchTicketSales(): Promise<void> {
   try {
     const { table, dynamo } = countedTable(stack);
     const mappings = createMappingRepository(table);
+    // When each UiTPAS POST ended, so the writes after it can be told from the ones before.
+    const posts: Span[] = [];
+    const uitpas = Object.create(stack.uitpas) as typeof stack.uitpas;
+    uitpas.registerTicketSales = async (...args) => {
+      const start = performance.now();
+      try {
+        return await stack.uitpas.registerTicketSales(...args);
+      } finally {
+        posts.push({ name: 'POST /ticket-sales', start, end: performance.now() });
+      }
+    };
     const handler = createHandler(() => ({
       orders: createOrderRepository(table),
       events: { getForBasket: (eventId) => mappings.getEventForBasket(eventId) },
-      uitpas: stack.uitpas,
+      uitpas,
       heldTimeoutMinutes: 30,
       uitpasTicketTypeId: 'uitpas-kansentarief',
       passHashKey: async () => TEST_PASS_HASH_KEY,
@@ -116,15 +127,22 @@ export async function benchTicketSales(): Promise<void> {
       dynamo.reset();
       let directIds: string[] = [];
       let handlerIds: string[] = [];
+      const roundsAfterPost: number[] = [];
       // Interleaved, so that drift on the machine hits both alike; the cancellations are not timed.
       for (let i = 0; i < samples; i += 1) {
         directSamples.push(...(await timeEach(1, async () => (directIds = await direct(lines)()))));
         cancelAtSandbox(directIds);
+        const from = dynamo.spans.length;
         handlerSamples.push(...(await timeEach(1, async () => (handlerIds = await viaHandler(lines)()))));
+        const postEnd = posts.at(-1)?.end ?? Number.POSITIVE_INFINITY;
+        const writes = dynamo.spans
+          .slice(from)
+          .filter((span) => WRITES.includes(span.name) && span.start >= postEnd);
+        roundsAfterPost.push(sequentialRounds(writes));
         cancelAtSandbox(handlerIds);
       }
       const registeredLines = samples * lines.length;
-      const posts = stack.sandbox.requests.count('POST /uitpas/ticket-sales') - samples;
+      const postCount = stack.sandbox.requests.count('POST /uitpas/ticket-sales') - samples;
       const d = summary(directSamples);
       const h = summary(handlerSamples);
       console.log(`  ${title}, ${samples} registrations each`);
@@ -137,7 +155,10 @@ export async function benchTicketSales(): Promise<void> {
         `    DynamoDB writes per registered line ${(dynamo.total(WRITES) / registeredLines).toFixed(2)}, reads ${(dynamo.total(READS) / registeredLines).toFixed(2)} (${[...dynamo.counts].map(([name, count]) => `${name} ${count}`).join(', ')})`,
       );
       console.log(
-        `    UiTPAS POST /ticket-sales per registration through the handler ${(posts / samples).toFixed(2)}`,
+        `    UiTPAS POST /ticket-sales per registration through the handler ${(postCount / samples).toFixed(2)}`,
+      );
+      console.log(
+        `    sequential DynamoDB write rounds after the POST (parallel writes count once): max ${Math.max(...roundsAfterPost)}, mean ${(roundsAfterPost.reduce((a, b) => a + b, 0) / samples).toFixed(2)}`,
       );
     }
   } finally {
