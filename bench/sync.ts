@@ -5,10 +5,13 @@
  * then an incremental one after 1% of our events changed (a new name), 100 other events of ours changed in UiTdatabank
  * (a new base price) and 5,000 events of someone else's organizer changed in UiTdatabank (the rest of the catalogue,
  * which the change feed should not have to read). Prints, for both: time, what the run did, the upstream calls by
- * route (sandbox request log) and the DynamoDB calls by command. Figures only; nothing here asserts a time.
+ * route (sandbox request log) and the DynamoDB calls by command; then the DynamoDB calls per event, each call
+ * attributed by its key to the event whose item or audit trail it touches (the rest are the run's own: lease,
+ * listing, permissions cache, feed mark, sweep). Figures only; nothing here asserts a time.
  *
  *   npm run bench -- sync          (BENCH_SYNC_EVENTS=2000 for a quicker look; BENCH_SYNC_CONCURRENCY=8 by default)
  */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   basePrice,
@@ -19,7 +22,6 @@ import {
 import { createAuditRepository } from '../lib/adapters/dynamodb/audit.js';
 import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
 import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
-import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
 import { createSyncStore } from '../lib/adapters/dynamodb/sync.js';
 import type { Table } from '../lib/adapters/dynamodb/table.js';
 import type { TicketingEvent } from '../lib/domain/mappings.js';
@@ -46,6 +48,7 @@ export async function benchSync(): Promise<void> {
   });
   try {
     const { table, dynamo } = countedTable(stack);
+    const byEvent = recordByEvent(table.doc as unknown as DynamoDBClient);
     const mappings = createMappingRepository(table);
 
     const organizers = [TEST_ORGANIZER_ID];
@@ -72,11 +75,10 @@ export async function benchSync(): Promise<void> {
       entry: stack.entry,
       search: stack.search,
       uitpas: stack.uitpas,
-      snapshots: createReadinessRepository(table),
       permissions: createPermissionsCache({ table, uitpas: stack.uitpas }),
     };
 
-    const first = await measure('first run (full)', deps, stack.sandbox.requests, dynamo);
+    const first = await measure('first run (full)', deps, stack.sandbox.requests, dynamo, byEvent);
 
     // 1% of ours get a new name (an admin save); 100 others change in UiTdatabank (a new base price).
     for (const eventId of eventIds.slice(0, CHANGED_OURS)) {
@@ -102,8 +104,30 @@ export async function benchSync(): Promise<void> {
       deps,
       stack.sandbox.requests,
       dynamo,
+      byEvent,
     );
     printTable(first, second);
+    const changedOurs = eventIds.slice(0, CHANGED_OURS);
+    const changedUpstream = eventIds.slice(CHANGED_OURS, CHANGED_OURS + CHANGED_UPSTREAM);
+    const unchanged = eventIds.slice(CHANGED_OURS + CHANGED_UPSTREAM);
+    printPerEvent([
+      {
+        label: `created, with its first assessment (first run, ${first.summary.pushed})`,
+        run: first,
+        ids: eventIds,
+      },
+      {
+        label: `updated: renamed by an admin (incremental, ${changedOurs.length})`,
+        run: second,
+        ids: changedOurs,
+      },
+      {
+        label: `changed in UiTdatabank only (incremental, ${changedUpstream.length})`,
+        run: second,
+        ids: changedUpstream,
+      },
+      { label: `unchanged (incremental, ${unchanged.length})`, run: second, ids: unchanged },
+    ]);
   } finally {
     await stack.close();
   }
@@ -115,6 +139,10 @@ interface Measured {
   summary: SyncSummary;
   upstream: Record<string, number>;
   dynamo: Record<string, number>;
+  /** DynamoDB calls by event id (its item, its audit trail), then by command. */
+  byEvent: Map<string, Map<string, number>>;
+  /** The calls no event's key names: the run's own. */
+  perRun: Map<string, number>;
 }
 
 async function measure(
@@ -122,9 +150,11 @@ async function measure(
   deps: SyncDeps,
   requests: { reset(): void; all(): { method: string; path: string; route?: string }[] },
   dynamo: ReturnType<typeof countedTable>['dynamo'],
+  byEvent: ReturnType<typeof recordByEvent>,
 ): Promise<Measured> {
   requests.reset();
   dynamo.reset();
+  byEvent.reset();
   const started = performance.now();
   const result = await runSync(deps, { concurrency: CONCURRENCY });
   const seconds = (performance.now() - started) / 1000;
@@ -134,7 +164,15 @@ async function measure(
     const route = `${request.method} ${request.route ?? request.path}`;
     upstream[route] = (upstream[route] ?? 0) + 1;
   }
-  const measured = { title, seconds, summary: result, upstream, dynamo: Object.fromEntries(dynamo.counts) };
+  const measured = {
+    title,
+    seconds,
+    summary: result,
+    upstream,
+    dynamo: Object.fromEntries(dynamo.counts),
+    byEvent: new Map([...byEvent.events].map(([id, counts]) => [id, new Map(counts)])),
+    perRun: new Map(byEvent.perRun),
+  };
   console.log(
     `  ${title}: ${seconds.toFixed(1)} s, ${result.outcome}; pushed ${result.pushed}, updated ${result.updated}, refreshed ${result.refreshed}, skipped ${result.skipped.length}, failed ${result.failed.length}`,
   );
@@ -163,6 +201,74 @@ function printTable(first: Measured, second: Measured): void {
 }
 
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
+
+/**
+ * Records every DynamoDB call by the event it is about, from its key (read before the document client marshals it):
+ * `EVENT#<id>` (the event's item) and `AUDIT#event#<id>` (its audit trail); anything else is the run's own.
+ */
+function recordByEvent(client: DynamoDBClient) {
+  const events = new Map<string, Map<string, number>>();
+  const perRun = new Map<string, number>();
+  const add = (counts: Map<string, number>, command: string) =>
+    counts.set(command, (counts.get(command) ?? 0) + 1);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = (context.commandName ?? 'unknown').replace(/Command$/, '');
+      const eventId = eventOfCall(args.input as Record<string, unknown>);
+      if (eventId === undefined) add(perRun, command);
+      else {
+        const counts = events.get(eventId) ?? new Map<string, number>();
+        events.set(eventId, counts);
+        add(counts, command);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCallsByEvent' },
+  );
+  return {
+    events,
+    perRun,
+    reset() {
+      events.clear();
+      perRun.clear();
+    },
+  };
+}
+
+function eventOfCall(input: Record<string, unknown>): string | undefined {
+  const values = input.ExpressionAttributeValues as Record<string, unknown> | undefined;
+  const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
+  const pk = key?.pk ?? (input.IndexName === undefined ? values?.[':pk'] : undefined);
+  const text = typeof pk === 'object' && pk !== null ? (pk as { S?: unknown }).S : pk;
+  if (typeof text !== 'string') return undefined;
+  return /^(?:EVENT#|AUDIT#event#)(.+)$/.exec(text)?.[1];
+}
+
+/** Calls per event of each group, from the calls recorded in its run: the mean, and the mean per command. */
+function printPerEvent(groups: { label: string; run: Measured; ids: readonly string[] }[]): void {
+  console.log('  DynamoDB calls per event (by the key of each call: its item and its audit trail)');
+  for (const { label, run, ids } of groups) {
+    const commands = new Map<string, number>();
+    for (const id of ids)
+      for (const [command, n] of run.byEvent.get(id) ?? [])
+        commands.set(command, (commands.get(command) ?? 0) + n);
+    const count = Math.max(1, ids.length);
+    const all = [...commands.values()].reduce((sum, n) => sum + n, 0);
+    const detail = [...commands]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([command, n]) => `${(n / count).toFixed(2)} ${command}`)
+      .join(', ');
+    console.log(
+      `    ${label.padEnd(58)}${(all / count).toFixed(2).padStart(8)}${detail ? `  (${detail})` : ''}`,
+    );
+  }
+  const ownCalls = (run: Measured) => [...run.perRun.values()].reduce((sum, n) => sum + n, 0);
+  const [first, second] = [groups[0]?.run, groups.at(-1)?.run];
+  if (first && second)
+    console.log(
+      `    ${"the run's own calls (lease, listing, feed, sweep)".padEnd(58)}${String(ownCalls(first)).padStart(8)} first, ${ownCalls(second)} incremental`,
+    );
+}
 const feed = (summary: SyncSummary) => `${summary.feed?.pages ?? 0} / ${summary.feed?.items ?? 0}`;
 
 /**

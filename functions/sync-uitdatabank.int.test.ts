@@ -96,7 +96,6 @@ async function freshStack(): Promise<Stack> {
     audit: createAuditRepository(table),
     store: createSyncStore(table),
     ...clients,
-    snapshots: createReadinessRepository(table),
     permissions: createPermissionsCache({ table, uitpas: clients.uitpas }),
   };
   await putOrganisation(mappings, { organisationId: ORG, uitdatabankOrganizerId: TEST_ORGANIZER_ID });
@@ -182,6 +181,32 @@ async function readinessOf(table: Table, eventId: string) {
   return Item?.readiness as { ready: boolean; errors: string[]; eventVersion: number } | undefined;
 }
 
+/**
+ * Every DynamoDB call the stack's table makes from now on, as `Command <pk>` in order (the key read before the
+ * document client marshals it; a Query names its partition, or its index and partition).
+ */
+function recordDynamoCalls(table: Table): { take(): string[] } {
+  const calls: string[] = [];
+  table.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      const key = (input.Key ?? input.Item) as { pk?: string } | undefined;
+      const values = input.ExpressionAttributeValues as Record<string, unknown> | undefined;
+      const subject =
+        key?.pk ?? `${input.IndexName ? `${String(input.IndexName)} ` : ''}${String(values?.[':pk'])}`;
+      calls.push(`${(context.commandName ?? '?').replace(/Command$/, '')} ${subject}`);
+      return next(args);
+    },
+    { step: 'initialize', name: 'testCallRecorder' },
+  );
+  /** The calls recorded so far; recording starts over. */
+  return { take: () => calls.splice(0) };
+}
+
+/** The calls on the event's item and its audit trail. */
+const callsOn = (calls: readonly string[], eventId: string) =>
+  calls.filter((call) => call.endsWith(` EVENT#${eventId}`) || call.endsWith(` AUDIT#event#${eventId}`));
+
 /** Requests to UiTdatabank (Entry and Search) as `METHOD /path`, in order. */
 const uitdatabankRequests = () =>
   sandbox.requests
@@ -221,6 +246,45 @@ describe('push', () => {
     expect(audit.items[0]).toMatchObject({ actor: { clientName: 'uitdatabank-sync' }, version: 2 });
     // The UiTPAS event was assessed from the change feed: UiTPAS knows it, so it is ready.
     expect(await readinessOf(stack.table, 'ev-a')).toMatchObject({ ready: true, eventVersion: 2 });
+  });
+
+  it('creates an event with 4 DynamoDB calls, 3 of them writes, and assesses it with one more', async () => {
+    const stack = await freshStack();
+    await putEvents(
+      stack.mappings,
+      ticketingEvent('ev-udb', { labels: ['uitDB'] }),
+      ticketingEvent('ev-both', { labels: ['uitDB', 'UiTPAS'] }),
+    );
+    const dynamo = recordDynamoCalls(stack.table);
+
+    expect(await stack.sync()).toMatchObject({ pushed: 2, refreshed: 1, failed: [] });
+    const calls = dynamo.take();
+
+    // The take-back look-up in the audit trail, the claim, the id with the push state, the audit entry: a write
+    // added to the create makes this fail.
+    const create = (eventId: string) => [
+      `Query AUDIT#event#${eventId}`,
+      `UpdateItem EVENT#${eventId}`,
+      `UpdateItem EVENT#${eventId}`,
+      `PutItem AUDIT#event#${eventId}`,
+    ];
+    expect(callsOn(calls, 'ev-udb')).toEqual(create('ev-udb'));
+    // Labelled UiTPAS: its readiness is assessed in the same run, the snapshot and the sync's record in one write.
+    expect(callsOn(calls, 'ev-both')).toEqual([...create('ev-both'), 'UpdateItem EVENT#ev-both']);
+    // No other call names an event: the rest is the run's own (lease, listing, permissions, feed mark, sweep).
+    expect(calls.filter((call) => / (EVENT#|AUDIT#event#)/.test(call))).toHaveLength(9);
+    expect(await readinessOf(stack.table, 'ev-both')).toMatchObject({ ready: true, eventVersion: 2 });
+    const item = await stack.deps.store.getEventItem('ev-both');
+    expect(item?.sync).toMatchObject({
+      pushed: { uitdatabankId: item?.event.uitdatabankId },
+      refreshed: { uitdatabankId: item?.event.uitdatabankId, version: 2 },
+    });
+    expect(item?.sync.claim).toBeUndefined();
+
+    dynamo.take();
+    await stack.sync();
+    // A run without changes: nothing on either event.
+    expect(dynamo.take().filter((call) => / (EVENT#|AUDIT#event#)/.test(call))).toEqual([]);
   });
 
   it('calls UiTdatabank only for the change feed on a second run without changes', async () => {

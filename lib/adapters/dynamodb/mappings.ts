@@ -22,7 +22,8 @@
  * Writes are UpdateItem calls that set or remove only the attributes this repository owns, so other features may keep
  * their own attributes on the same item without an admin save wiping them: `readiness` and `organizerVerdict`
  * (lib/adapters/dynamodb/readiness.ts) and
- * `syncPushed`, `syncClaim`, `syncIssues`, `syncRefreshed` (lib/adapters/dynamodb/sync.ts).
+ * `syncPushed`, `syncClaim`, `syncIssues`, `syncRefreshed` (lib/adapters/dynamodb/sync.ts). The sync stores an id it
+ * created with the update built here (`syncedIdUpdate`), in the same UpdateItem as its own push state.
  *
  * Other item kinds of the table, kept by their own repositories: `APIKEY#<hash>` (api-keys.ts), `AUDIT#<kind>#<id>`
  * (audit.ts), `CACHE#UITPAS_PERMISSIONS` (permissions.ts), `SYNC#…` (sync.ts), `ORDER#<orderId>` and
@@ -404,47 +405,82 @@ function snapshotCoverage(value: unknown): CardSystemCoverage | undefined {
 }
 
 /** Why the sync may not store `uitdatabankId` on this event, whatever its version. */
-function syncRefusal(current: TicketingEvent, uitdatabankId: string): SyncedIdResult | undefined {
+export function syncRefusal(
+  current: TicketingEvent,
+  uitdatabankId: string,
+): Extract<SyncedIdResult, { outcome: 'manual-mapping-kept' | 'other-id-kept' }> | undefined {
   if (current.uitdatabankIdSource === 'manual') return { outcome: 'manual-mapping-kept', event: current };
   if (current.uitdatabankId !== undefined && current.uitdatabankId !== uitdatabankId)
     return { outcome: 'other-id-kept', event: current };
   return undefined;
 }
 
+/** The parts of the UpdateItem that stores an id the sync created or found, and the event it makes. */
+export interface SyncedIdUpdate {
+  /** The event once written: the next version, by the sync. */
+  next: TicketingEvent;
+  /** SET clauses: the mapping and its metadata only (and the index key that says it is mapped). */
+  set: string[];
+  condition: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
 /**
- * Only the mapping and its metadata: whatever else is on the item (the sync's own state) stays. False when its
- * condition failed: the event changed, was mapped by hand, or got another id in between.
+ * Stores `uitdatabankId` on `current` (the event as read, at `current.version`): only the mapping and its metadata,
+ * so whatever else is on the item (the sync's own state) stays. The condition is the version read; never over a
+ * manual mapping or another id (a run that lost a version race must not replace what the winner stored). The sync's
+ * store adds its own attributes to the same write (lib/adapters/dynamodb/sync.ts `storeSyncedId`).
  */
-async function writeSyncedId(
-  table: Table,
-  eventId: string,
-  next: TicketingEvent,
-  expectedVersion: number,
-): Promise<boolean> {
+export function syncedIdUpdate(current: TicketingEvent, uitdatabankId: string, now: Date): SyncedIdUpdate {
+  if (!isUitdatabankId(uitdatabankId)) throw new RangeError('not an UiTdatabank id');
+  const next: TicketingEvent = {
+    ...current,
+    uitdatabankId,
+    uitdatabankIdSource: 'sync',
+    updatedAt: now.toISOString(),
+    updatedBy: SYNC_ACTOR,
+    version: current.version + 1,
+  };
   const gsi1sk = eventAttributes(next).gsi1sk as string | undefined;
+  return {
+    next,
+    set: [
+      'uitdatabankId = :id',
+      '#source = :sync',
+      'updatedAt = :at',
+      'updatedBy = :by',
+      '#version = :next',
+      ...(gsi1sk === undefined ? [] : ['gsi1sk = :gsi1sk']),
+    ],
+    condition:
+      '#version = :expected AND (attribute_not_exists(#source) OR #source <> :manual)' +
+      ' AND (attribute_not_exists(uitdatabankId) OR uitdatabankId = :id)',
+    names: { '#version': 'version', '#source': 'uitdatabankIdSource' },
+    values: {
+      ':id': uitdatabankId,
+      ':sync': 'sync',
+      ':at': next.updatedAt,
+      ':by': next.updatedBy,
+      ':next': next.version,
+      ':expected': current.version,
+      ':manual': 'manual',
+      ...(gsi1sk === undefined ? {} : { ':gsi1sk': gsi1sk }),
+    },
+  };
+}
+
+/** One conditional write of `syncedIdUpdate`; false when its condition failed. */
+async function writeSyncedId(table: Table, eventId: string, update: SyncedIdUpdate): Promise<boolean> {
   try {
     await table.doc.send(
       new UpdateCommand({
         TableName: table.name,
         Key: EVENT_KEY(eventId),
-        UpdateExpression:
-          'SET uitdatabankId = :id, #source = :sync, updatedAt = :at, updatedBy = :by, #version = :next' +
-          (gsi1sk === undefined ? '' : ', gsi1sk = :gsi1sk'),
-        // Never over another id: a run that lost a version race must not replace what the winner stored.
-        ConditionExpression:
-          '#version = :expected AND (attribute_not_exists(#source) OR #source <> :manual)' +
-          ' AND (attribute_not_exists(uitdatabankId) OR uitdatabankId = :id)',
-        ExpressionAttributeNames: { '#version': 'version', '#source': 'uitdatabankIdSource' },
-        ExpressionAttributeValues: {
-          ':id': next.uitdatabankId,
-          ':sync': 'sync',
-          ':at': next.updatedAt,
-          ':by': next.updatedBy,
-          ':next': next.version,
-          ':expected': expectedVersion,
-          ':manual': 'manual',
-          ...(gsi1sk === undefined ? {} : { ':gsi1sk': gsi1sk }),
-        },
+        UpdateExpression: `SET ${update.set.join(', ')}`,
+        ConditionExpression: update.condition,
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: update.values,
       }),
     );
     return true;
@@ -473,16 +509,9 @@ async function setSyncedUitdatabankId(
   if (current.version !== expectedVersion)
     return { outcome: 'version-conflict', currentVersion: current.version };
   if (current.uitdatabankId === uitdatabankId) return { outcome: 'unchanged', event: current };
-  const next: TicketingEvent = {
-    ...current,
-    uitdatabankId,
-    uitdatabankIdSource: 'sync',
-    updatedAt: now.toISOString(),
-    updatedBy: SYNC_ACTOR,
-    version: current.version + 1,
-  };
-  if (await writeSyncedId(table, eventId, next, expectedVersion))
-    return { outcome: 'stored', event: next, previous: current };
+  const update = syncedIdUpdate(current, uitdatabankId, now);
+  if (await writeSyncedId(table, eventId, update))
+    return { outcome: 'stored', event: update.next, previous: current };
   const stored = await getItem<TicketingEvent>(table, EVENT_KEY(eventId), EVENT_FIELDS, true);
   if (!stored) return { outcome: 'not-found' };
   return (

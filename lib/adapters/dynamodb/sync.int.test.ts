@@ -1,8 +1,11 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalTable, type LocalDynamo, startLocalDynamo } from '../../../local/dynamo.js';
 import type { TicketingEvent } from '../../domain/mappings.js';
-import type { PushClaim, SyncStore } from '../../use-cases/sync/ports.js';
+import type { ReadinessSnapshot } from '../../domain/readiness-snapshot.js';
+import type { PushClaim, PushedState, RefreshedState, SyncStore } from '../../use-cases/sync/ports.js';
 import { createMappingRepository, type MappingRepository } from './mappings.js';
+import { createReadinessRepository } from './readiness.js';
 import { createSyncStore } from './sync.js';
 import type { Table } from './table.js';
 
@@ -206,6 +209,186 @@ describe('the UiTdatabank id the sync stores', () => {
       version: 2,
     });
     expect(await mappings.setSyncedUitdatabankId('id-kept', UDB, 2)).toMatchObject({ outcome: 'unchanged' });
+  });
+});
+
+const rawItem = async (eventId: string) =>
+  (
+    await table.doc.send(
+      new GetCommand({
+        TableName: table.name,
+        Key: { pk: `EVENT#${eventId}`, sk: 'EVENT' },
+        ConsistentRead: true,
+      }),
+    )
+  ).Item;
+
+describe('the id of a created event, stored with its push state', () => {
+  const pushed: PushedState = {
+    fingerprint: { name: 'x' },
+    uitdatabankId: UDB,
+    at: '2026-09-01T10:00:01.000Z',
+  };
+  const now = new Date('2026-09-01T10:00:01.000Z');
+
+  it('is one write: the mapping as the mapping repository stores it, the push state, and no claim', async () => {
+    const read = event('store-created', { labels: ['uitDB', 'UiTPAS'] });
+    await mappings.putEvent(read, undefined);
+    await store.claimPush('store-created', { version: 1, claim: claim('run-1') });
+    const issues = { organizer: { type: 't', status: 400, wanted: 'x', at: '2026-09-01T10:00:00Z' } };
+
+    const result = await store.storeSyncedId({ current: read, uitdatabankId: UDB, now, pushed, issues });
+
+    const next = {
+      ...read,
+      uitdatabankId: UDB,
+      uitdatabankIdSource: 'sync',
+      updatedAt: now.toISOString(),
+      updatedBy: 'uitdatabank-sync',
+      version: 2,
+    };
+    expect(result).toEqual({ outcome: 'stored', event: next, previous: read });
+    expect(await mappings.getEvent('store-created', { consistent: true })).toEqual(next);
+    const item = await rawItem('store-created');
+    expect(item?.gsi1sk).toBe(`MAPPED#2030-10-01T18:00:00.000Z#store-created`);
+    expect(item?.syncClaim).toBeUndefined();
+    expect(item).toMatchObject({ syncPushed: pushed, syncIssues: issues });
+    // The admin list sees it as mapped, as after the mapping repository's own write.
+    const listed = await mappings.listMappingEvents({ organisationIds: ['org-s'], mapped: true, limit: 10 });
+    expect(listed.items.map((e) => e.eventId)).toContain('store-created');
+  });
+
+  it('is refused, with the reason, when the event is not as this run read it', async () => {
+    const read = event('store-raced');
+    await mappings.putEvent(read, undefined);
+    // An admin saved in between: the write is refused, and the answer carries the event as it is now.
+    const saved = { ...read, name: 'renamed', updatedAt: '2026-09-01T10:00:00.500Z', version: 2 };
+    await mappings.putEvent(saved, 1);
+    const raced = await store.storeSyncedId({
+      current: read,
+      uitdatabankId: UDB,
+      now,
+      pushed,
+      issues: undefined,
+    });
+    expect(raced).toEqual({ outcome: 'version-conflict', currentVersion: 2, current: saved });
+    expect((await rawItem('store-raced'))?.syncPushed).toBeUndefined();
+    // Tried again on it: stored on that version.
+    expect(
+      await store.storeSyncedId({ current: saved, uitdatabankId: UDB, now, pushed, issues: undefined }),
+    ).toMatchObject({ outcome: 'stored', event: { name: 'renamed', version: 3 } });
+
+    // Deleted and saved again at the same version: not the event that was read either.
+    const first = event('store-recreated');
+    await mappings.putEvent(first, undefined);
+    await mappings.deleteEvent('store-recreated', 1);
+    const again = { ...first, updatedAt: '2026-09-01T10:00:00.700Z' };
+    await mappings.putEvent(again, undefined);
+    expect(
+      await store.storeSyncedId({ current: first, uitdatabankId: UDB, now, pushed, issues: undefined }),
+    ).toEqual({ outcome: 'version-conflict', currentVersion: 1, current: again });
+  });
+
+  it('never replaces a manual mapping or another id, and never brings a deleted event back', async () => {
+    const OTHER = '11111111-2222-4333-8444-555555555555';
+    const read = event('store-manual');
+    await mappings.putEvent(read, undefined);
+    const manual = { ...read, uitdatabankId: OTHER, uitdatabankIdSource: 'manual' as const, version: 2 };
+    await mappings.putEvent(manual, 1);
+    expect(
+      await store.storeSyncedId({ current: read, uitdatabankId: UDB, now, pushed, issues: undefined }),
+    ).toEqual({ outcome: 'manual-mapping-kept', event: manual });
+
+    const other = event('store-other');
+    await mappings.putEvent(other, undefined);
+    await mappings.setSyncedUitdatabankId('store-other', OTHER, 1);
+    expect(
+      await store.storeSyncedId({ current: other, uitdatabankId: UDB, now, pushed, issues: undefined }),
+    ).toMatchObject({ outcome: 'other-id-kept', event: { uitdatabankId: OTHER } });
+    expect(await mappings.getEvent('store-other', { consistent: true })).toMatchObject({
+      uitdatabankId: OTHER,
+    });
+
+    expect(
+      await store.storeSyncedId({
+        current: event('store-gone'),
+        uitdatabankId: UDB,
+        now,
+        pushed,
+        issues: undefined,
+      }),
+    ).toEqual({ outcome: 'not-found' });
+    expect(await rawItem('store-gone')).toBeUndefined();
+  });
+
+  it('only records the push state when the same id is stored already', async () => {
+    await mappings.putEvent(event('store-same'), undefined);
+    await mappings.setSyncedUitdatabankId('store-same', UDB, 1);
+    const current = await mappings.getEvent('store-same', { consistent: true });
+    if (!current) throw new Error('no event');
+
+    const result = await store.storeSyncedId({ current, uitdatabankId: UDB, now, pushed, issues: undefined });
+
+    expect(result).toEqual({ outcome: 'unchanged', event: current });
+    expect(await rawItem('store-same')).toMatchObject({ version: 2, syncPushed: pushed });
+  });
+});
+
+describe('an assessment, stored with its readiness snapshot', () => {
+  const snapshot = (checkedAt: string, eventVersion = 1): ReadinessSnapshot => ({
+    eventVersion,
+    checkedAt,
+    ready: true,
+    errors: [],
+    warnings: ['base-price'],
+    organizerPermission: { organizerId: 'org-id', permitted: true, checkedAt },
+    organizer: { uitdatabankId: UDB, match: 'match', checkedAt },
+  });
+  const refreshed = (version = 1): RefreshedState => ({
+    uitdatabankId: UDB,
+    version,
+    organizerId: 'org-id',
+    at: '2026-09-01T10:00:00.000Z',
+  });
+
+  it('is one write, the snapshot and the organizer verdict as the readiness repository writes them', async () => {
+    await mappings.putEvent(event('assess-merged'), undefined);
+    await mappings.putEvent(event('assess-twin'), undefined);
+
+    expect(
+      await store.saveAssessment('assess-merged', refreshed(), snapshot('2026-09-01T10:00:00.000Z')),
+    ).toBe(true);
+    await createReadinessRepository(table).storeSnapshot('assess-twin', snapshot('2026-09-01T10:00:00.000Z'));
+
+    const merged = await rawItem('assess-merged');
+    const twin = await rawItem('assess-twin');
+    expect(merged?.readiness).toEqual(twin?.readiness);
+    expect(merged?.organizerVerdict).toEqual(twin?.organizerVerdict);
+    expect(merged?.syncRefreshed).toEqual(refreshed());
+    expect(merged?.version).toBe(1);
+    expect((await mappings.getEventForBasket('assess-merged'))?.organizerPermission).toMatchObject({
+      permitted: true,
+    });
+  });
+
+  it('writes nothing for another version, over a later check of this version, or for a deleted event', async () => {
+    await mappings.putEvent(event('assess-stale', { version: 2 }), undefined);
+    expect(
+      await store.saveAssessment('assess-stale', refreshed(), snapshot('2026-09-01T10:00:00.000Z')),
+    ).toBe(false);
+    expect(await rawItem('assess-stale')).not.toHaveProperty('syncRefreshed');
+
+    await mappings.putEvent(event('assess-later'), undefined);
+    await store.saveAssessment('assess-later', refreshed(), snapshot('2026-09-01T11:00:00.000Z'));
+    expect(
+      await store.saveAssessment('assess-later', refreshed(), snapshot('2026-09-01T10:00:00.000Z')),
+    ).toBe(false);
+    expect((await rawItem('assess-later'))?.readiness.checkedAt).toBe('2026-09-01T11:00:00.000Z');
+
+    expect(await store.saveAssessment('assess-gone', refreshed(), snapshot('2026-09-01T10:00:00.000Z'))).toBe(
+      false,
+    );
+    expect(await rawItem('assess-gone')).toBeUndefined();
   });
 });
 

@@ -2,7 +2,11 @@
  * The UiTdatabank sync's own state in the one table. Nothing here replaces what the mapping repository owns: the
  * sync reads event items through the mapping index and keeps a few attributes of its own on them, written with
  * UpdateItem calls that set only those attributes (the mapping repository does the same for its own, so an admin
- * save never wipes the sync's state and the sync never touches the event's fields or `version`).
+ * save never wipes the sync's state and the sync never touches the event's fields). Two writes carry another
+ * owner's attributes along, so that a created event costs one write after its POST and an assessment one write:
+ * `storeSyncedId` sets the UiTdatabank id as the mapping repository builds that update (`syncedIdUpdate`, with its
+ * conditions and the next `version`) together with the push state, and `saveAssessment` sets the readiness snapshot
+ * as the readiness repository writes it (`storeSnapshot`) together with `syncRefreshed`.
  *
  * | item        | pk           | sk     | attributes                                                              |
  * |-------------|--------------|--------|-------------------------------------------------------------------------|
@@ -32,6 +36,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TicketingEvent } from '../../domain/mappings.js';
+import type { ReadinessSnapshot } from '../../domain/readiness-snapshot.js';
 import type { SyncIssues } from '../../domain/sync.js';
 import type {
   ClaimRef,
@@ -40,12 +45,13 @@ import type {
   PushClaim,
   PushedState,
   RefreshedState,
+  StoreSyncedIdResult,
   SweepState,
   SyncEventItem,
   SyncStore,
 } from '../../use-cases/sync/ports.js';
-import { EVENT_FIELDS, EVENT_KEY, EXTMAP } from './mappings.js';
-import { READINESS_ATTRIBUTE } from './readiness.js';
+import { EVENT_FIELDS, EVENT_KEY, EXTMAP, syncedIdUpdate, syncRefusal } from './mappings.js';
+import { ORGANIZER_VERDICT_ATTRIBUTE, READINESS_ATTRIBUTE } from './readiness.js';
 import { queryPartition, type Table } from './table.js';
 
 const LEASE = { pk: 'SYNC#LEASE', sk: 'SYNC' };
@@ -103,6 +109,8 @@ export function createSyncStore(table: Table): SyncStore {
     ...eventReads(table),
     ...pushClaims(table),
     ...eventRecords(table),
+    ...syncedIds(table),
+    ...assessments(table),
     ...runLease(table),
     ...feedState(table),
   };
@@ -204,26 +212,34 @@ function pushClaims(table: Table): Pick<SyncStore, 'claimPush' | 'markClaimUncer
   };
 }
 
+/** SET what was pushed (and the refusals, if any), REMOVE the push claim (and the refusals, if none). */
+function pushedState(pushed: PushedState, issues: SyncIssues | undefined) {
+  const hasIssues = issues !== undefined && Object.keys(issues).length > 0;
+  return {
+    set: ['syncPushed = :pushed', ...(hasIssues ? ['syncIssues = :issues'] : [])],
+    remove: ['syncClaim', ...(hasIssues ? [] : ['syncIssues'])],
+    values: { ':pushed': pushed, ...(hasIssues ? { ':issues': issues } : {}) },
+  };
+}
+
 /** What the sync pushed, had refused and last assessed, on the event item. */
 function eventRecords(table: Table): Pick<SyncStore, 'savePushed' | 'saveIssues' | 'saveRefreshed'> {
   const { doc, name: TableName } = table;
   return {
     /**
-     * What was pushed (and what was refused), after a create or an update; drops the push claim. Never creates an
-     * item: an event deleted meanwhile stays deleted (false).
+     * What was pushed (and what was refused), after an update; drops the push claim. Never creates an item: an event
+     * deleted meanwhile stays deleted (false).
      */
     savePushed(eventId: string, pushed: PushedState, issues: SyncIssues | undefined): Promise<boolean> {
-      const hasIssues = issues !== undefined && Object.keys(issues).length > 0;
+      const state = pushedState(pushed, issues);
       return conditional(() =>
         doc.send(
           new UpdateCommand({
             TableName,
             Key: EVENT_KEY(eventId),
-            UpdateExpression: `SET syncPushed = :pushed${hasIssues ? ', syncIssues = :issues' : ''} REMOVE syncClaim${
-              hasIssues ? '' : ', syncIssues'
-            }`,
+            UpdateExpression: `SET ${state.set.join(', ')} REMOVE ${state.remove.join(', ')}`,
             ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':pushed': pushed, ...(hasIssues ? { ':issues': issues } : {}) },
+            ExpressionAttributeValues: state.values,
           }),
         ),
       );
@@ -259,6 +275,109 @@ function eventRecords(table: Table): Pick<SyncStore, 'savePushed' | 'saveIssues'
             UpdateExpression: 'SET syncRefreshed = :refreshed',
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: { ':refreshed': refreshed },
+          }),
+        ),
+      );
+    },
+  };
+}
+
+/** The UiTdatabank id the sync created or found, stored with what was pushed: one write per create. */
+function syncedIds(table: Table): Pick<SyncStore, 'storeSyncedId'> {
+  const { doc, name: TableName } = table;
+  return {
+    /**
+     * One UpdateItem: the mapping part as the mapping repository builds it (`syncedIdUpdate`: the id, its source,
+     * `updatedAt`/`updatedBy`, the next version, the index key), plus `syncPushed`, the refusals, and REMOVE
+     * `syncClaim`. Conditional on the mapping repository's terms and on `updatedAt` as read, so the event this run
+     * read (from the index, where it may lag) is exactly the one written over: the audit entry's "before" is true.
+     * When `current` has the id already (a race with a run that stored the same one), only the sync's state is
+     * written. A lost condition costs one consistent read, to say why.
+     */
+    async storeSyncedId({ current, uitdatabankId, now, pushed, issues }): Promise<StoreSyncedIdResult> {
+      const { eventId } = current;
+      const refused = syncRefusal(current, uitdatabankId);
+      if (refused) return refused;
+      const same = current.uitdatabankId === uitdatabankId;
+      const mapping = same ? undefined : syncedIdUpdate(current, uitdatabankId, now);
+      const state = pushedState(pushed, issues);
+      const written = await conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: EVENT_KEY(eventId),
+            UpdateExpression: `SET ${[...(mapping?.set ?? []), ...state.set].join(', ')} REMOVE ${state.remove.join(', ')}`,
+            ConditionExpression: `${mapping?.condition ?? '#version = :expected AND uitdatabankId = :id'} AND updatedAt = :readAt`,
+            ExpressionAttributeNames: mapping?.names ?? { '#version': 'version' },
+            ExpressionAttributeValues: {
+              ...(mapping?.values ?? { ':expected': current.version, ':id': uitdatabankId }),
+              ...state.values,
+              ':readAt': current.updatedAt,
+            },
+          }),
+        ),
+      );
+      if (written)
+        return mapping
+          ? { outcome: 'stored', event: mapping.next, previous: current }
+          : { outcome: 'unchanged', event: current };
+      const { Item } = await doc.send(
+        new GetCommand({ TableName, Key: EVENT_KEY(eventId), ConsistentRead: true }),
+      );
+      if (!Item) return { outcome: 'not-found' };
+      const { event: stored } = toSyncEventItem(Item);
+      return (
+        syncRefusal(stored, uitdatabankId) ?? {
+          outcome: 'version-conflict',
+          currentVersion: stored.version,
+          current: stored,
+        }
+      );
+    },
+  };
+}
+
+/** A readiness assessment: the snapshot the basket reads and the sync's record of it, one write. */
+function assessments(table: Table): Pick<SyncStore, 'saveAssessment'> {
+  const { doc, name: TableName } = table;
+  return {
+    /**
+     * `syncRefreshed` with the snapshot, written as the readiness repository writes it (lib/adapters/dynamodb/
+     * readiness.ts `storeSnapshot`: `readiness` without the organizer verdict, `organizerVerdict` beside it when the
+     * check reached one; on the event at the snapshot's version, never over a later check of that version). Keep
+     * the two in step: readiness.int.test.ts and sync.int.test.ts check the same rules.
+     */
+    saveAssessment(
+      eventId: string,
+      refreshed: RefreshedState,
+      snapshot: ReadinessSnapshot,
+    ): Promise<boolean> {
+      const { organizer, ...stored } = snapshot;
+      return conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: EVENT_KEY(eventId),
+            UpdateExpression: `SET syncRefreshed = :refreshed, #readiness = :snapshot${
+              organizer ? ', #verdict = :verdict' : ''
+            }`,
+            ConditionExpression:
+              'attribute_exists(pk) AND #version = :version AND (attribute_not_exists(#readiness.#checkedAt)' +
+              ' OR #readiness.#eventVersion <> :version OR #readiness.#checkedAt <= :checkedAt)',
+            ExpressionAttributeNames: {
+              '#readiness': READINESS_ATTRIBUTE,
+              '#version': 'version',
+              '#checkedAt': 'checkedAt',
+              '#eventVersion': 'eventVersion',
+              ...(organizer ? { '#verdict': ORGANIZER_VERDICT_ATTRIBUTE } : {}),
+            },
+            ExpressionAttributeValues: {
+              ':refreshed': refreshed,
+              ':snapshot': stored,
+              ':version': snapshot.eventVersion,
+              ':checkedAt': snapshot.checkedAt,
+              ...(organizer ? { ':verdict': organizer } : {}),
+            },
           }),
         ),
       );

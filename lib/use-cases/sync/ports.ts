@@ -7,9 +7,11 @@
 
 import type { Organisation, Promotor, TicketingEvent } from '../../domain/mappings.js';
 import type { PermittedOrganizer } from '../../domain/readiness.js';
+import type { ReadinessSnapshot } from '../../domain/readiness-snapshot.js';
 import type { PushCalendar, PushFingerprint, SyncIssues } from '../../domain/sync.js';
 import type { OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
 import type { lastSyncedUitdatabankId, recordSyncedUitdatabankId } from '../mapping-admin/events.js';
+import type { SyncedIdResult } from '../mapping-admin/ports.js';
 import type {
   ReadinessMappings,
   ReadinessSnapshots,
@@ -83,11 +85,18 @@ export interface SweepState {
   after?: string;
 }
 
+/** What `storeSyncedId` answers: a lost version race also says what the event is now. */
+export type StoreSyncedIdResult =
+  | Exclude<SyncedIdResult, { outcome: 'version-conflict' }>
+  | { outcome: 'version-conflict'; currentVersion: number; current: TicketingEvent };
+
 export type LeaseResult = { acquired: true } | { acquired: false; holder: string; expiresAt: number };
 
 /**
  * The sync's own state in the table. Writes on an event item touch only the sync's attributes, never the event's
- * fields or `version`; the conditional ones answer false when their condition did not hold.
+ * fields; `storeSyncedId` (the id, with the mapping repository's rules and a new `version`) and `saveAssessment` (the
+ * readiness snapshot, with the readiness repository's rules) carry those along in the same write. The conditional
+ * ones answer false when their condition did not hold.
  */
 export interface SyncStore {
   /** Every event of the organisation labelled `UiTPAS` or `uitDB`, with the sync's state and readiness snapshot. */
@@ -106,11 +115,32 @@ export interface SyncStore {
   markClaimUncertain(eventId: string, claim: ClaimRef): Promise<boolean>;
   /** The POST certainly did not create anything: drop the claim so the next run simply tries again. */
   releaseClaim(eventId: string, claim: ClaimRef): Promise<boolean>;
+  /**
+   * After a create (or an orphan or earlier event found): the UiTdatabank id, what was pushed and the end of the push
+   * claim, in one write conditional on the event being exactly `current` (its version and `updatedAt`), with the
+   * mapping repository's rules (lib/adapters/dynamodb/mappings.ts `syncedIdUpdate`: never over a manual mapping or
+   * another id). When the condition fails, one consistent read says why; a `version-conflict` then carries the event
+   * as it is now, to try again on. What it answers is what `setSyncedUitdatabankId` answers, so the mapping admin's
+   * `recordSyncedUitdatabankId` records the audit entry for it.
+   */
+  storeSyncedId(input: {
+    current: TicketingEvent;
+    uitdatabankId: string;
+    now: Date;
+    pushed: PushedState;
+    issues: SyncIssues | undefined;
+  }): Promise<StoreSyncedIdResult>;
   /** What was pushed (and what was refused); drops the push claim. False when the event is gone. */
   savePushed(eventId: string, pushed: PushedState, issues: SyncIssues | undefined): Promise<boolean>;
   /** Refusals of an event that has no push to record (a refused create); drops `claim` too. */
   saveIssues(eventId: string, issues: SyncIssues, claim?: ClaimRef): Promise<boolean>;
   saveRefreshed(eventId: string, refreshed: RefreshedState): Promise<boolean>;
+  /**
+   * What an assessment found, in one write: the readiness snapshot the basket reads (and the organizer verdict beside
+   * it), under the readiness repository's condition (the event still at the snapshot's version, no later check of that
+   * version stored), and what the sync records of the assessment. False when that condition failed: nothing written.
+   */
+  saveAssessment(eventId: string, refreshed: RefreshedState, snapshot: ReadinessSnapshot): Promise<boolean>;
   /** Taken when free, expired, or already ours; otherwise says who holds it and until when. */
   acquireLease(owner: string, ttlMs: number, nowMs: number): Promise<LeaseResult>;
   /** False when the lease is no longer ours. */

@@ -13,10 +13,17 @@
  * Nor is an event created again after its id went away: when an admin cleared a manual id that had replaced the
  * synced one, or deleted the ticketing event and saved it again (the sync's state goes with the item, the audit trail
  * does not), the sync takes back the UiTdatabank event it created before, unless that one was deleted in UiTdatabank.
+ *
+ * What a create costs in DynamoDB: the audit-trail Query of `earlierCreate` (the take-back above), the claim, one
+ * write after the POST that stores the id, the push state and the end of the claim together, conditional on the event
+ * as this run read it (`storeSyncedId`), and the audit entry: 4 calls, 3 of them writes. Fewer would give something
+ * up: the claim must be written before the POST and the id after it, the audit entry is another item, and nothing else
+ * the run reads tells that the sync created an event for this id before the item was deleted. (Its first readiness
+ * assessment, for an event labelled UiTPAS, is the refresh's: one more write.)
  */
 
 import { UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
-import { UITDB_LABEL } from '../../domain/mappings.js';
+import { type TicketingEvent, UITDB_LABEL } from '../../domain/mappings.js';
 import {
   changedPushFields,
   createFingerprint,
@@ -228,10 +235,11 @@ async function createFailed(
 }
 
 /**
- * Stores the UiTdatabank id (with its audit entry) and what was pushed. `recordSyncedUitdatabankId` is conditional on
- * the event's version: an admin save in between is read again and the id stored on the new version (the changed
- * fields are pushed by the next run). A manual mapping that appeared meanwhile wins: the event we created is then
- * unused, which is reported.
+ * Stores the UiTdatabank id (with its audit entry) and what was pushed. The id, the push state and the end of the
+ * claim are one write (`storeSyncedId`), conditional on the event being as this run read it; the audit entry is the
+ * mapping admin's `recordSyncedUitdatabankId`, as for any synced id. An admin save in between is read again and the
+ * id stored on the new version (the changed fields are pushed by the next run). A manual mapping that appeared
+ * meanwhile wins: the event we created is then unused, which is reported.
  */
 async function storeId(
   item: SyncEventItem,
@@ -242,20 +250,38 @@ async function storeId(
 ): Promise<boolean> {
   const { eventId } = item.event;
   const { deps, report } = ctx;
-  let expectedVersion = item.event.version;
+  // Created (or found): an earlier refusal of the create is history.
+  const issues: SyncIssues = { ...item.sync.issues };
+  delete issues.create;
+  const pushed = { fingerprint, uitdatabankId, at: ctx.now().toISOString() };
+  let current = item.event;
   for (let tries = 0; tries < 3; tries += 1) {
+    const attempt = current;
+    let latest: TicketingEvent | undefined;
     const result = await recordSyncedUitdatabankId(
-      { eventId, uitdatabankId, expectedVersion },
-      { mappings: deps.mappings, audit: deps.audit, now: ctx.now },
+      { eventId, uitdatabankId, expectedVersion: attempt.version },
+      {
+        mappings: {
+          ...deps.mappings,
+          async setSyncedUitdatabankId(_eventId, _uitdatabankId, _expectedVersion, now) {
+            const stored = await deps.store.storeSyncedId({
+              current: attempt,
+              uitdatabankId,
+              now: now ?? ctx.now(),
+              pushed,
+              issues,
+            });
+            if (stored.outcome === 'version-conflict') latest = stored.current;
+            return stored;
+          },
+        },
+        audit: deps.audit,
+        now: ctx.now,
+      },
     );
     switch (result.outcome) {
       case 'stored':
       case 'unchanged': {
-        // Created (or found): an earlier refusal of the create is history.
-        const issues: SyncIssues = { ...item.sync.issues };
-        delete issues.create;
-        const pushed = { fingerprint, uitdatabankId, at: ctx.now().toISOString() };
-        await deps.store.savePushed(eventId, pushed, issues);
         item.event = result.event;
         item.sync = { ...item.sync, pushed, issues };
         delete item.sync.claim;
@@ -264,8 +290,7 @@ async function storeId(
         return true;
       }
       case 'version-conflict': {
-        if (result.currentVersion === undefined) break;
-        expectedVersion = result.currentVersion;
+        if (latest) current = latest;
         continue;
       }
       case 'manual-mapping-kept':

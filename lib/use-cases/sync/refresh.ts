@@ -32,6 +32,7 @@ import {
   REQUIRED_PERMISSIONS,
   type ReadinessReport,
 } from '../../domain/readiness.js';
+import type { ReadinessSnapshot } from '../../domain/readiness-snapshot.js';
 import {
   FEED_OVERLAP_MS,
   type FeedItem,
@@ -43,7 +44,9 @@ import {
   SEEN_GONE,
 } from '../../domain/sync.js';
 import { idFromUri, isUitdatabankId } from '../../domain/uitdatabank-ids.js';
+import { logger } from '../../logger.js';
 import { assessEvent, type ReadinessDeps, toUitdatabankEventFacts } from '../readiness/assess.js';
+import type { ReadinessSnapshots } from '../readiness/ports.js';
 import { forEachLimited, type RunContext } from './context.js';
 import type {
   EventPage,
@@ -126,8 +129,11 @@ interface Refresh {
   /** The permissions read at the start of the run; undefined when they could not be read. */
   permissions: readonly PermittedOrganizer[] | undefined;
   assess: typeof assessEvent;
-  /** The readiness check's ports: this run's clients, and what it has read already. */
-  readinessDeps: ReadinessDeps;
+  /**
+   * The readiness check's ports: this run's clients, and what it has read already. Not where it keeps its verdict:
+   * each assessment hands its snapshot to `record`, which stores it in the same write as the sync's own record.
+   */
+  readinessDeps: Omit<ReadinessDeps, 'snapshots'>;
   /** What the assessments of this run read from Entry (null: 404), to record what they saw. */
   fetched: Map<string, UitdatabankEvent | null>;
   /** UiTdatabank ids UiTPAS answered 404 for in this run. */
@@ -161,7 +167,7 @@ function readinessDepsOf(
   ctx: RunContext,
   fetched: Map<string, UitdatabankEvent | null>,
   unknownToUitpas: Set<string>,
-): ReadinessDeps {
+): Omit<ReadinessDeps, 'snapshots'> {
   const { deps } = ctx;
   return {
     mappings: {
@@ -172,7 +178,6 @@ function readinessDepsOf(
       getPromotor: (promotorId: string) => ctx.promotor(promotorId),
       listMappingEvents: (query) => deps.mappings.listMappingEvents(query),
     },
-    snapshots: deps.snapshots,
     uitdatabank: {
       async getEvent(id) {
         try {
@@ -243,12 +248,33 @@ async function organizerOf(ctx: RunContext, item: SyncEventItem): Promise<string
   return resolved.ok ? resolved.organizerId.toLowerCase() : '';
 }
 
-/** Stores what the event's last assessment was; false when even that could not be stored. */
-async function record(ctx: RunContext, item: SyncEventItem, refreshed: RefreshedState): Promise<boolean> {
+/**
+ * Stores what the event's last assessment was, with the readiness snapshot it made (one write); false when even the
+ * record could not be stored. A snapshot the readiness rules do not let in (the event changed meanwhile, a later check
+ * is stored) or that cannot be written is left out, as the readiness check would, and the record is written alone.
+ */
+async function record(
+  ctx: RunContext,
+  item: SyncEventItem,
+  refreshed: RefreshedState,
+  snapshot?: ReadinessSnapshot,
+): Promise<boolean> {
+  const { eventId } = item.event;
+  if (snapshot) {
+    try {
+      if (await ctx.deps.store.saveAssessment(eventId, refreshed, snapshot)) {
+        item.sync.refreshed = refreshed;
+        return true;
+      }
+      logger.info('Readiness snapshot not stored: the event changed meanwhile', { eventId });
+    } catch (error) {
+      logger.error('Readiness snapshot not stored', { eventId, error: error as Error });
+    }
+  }
   try {
-    await ctx.deps.store.saveRefreshed(item.event.eventId, refreshed);
+    await ctx.deps.store.saveRefreshed(eventId, refreshed);
   } catch (error) {
-    ctx.report.fail(item.event.eventId, 'assess', error, 'storing the assessment');
+    ctx.report.fail(eventId, 'assess', error, 'storing the assessment');
     return false;
   }
   item.sync.refreshed = refreshed;
@@ -303,11 +329,19 @@ async function assessOne(
   let verdict: ReadinessReport;
   const state = (pending: boolean, seen: string | undefined) =>
     refreshedState(refresh, { uitdatabankId, version: event.version, organizerId }, pending, seen);
+  // The check's verdict is kept, not written: `record` writes it with the sync's record of this assessment.
+  let snapshot: ReadinessSnapshot | undefined;
+  const snapshots: ReadinessSnapshots = {
+    async storeSnapshot(_eventId, made) {
+      snapshot = made;
+      return { stored: true };
+    },
+  };
   try {
     organizerId = await organizerOf(ctx, item);
     verdict = await refresh.assess(
       event,
-      refresh.readinessDeps,
+      { ...refresh.readinessDeps, snapshots },
       seenInSearch === undefined ? {} : { uitdatabankEvent: seenInSearch.event },
     );
   } catch (error) {
@@ -315,7 +349,7 @@ async function assessOne(
     const failure = ctx.report.fail(event.eventId, 'assess', error);
     // An invalid event waits for its next change (the feed brings it); anything else is tried again next run.
     failure.transient = !invalid;
-    return record(ctx, item, state(!invalid, undefined));
+    return record(ctx, item, state(!invalid, undefined), snapshot);
   }
   const seen = seenInSearch?.key ?? seenInEntry(refresh, uitdatabankId);
   const unreachable = verdict.items.some((entry) => entry.unavailable === true);
@@ -325,7 +359,7 @@ async function assessOne(
     published &&
     refresh.unknownToUitpas.has(uitdatabankId.toLowerCase()) &&
     justCreated(ctx, item, uitdatabankId);
-  if (!(await record(ctx, item, state(unreachable || awaitingUitpas, seen)))) return false;
+  if (!(await record(ctx, item, state(unreachable || awaitingUitpas, seen), snapshot))) return false;
   if (unreachable)
     ctx.report.failed.push({
       eventId: event.eventId,

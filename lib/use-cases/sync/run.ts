@@ -6,14 +6,16 @@
  * Cost per run, with E = our events labelled UiTPAS or uitDB and C = what changed:
  * - DynamoDB: one Query on the ORGS partition, one Query per organisation on gsi1 (whole items, 1 MB pages: for
  *   10,000 events of ~1.5 kB about 15 pages, ~1,900 read units), promotor GetItems (once each), and writes only for
- *   what changed (claim, id + audit, push state, readiness snapshot and marker).
+ *   what changed: a created event costs the claim, one write of its id with the push state, and its audit entry (and
+ *   one write per assessment: the readiness snapshot with the sync's record of it); an updated event its push state.
  * - Upstream: the change feed of our organizers only (one Search request per 500 changes of our organizers since a
  *   few minutes before the last run, per 100 organizers), `GET /permissions` once, and per change only: the Entry
  *   POST/PUTs for our changes, a UiTPAS card-systems call per assessed event. Plus the daily sweep of our mapped ids
  *   (one Search request per 100 ids, at most 5 per run, until the cycle is done). A run without changes makes one
  *   Search request and one `GET /permissions`.
  * - A create also reads the event's audit trail first (one Query): an event the sync created before is taken back,
- *   never created twice.
+ *   never created twice. So a created event is 4 DynamoDB calls (5 with its first assessment); `npm run bench --
+ *   sync` prints them per event.
  *
  * An error outside one event (a DynamoDB error on the lease, the load, the feed state) stops the run from starting
  * more work; it still releases its lease and returns (and logs) its summary, with the error in `failed`.
