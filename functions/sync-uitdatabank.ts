@@ -6,7 +6,6 @@
 import { createAuditRepository } from '../lib/adapters/dynamodb/audit.js';
 import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
 import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
-import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
 import { createSyncStore } from '../lib/adapters/dynamodb/sync.js';
 import { createTable } from '../lib/adapters/dynamodb/table.js';
 import { entryClientFromConfig, searchClientFromConfig } from '../lib/adapters/uitdatabank/client.js';
@@ -29,7 +28,6 @@ export const deps: SyncDeps = {
   entry: entryClientFromConfig(uitdatabank, tokens),
   search: searchClientFromConfig(uitdatabank),
   uitpas,
-  snapshots: createReadinessRepository(table),
   permissions: createPermissionsCache({ table, uitpas }),
 };
 

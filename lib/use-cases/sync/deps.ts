@@ -11,7 +11,6 @@ import type {
   SyncMappings,
   SyncPermissions,
   SyncSearch,
-  SyncSnapshots,
   SyncStore,
   SyncUitpas,
 } from './ports.js';
@@ -25,13 +24,6 @@ export interface SyncDeps {
   entry: SyncEntry;
   search: SyncSearch;
   uitpas: SyncUitpas;
-  /**
-   * Not used any more: the sync stores each readiness snapshot in the same write as its own record of the assessment
-   * (`SyncStore.saveAssessment`), under the readiness repository's rules. Still accepted, so the composition roots
-   * that pass it go on compiling until they drop it.
-   * @deprecated
-   */
-  snapshots?: SyncSnapshots;
   /** The cached `GET /permissions`: refreshed once per run, then read by every assessment. */
   permissions: SyncPermissions;
   /** The readiness check; `assessEvent` unless a test replaces it. */

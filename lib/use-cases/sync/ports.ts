@@ -14,7 +14,6 @@ import type { lastSyncedUitdatabankId, recordSyncedUitdatabankId } from '../mapp
 import type { SyncedIdResult } from '../mapping-admin/ports.js';
 import type {
   ReadinessMappings,
-  ReadinessSnapshots,
   UitdatabankEventDocument,
   UitpasCardSystems,
   UitpasPermissions,
@@ -256,9 +255,6 @@ export interface SyncSearch {
 
 /** UiTPAS card systems of an event (null: UiTPAS does not know it), as the readiness check asks for them. */
 export type SyncUitpas = UitpasCardSystems;
-
-/** Where the readiness check keeps its verdict on the event. */
-export type SyncSnapshots = ReadinessSnapshots;
 
 /** The cached `GET /permissions`: refreshed once per run, then read by every assessment. */
 export interface SyncPermissions extends UitpasPermissions {
