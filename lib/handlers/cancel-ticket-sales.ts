@@ -11,12 +11,11 @@
  */
 import * as z from 'zod';
 import { accepted, type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
-import { isTicketingId, TICKETING_ID_RULE } from '../domain/mappings.js';
 import { count } from '../metrics.js';
 import { cancelTicketSales } from '../use-cases/ticket-sales/cancel.js';
 import type { TicketSalesDeps } from '../use-cases/ticket-sales/deps.js';
+import { ticketingId } from './fields.js';
 
-const ticketingId = z.string().refine(isTicketingId, TICKETING_ID_RULE);
 const path = z.object({ orderId: ticketingId });
 /** Strict: a misspelt `lineId` must not read as "no line", which cancels the whole order. */
 const query = z.strictObject({ lineId: ticketingId.optional() });

@@ -6,24 +6,28 @@
  * container has seen the event before (see lib/use-cases/basket/lookup-tariffs.ts).
  */
 import * as z from 'zod';
-import { type HttpOptions, httpHandler, ok } from '../adapters/http/handler.js';
-import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../domain/mappings.js';
+import { type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { count } from '../metrics.js';
 import { type LookupTariffsDeps, lookupTariffs } from '../use-cases/basket/lookup-tariffs.js';
+import { price, ticketingId } from './fields.js';
 
 export const lookupTariffsBody = z.strictObject({
-  eventId: z.string().refine(isTicketingId, TICKETING_ID_RULE),
+  eventId: ticketingId,
   uitpasNumber: z.string().min(1).max(32),
-  regularPrice: z.number().refine(isValidPrice, 'a price in EUR, >= 0, with at most 2 decimals').optional(),
+  regularPrice: price.optional(),
 });
 
 export function createHandler(deps: () => LookupTariffsDeps, options?: HttpOptions) {
-  return httpHandler(
-    { auth: { roles: ['basket'] }, body: lookupTariffsBody },
-    async ({ body, principal, answerBy }) => {
-      const answer = await lookupTariffs(body, principal, deps(), { deadline: answerBy });
-      count('Lookups');
-      return ok(answer);
+  return httpRouter(
+    {
+      'POST /v1/tariffs': route(
+        { auth: { roles: ['basket'] }, body: lookupTariffsBody },
+        async ({ body, principal, answerBy }) => {
+          const answer = await lookupTariffs(body, principal, deps(), { deadline: answerBy });
+          count('Lookups');
+          return ok(answer);
+        },
+      ),
     },
     options,
   );

@@ -17,16 +17,14 @@
  */
 import * as z from 'zod';
 import { created, type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
-import { isTicketingId, isValidPrice, TICKETING_ID_RULE } from '../domain/mappings.js';
 import { freeText, hasControlCharacter } from '../domain/text.js';
 import { count } from '../metrics.js';
 import { confirmTicketSales, getTicketSales } from '../use-cases/ticket-sales/confirm.js';
 import type { TicketSalesDeps } from '../use-cases/ticket-sales/deps.js';
 import { registerTicketSales } from '../use-cases/ticket-sales/register.js';
+import { price, ticketingId } from './fields.js';
 
 const basket = { roles: ['basket'] } as const;
-const ticketingId = z.string().refine(isTicketingId, TICKETING_ID_RULE);
-const price = z.number().refine(isValidPrice, 'a price in EUR, >= 0, with at most 2 decimals');
 
 export const MAX_LINES = 50;
 export const MAX_QUANTITY = 50;

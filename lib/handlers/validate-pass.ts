@@ -6,15 +6,19 @@
  * cannot be used. Side effects: none; one call to UiTPAS `GET /passes`.
  */
 import * as z from 'zod';
-import { type HttpOptions, httpHandler, ok } from '../adapters/http/handler.js';
+import { type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { type ValidatePassDeps, validatePass } from '../use-cases/basket/validate-pass.js';
 
 export const validatePassBody = z.strictObject({ identifier: z.string().min(1).max(64) });
 
 export function createHandler(deps: () => ValidatePassDeps, options?: HttpOptions) {
-  return httpHandler(
-    { auth: { roles: ['basket'] }, body: validatePassBody },
-    async ({ body, answerBy }) => ok(await validatePass(body.identifier, deps(), { deadline: answerBy })),
+  return httpRouter(
+    {
+      'POST /v1/passes/validate': route(
+        { auth: { roles: ['basket'] }, body: validatePassBody },
+        async ({ body, answerBy }) => ok(await validatePass(body.identifier, deps(), { deadline: answerBy })),
+      ),
+    },
     options,
   );
 }

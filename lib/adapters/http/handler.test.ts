@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ADMIN, apiEvent, BASKET, lambdaContext } from '../../../test-support/api-event.js';
 import { AppError, UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
-import { httpHandler, httpRouter, noContent, ok, route } from './handler.js';
+import { httpHandler, httpRouter, noContent, ok, okText, route } from './handler.js';
 
 const echo = httpHandler(
   {
@@ -184,6 +184,58 @@ describe('the router', () => {
     );
     expect(response.statusCode).toBe(404);
     expect(parse(response.body).type).toBe('urn:uitpas-ticketing:problem:route-not-found');
+  });
+});
+
+describe('a text answer', () => {
+  const get = (route: string) => apiEvent({ method: 'GET', route });
+  const router = httpRouter({
+    'GET /page': route({ auth: 'public' }, async () =>
+      okText('text/html; charset=utf-8', '<p>"hi"</p>', { 'Content-Security-Policy': "default-src 'self'" }),
+    ),
+    'GET /bare-page': route({ auth: 'public' }, async () => okText('text/html', '<p>hi</p>')),
+    'GET /style': route({ auth: 'public' }, async () =>
+      okText('text/css', 'p{}', { 'Cache-Control': 'max-age=60', 'Content-Type': 'application/json' }),
+    ),
+    'GET /json-string': route({ auth: 'public' }, async () => ok('<p>hi</p>')),
+    'GET /not-text': route({ auth: 'public' }, async () => ({
+      status: 200,
+      contentType: 'text/plain',
+      body: {},
+    })),
+  });
+
+  it('is sent as it is, with its own Content-Type, the correlation id and the security headers', async () => {
+    const page = await router(get('/page'), lambdaContext());
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toBe('<p>"hi"</p>');
+    expect(page.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
+    expect(page.headers?.['X-Correlation-Id']).toBeTruthy();
+    expect(page.headers?.['X-Content-Type-Options']).toBe('nosniff');
+    const style = await router(get('/style'), lambdaContext());
+    expect(style.body).toBe('p{}');
+    expect(style.headers).toMatchObject({ 'Content-Type': 'text/css', 'Cache-Control': 'max-age=60' });
+  });
+
+  it("keeps a page's own Content-Security-Policy; a page without one gets middy's", async () => {
+    const page = await router(get('/page'), lambdaContext());
+    expect(page.headers?.['Content-Security-Policy']).toBe("default-src 'self'");
+    expect(page.headers?.['X-Frame-Options']).toBe('DENY');
+    const bare = await router(get('/bare-page'), lambdaContext());
+    expect(bare.headers?.['Content-Security-Policy']).toMatch(/^default-src 'none'/);
+  });
+
+  it('leaves every other answer JSON: a string body without contentType is a JSON string', async () => {
+    const answer = await router(get('/json-string'), lambdaContext());
+    expect(answer.headers?.['Content-Type']).toBe('application/json');
+    expect(answer.body).toBe('"<p>hi</p>"');
+    expect(answer.headers?.['Content-Security-Policy']).toBeUndefined();
+  });
+
+  it('is a 500 when its body is not text', async () => {
+    const answer = await router(get('/not-text'), lambdaContext());
+    expect(answer.statusCode).toBe(500);
+    expect(answer.headers?.['Content-Type']).toBe('application/problem+json');
   });
 });
 

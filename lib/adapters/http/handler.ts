@@ -53,7 +53,10 @@ export const DEFAULT_ANSWER_MARGIN_MS = 1000;
 
 export interface HttpResult {
   status?: number;
+  /** Sent as JSON (`application/json`); with `contentType`, a string sent as it is. */
   body?: unknown;
+  /** The Content-Type of a text answer (a page, a script, a style sheet): `body` is then that text, as it is. */
+  contentType?: string;
   headers?: Record<string, string>;
 }
 
@@ -65,6 +68,13 @@ export const ok = (body: unknown, headers?: Record<string, string>): HttpResult 
 export const created = (body: unknown): HttpResult => ({ status: 201, body });
 export const accepted = (body: unknown): HttpResult => ({ status: 202, body });
 export const noContent = (): HttpResult => ({ status: 204 });
+/** A 200 with a text body of its own Content-Type (`text/html; charset=utf-8`), not JSON. */
+export const okText = (contentType: string, body: string, headers?: Record<string, string>): HttpResult => ({
+  status: 200,
+  body,
+  contentType,
+  headers,
+});
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 
@@ -154,6 +164,14 @@ function toResponse(result: HttpResult, correlationId: string): APIGatewayProxyS
   const status = result.status ?? 200;
   const headers: Record<string, string> = { 'X-Correlation-Id': correlationId, ...result.headers };
   if (status === 204 || result.body === undefined) return { statusCode: status, headers };
+  if (result.contentType !== undefined) {
+    if (typeof result.body !== 'string') throw new Error('A text answer (contentType) needs a string body.');
+    return {
+      statusCode: status,
+      headers: { ...headers, 'Content-Type': result.contentType },
+      body: result.body,
+    };
+  }
   return {
     statusCode: status,
     headers: { 'Content-Type': 'application/json', ...headers },
@@ -170,11 +188,21 @@ export interface RouteSpec<A extends AuthRule, B, Q, P> {
   maxBodyBytes?: number;
 }
 
-/** A route: its declaration and its core, ready to be served alone (httpHandler) or with others (httpRouter). */
-export type Route = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+type Core = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** What a route declares, as the API's description (lib/api/document.ts) reads it. */
+export type DeclaredRoute = RouteSpec<
+  AuthRule,
+  z.ZodType | undefined,
+  z.ZodType | undefined,
+  z.ZodType | undefined
+>;
+
+/**
+ * A route: its core, ready to be served alone (httpHandler) or with others (httpRouter), and its declaration, kept on
+ * it so the OpenAPI document describes exactly what the route checks and cannot drift from it.
+ */
+export type Route = Core & { readonly spec: DeclaredRoute };
 
 /** What the stack learns of a request before a route runs: its correlation id, and the configured answer margin. */
 type WithCorrelationId = APIGatewayProxyEventV2 & { correlationId?: string; answerMarginMs?: number };
@@ -188,7 +216,7 @@ export function route<
   spec: RouteSpec<A, B, Q, P>,
   run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<HttpResult>,
 ): Route {
-  return async (event, context) => {
+  const core: Core = async (event, context) => {
     const remaining = context.getRemainingTimeInMillis();
     const deadline = Date.now() + remaining;
     const margin = (event as WithCorrelationId).answerMarginMs ?? DEFAULT_ANSWER_MARGIN_MS;
@@ -222,6 +250,7 @@ export function route<
     });
     return toResponse(result, correlationId);
   };
+  return Object.assign(core, { spec: spec as DeclaredRoute });
 }
 
 export interface HttpOptions {
@@ -229,7 +258,7 @@ export interface HttpOptions {
   answerMarginMs?: number;
 }
 
-/** One function serving several routes, keyed `METHOD /path/{param}` as in serverless.yml. */
+/** One function serving several routes, keyed `METHOD /path/{param}` as in serverless.yml; `routes` tells which. */
 export function httpRouter(routes: Record<string, Route>, options: HttpOptions = {}) {
   const router = httpRouterHandler({
     routes: Object.entries(routes).map(([routeKey, handler]) => {
@@ -242,7 +271,8 @@ export function httpRouter(routes: Record<string, Route>, options: HttpOptions =
       });
     },
   });
-  return withStack(router as Route, options);
+  const declared = Object.fromEntries(Object.entries(routes).map(([key, served]) => [key, served.spec]));
+  return Object.assign(withStack(router as Core, options), { routes: declared });
 }
 
 export function httpHandler<
@@ -274,11 +304,31 @@ function countProblem(error: unknown): void {
   if (known?.extensions.outcome === 'unknown') count('UnknownOutcomes');
 }
 
-function withStack(core: Route, options: HttpOptions) {
+type Middleware = middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+
+/**
+ * middy's security headers, except that a page which sets its own Content-Security-Policy keeps it: middy gives
+ * every text/html answer its own policy (`default-src 'none'; sandbox; trusted-types 'none'; …`), under which a page
+ * runs no script at all, in place of the route's.
+ */
+function securityHeaders(): Middleware {
+  const helmet = httpSecurityHeaders() as Middleware;
+  return {
+    after: async (request) => {
+      const own = request.response?.headers?.['Content-Security-Policy'];
+      await helmet.after?.(request);
+      if (own !== undefined && request.response?.headers)
+        request.response.headers['Content-Security-Policy'] = own;
+    },
+    onError: helmet.onError,
+  };
+}
+
+function withStack(core: Core, options: HttpOptions) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
-    .use(httpSecurityHeaders())
+    .use(securityHeaders())
     .use({
       before: (request) => {
         const event = request.event as WithCorrelationId;
