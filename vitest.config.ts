@@ -1,4 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vitest/config';
 
 /** Where tests live: beside the code they test. */
 const roots = ['functions', 'lib', 'local', 'sandbox', 'test-support', 'scripts', 'deploy', 'contract'];
@@ -16,6 +17,32 @@ const shared = {
 } as const;
 
 /**
+ * `import text from 'x' with { type: 'text' }` as esbuild bundles it (functions/api-docs.ts, Swagger UI's files): the
+ * file's text. Vite would run the file as a module instead (and vitest empties a `.css`, `?raw` or not).
+ */
+const TEXT = 'text-import:';
+const TEXT_IMPORT = /(from\s*)(['"])([^'"]+)\2\s*with\s*\{\s*type:\s*(['"])text\4\s*\}/g;
+const textImports: Plugin = {
+  name: 'text-imports',
+  enforce: 'pre',
+  transform(code) {
+    const rewritten = code.replace(TEXT_IMPORT, `$1$2${TEXT}$3$2`);
+    return rewritten === code ? undefined : rewritten;
+  },
+  async resolveId(source, importer) {
+    if (!source.startsWith(TEXT)) return undefined;
+    const file = await this.resolve(source.slice(TEXT.length), importer, { skipSelf: true });
+    // Named so that vitest neither empties it (a `.css`) nor leaves it to Node (a path in node_modules).
+    return file && `\0${TEXT}${Buffer.from(file.id).toString('base64url')}`;
+  },
+  load(id) {
+    if (!id.startsWith(`\0${TEXT}`)) return undefined;
+    const file = Buffer.from(id.slice(TEXT.length + 1), 'base64url').toString();
+    return `export default ${JSON.stringify(readFileSync(file, 'utf8'))};`;
+  },
+};
+
+/**
  * Two projects, both run by `npm test`: unit tests (`*.test.ts`: no server, milliseconds each) and integration tests
  * (`*.int.test.ts`: real dynalite and the sandbox over HTTP). `npx vitest --project unit` runs the fast half alone.
  */
@@ -23,6 +50,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        plugins: [textImports],
         test: {
           ...shared,
           name: 'unit',
@@ -32,6 +60,7 @@ export default defineConfig({
         },
       },
       {
+        plugins: [textImports],
         test: {
           ...shared,
           name: 'integration',

@@ -41,6 +41,8 @@ function policies({ service, stage }) {
   return {
     authorize: [tableItems(['dynamodb:GetItem'], ['APIKEY#*'])],
     health: [],
+    // The OpenAPI document and the docs page, built into the bundle: nothing to read anywhere.
+    apiDocs: [],
     validatePass: [clientSecret],
     // The event mapping carries the organizer's permission snapshot: the basket reads nothing else.
     lookupTariffs: [tableItems(['dynamodb:GetItem'], ['EVENT#*']), clientSecret],

@@ -18,6 +18,7 @@ const DEPLOYED: Record<string, string> = {
 const REQUIRED: Record<string, string[]> = {
   authorize: ['TABLE_NAME'],
   health: [],
+  'api-docs': [],
   'validate-pass': ['UITPAS_CLIENT_ID'],
   'lookup-tariffs': ['UITPAS_CLIENT_ID', 'TABLE_NAME', 'UITPAS_TICKET_TYPE_ID'],
   'manage-mappings': ['UITPAS_CLIENT_ID', 'TABLE_NAME'],

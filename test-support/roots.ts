@@ -8,6 +8,7 @@ import { vi } from 'vitest';
 export const FUNCTION_FILES = {
   authorize: 'authorize',
   health: 'health',
+  apiDocs: 'api-docs',
   validatePass: 'validate-pass',
   lookupTariffs: 'lookup-tariffs',
   manageMappings: 'manage-mappings',

@@ -40,7 +40,7 @@ const PASS_UNUSABLE: Omit<Meaning, 'fix'> = {
   title: 'This UiTPAS cannot be used',
 };
 
-const MEANINGS: Record<string, Meaning> = {
+export const MEANINGS: Record<string, Meaning> = {
   'uitpas/pass-not-found': {
     slug: 'pass-not-found',
     status: 404,
@@ -190,7 +190,7 @@ const MEANINGS: Record<string, Meaning> = {
 };
 
 /** Types whose meaning names the call that was refused. */
-const CALL_MEANINGS: Record<string, (problem: UpstreamProblem) => Meaning> = {
+export const CALL_MEANINGS: Record<string, (problem: UpstreamProblem) => Meaning> = {
   'auth/forbidden': forbidden,
   'body/missing': (problem) =>
     requestInvalid(`We called ${callName(problem)} without the body publiq requires. ${NOTHING_APPLIED_BUG}`),

@@ -1,0 +1,305 @@
+/**
+ * What the OpenAPI document says of each route beyond what the route itself declares: its name, what it is for,
+ * its success answers and the problem types it can answer. Who may call it and what it takes (path, query, body)
+ * are read from the route (lib/handlers/*), never restated here; lib/api/document.ts joins the two and fails when a
+ * route has no entry here or an entry has no route.
+ */
+import type * as z from 'zod';
+import type { ProblemSlug } from './problems.js';
+import { UPSTREAM_PROBLEMS } from './problems.js';
+import {
+  auditPage,
+  eventMapping,
+  eventMappingPage,
+  eventReadinessResponse,
+  healthResponse,
+  openApiDocumentResponse,
+  orderResponse,
+  organisationList,
+  organisationMapping,
+  organisationReadinessResponse,
+  passResponse,
+  promotorList,
+  promotorMapping,
+  tariffsResponse,
+  textBody,
+} from './responses.js';
+
+export interface Answer {
+  description: string;
+  schema?: z.ZodType;
+  /** Absent: `application/json`. */
+  contentTypes?: readonly string[];
+  /** Response headers besides X-Correlation-Id, which every answer has. */
+  headers?: Record<string, string>;
+}
+
+export interface Operation {
+  operationId: string;
+  /** The Lambda function that serves it (serverless.yml). */
+  function: string;
+  tag: 'basket' | 'ticket sales' | 'mappings' | 'readiness' | 'service';
+  summary: string;
+  description: string;
+  answers: Record<number, Answer>;
+  problems: readonly ProblemSlug[];
+}
+
+const ORGANISATION_SCOPE: readonly ProblemSlug[] = ['organisation-not-allowed'];
+const UITPAS: readonly ProblemSlug[] = UPSTREAM_PROBLEMS.uitpas;
+/** Why the till may not sell this event with UiTPAS (lib/domain/tariffs.ts), found before UiTPAS is asked. */
+const TILL_RULES: readonly ProblemSlug[] = [
+  'event-not-found',
+  'event-not-uitpas',
+  'event-not-mapped',
+  'standard-ticket-type-missing',
+  'standard-ticket-type-ambiguous',
+  'standard-price-missing',
+  'regular-price-mismatch',
+  'organizer-mismatch',
+  'organizer-unverified',
+  'organizer-not-permitted',
+  'card-systems-not-permitted',
+];
+const UITDATABANK: readonly ProblemSlug[] = UPSTREAM_PROBLEMS.uitdatabank;
+
+const ETAG = { ETag: 'The item\'s version, quoted ("3"): send it back as If-Match to change or delete it.' };
+
+const mapping = (
+  kind: 'event' | 'organisation' | 'promotor',
+  item: z.ZodType,
+  list: z.ZodType,
+  listDescription: string,
+  extra: { save: readonly ProblemSlug[]; remove: readonly ProblemSlug[]; list: readonly ProblemSlug[] },
+): Record<string, Operation> => {
+  const Kind = kind[0]?.toUpperCase() + kind.slice(1);
+  const one = `/v1/${kind}s/{${kind}Id}`;
+  const common = { function: 'manageMappings', tag: 'mappings' as const };
+  return {
+    [`PUT ${one}`]: {
+      ...common,
+      operationId: `put${Kind}`,
+      summary: `Create or change a ${kind} mapping`,
+      description: `Stores the ${kind} as the ticketing system knows it, with its UiTdatabank id. Send \`If-Match\` (or \`version\` in the body) with the version you read to change it safely; without it the last write wins. The id in the path is the ticketing system's own. A change is audited (GET /v1/audit).`,
+      answers: {
+        200: { description: `The ${kind} was changed.`, schema: item, headers: ETAG },
+        201: { description: `The ${kind} was created.`, schema: item, headers: ETAG },
+      },
+      // Another organisation's item is answered as unknown, never overwritten.
+      problems: [...ORGANISATION_SCOPE, `${kind}-not-found` as ProblemSlug, 'version-conflict', ...extra.save],
+    },
+    [`GET ${one}`]: {
+      ...common,
+      operationId: `get${Kind}`,
+      summary: `Read a ${kind} mapping`,
+      description: `The stored ${kind}, with its version as ETag.`,
+      answers: { 200: { description: `The ${kind}.`, schema: item, headers: ETAG } },
+      problems: [`${kind}-not-found` as ProblemSlug],
+    },
+    [`DELETE ${one}`]: {
+      ...common,
+      operationId: `delete${Kind}`,
+      summary: `Delete a ${kind} mapping`,
+      description: `Removes the ${kind}. Send \`If-Match\` with the version you read to delete only what you saw. An unknown ${kind}, or one of another organisation, is a 404.`,
+      answers: { 204: { description: `The ${kind} is deleted.` } },
+      problems: [`${kind}-not-found` as ProblemSlug, 'version-conflict', ...extra.remove],
+    },
+    [`GET /v1/${kind}s`]: {
+      ...common,
+      operationId: `list${Kind}s`,
+      summary: `List ${kind} mappings`,
+      description: listDescription,
+      answers: { 200: { description: `The ${kind}s.`, schema: list } },
+      problems: [...extra.list],
+    },
+  };
+};
+
+export const OPERATIONS: Record<string, Operation> = {
+  'GET /v1/openapi.json': {
+    operationId: 'openApiDocument',
+    function: 'apiDocs',
+    tag: 'service',
+    summary: 'This document',
+    description:
+      'The OpenAPI 3.1 document of this API, for client generators and validators (`npm run openapi` writes it to a file).',
+    answers: { 200: { description: 'The OpenAPI document.', schema: openApiDocumentResponse } },
+    problems: [],
+  },
+  'GET /v1/docs': {
+    operationId: 'apiDocsPage',
+    function: 'apiDocs',
+    tag: 'service',
+    summary: 'This document, to read',
+    description: 'A page that renders the OpenAPI document (Swagger UI, served from here: no CDN).',
+    answers: { 200: { description: 'The page.', schema: textBody, contentTypes: ['text/html'] } },
+    problems: [],
+  },
+  'GET /v1/docs/{asset}': {
+    operationId: 'apiDocsAsset',
+    function: 'apiDocs',
+    tag: 'service',
+    summary: "The docs page's scripts and style",
+    description: 'What the page at /v1/docs loads.',
+    answers: {
+      200: { description: 'The file.', schema: textBody, contentTypes: ['text/javascript', 'text/css'] },
+    },
+    problems: ['asset-not-found'],
+  },
+  'GET /v1/health': {
+    operationId: 'health',
+    function: 'health',
+    tag: 'service',
+    summary: 'Is the API up?',
+    description:
+      "Answers that the API runs, with the build's version. It touches nothing else, so it stays green while UiTPAS is down; the routes that need UiTPAS say so themselves.",
+    answers: { 200: { description: 'The API is up.', schema: healthResponse } },
+    problems: [],
+  },
+  'POST /v1/passes/validate': {
+    operationId: 'validatePass',
+    function: 'validatePass',
+    tag: 'basket',
+    summary: 'Check an UiTPAS, INSZ or chip number',
+    description:
+      "The pass as the till needs it: kind, first name, card system, social tariff, points, UiTPAS's messages for the buyer. The number travels in the body, never in the URL: it is personal data.",
+    answers: { 200: { description: 'The pass can be used.', schema: passResponse } },
+    problems: ['invalid-pass-identifier', 'invalid-insz', ...UITPAS],
+  },
+  'POST /v1/tariffs': {
+    operationId: 'lookupTariffs',
+    function: 'lookupTariffs',
+    tag: 'basket',
+    summary: 'Which tariffs may this passholder pay for this event?',
+    description:
+      "Asks UiTPAS which tariffs (social tariff, coupon, group pass) it offers this passholder for the event's standard ticket type, at the standard price or at `regularPrice`. Answers the UiTPAS ticket type to switch the line to and UiTPAS's message for the buyer. A mapping change applies to the very next lookup.",
+    answers: { 200: { description: 'The tariffs on offer (possibly none).', schema: tariffsResponse } },
+    problems: ['invalid-uitpas-number', ...TILL_RULES, ...UITPAS],
+  },
+  'POST /v1/ticket-sales': {
+    operationId: 'registerTicketSales',
+    function: 'registerTicketSales',
+    tag: 'ticket sales',
+    summary: 'Register the discounted sales of an order at UiTPAS',
+    description:
+      'Registers every line in one UiTPAS call, exactly once per orderId: the same request again answers the stored order (200), another body under the same orderId is a 409. The order is HELD until `heldUntil`: confirm it when the buyer has paid, or it is cancelled. When UiTPAS does not answer, the 503 says what is known (`outcome`); with `unknown`, wait for Retry-After before asking again: nothing is posted twice.',
+    answers: {
+      201: { description: 'This request registered the order.', schema: orderResponse },
+      200: {
+        description: 'The order was registered by an earlier, identical request.',
+        schema: orderResponse,
+      },
+    },
+    problems: [
+      'order-conflict',
+      'registration-in-progress',
+      'tariff-not-offered',
+      'quantity-not-available',
+      ...TILL_RULES,
+      ...UITPAS,
+    ],
+  },
+  'POST /v1/ticket-sales/{orderId}/confirm': {
+    operationId: 'confirmTicketSales',
+    function: 'registerTicketSales',
+    tag: 'ticket sales',
+    summary: 'The buyer paid: keep the order',
+    description: 'HELD becomes CONFIRMED, so the sweep does not cancel it. Idempotent.',
+    answers: { 200: { description: 'The order, confirmed.', schema: orderResponse } },
+    problems: ['order-not-found', 'order-not-held'],
+  },
+  'GET /v1/ticket-sales/{orderId}': {
+    operationId: 'getTicketSales',
+    function: 'registerTicketSales',
+    tag: 'ticket sales',
+    summary: 'Read an order',
+    description: 'The order, its lines and their states.',
+    answers: { 200: { description: 'The order.', schema: orderResponse } },
+    problems: ['order-not-found'],
+  },
+  'DELETE /v1/ticket-sales/{orderId}': {
+    operationId: 'cancelTicketSales',
+    function: 'cancelTicketSales',
+    tag: 'ticket sales',
+    summary: 'Cancel an order, or one line (`?lineId=`)',
+    description:
+      "Cancels the order's sales at UiTPAS (a refund). Idempotent. When UiTPAS cannot take it now, or the registration is still running, the cancellation is written on the order and carried out by the queue and the sweep: 202.",
+    answers: {
+      200: { description: 'Every sale asked is cancelled at UiTPAS.', schema: orderResponse },
+      202: {
+        description: 'The cancellation is recorded and will be carried out (CANCEL_PENDING).',
+        schema: orderResponse,
+      },
+    },
+    problems: ['order-not-found', 'line-not-found', ...UITPAS],
+  },
+  ...mapping(
+    'event',
+    eventMapping,
+    eventMappingPage,
+    'A page of events, filtered by label (repeat `label` for either), by whether they have an UiTdatabank id, and by organisation; follow `nextCursor` for the next page.',
+    {
+      save: [
+        'unknown-organisation',
+        'unknown-promotor',
+        'uitdatabank-event-not-found',
+        'uitdatabank-organizer-not-found',
+        'uitdatabank-id-from-sync',
+        'uitdatabank-event-taken',
+        'organizer-mismatch',
+        'organizer-unverified',
+        ...UITDATABANK,
+      ],
+      remove: ['event-has-uitpas-ticket-sales'],
+      list: ['invalid-cursor', ...ORGANISATION_SCOPE],
+    },
+  ),
+  ...mapping(
+    'organisation',
+    organisationMapping,
+    organisationList,
+    'The organisations this key may act for.',
+    { save: ['uitdatabank-organizer-not-found', ...UITDATABANK], remove: ['organisation-in-use'], list: [] },
+  ),
+  ...mapping(
+    'promotor',
+    promotorMapping,
+    promotorList,
+    'The promotors of the organisations this key may act for, or of one (`organisationId`).',
+    {
+      save: ['unknown-organisation', 'uitdatabank-organizer-not-found', ...UITDATABANK],
+      remove: [],
+      list: [...ORGANISATION_SCOPE],
+    },
+  ),
+  'GET /v1/audit': {
+    operationId: 'listAudit',
+    function: 'manageMappings',
+    tag: 'mappings',
+    summary: 'Who changed a mapping, when, and what',
+    description: 'The audit trail of one event, organisation or promotor, newest first, paged.',
+    answers: { 200: { description: 'A page of changes.', schema: auditPage } },
+    problems: ['invalid-cursor'],
+  },
+  'GET /v1/events/{eventId}/readiness': {
+    operationId: 'checkEventReadiness',
+    function: 'checkReadiness',
+    tag: 'readiness',
+    summary: 'Is this event UiTPAS-ready, and if not, what to fix?',
+    description:
+      'The checklist, item by item: ok, severity, what was observed and how to fix it, in Dutch and English. An unreachable UiTPAS or UiTdatabank makes the items that need it fail as `unreachable`, not the request.',
+    answers: { 200: { description: "The event's checklist.", schema: eventReadinessResponse } },
+    problems: ['event-not-found'],
+  },
+  'GET /v1/readiness': {
+    operationId: 'checkOrganisationReadiness',
+    function: 'checkReadiness',
+    tag: 'readiness',
+    summary: "Readiness of all of an organisation's UiTPAS events",
+    description: 'The checklist of each UiTPAS-labelled event of the organisation, and a summary.',
+    answers: {
+      200: { description: 'The reports and their summary.', schema: organisationReadinessResponse },
+    },
+    problems: [...ORGANISATION_SCOPE, 'organisation-not-found'],
+  },
+};

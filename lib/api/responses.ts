@@ -1,0 +1,594 @@
+/**
+ * The bodies our HTTP API answers with on success, as zod schemas for the OpenAPI document (lib/api/document.ts).
+ * Each schema describes exactly what a route serialises: `z.object` renders with `additionalProperties: false` in
+ * output mode, so a field the code starts to send without it being documented here fails the document's checks.
+ *
+ * The shapes are the code's own (the handlers in lib/handlers, the use cases they call, the views of lib/domain);
+ * the drift guard at the end of this file fails to compile when one of those types and its schema part ways.
+ * Error bodies (application/problem+json) are lib/api/problems.ts's.
+ */
+import * as z from 'zod';
+import type { AuditEntry } from '../domain/audit.js';
+import type { Organisation, Promotor, TicketingEvent } from '../domain/mappings.js';
+import type { Page } from '../domain/page.js';
+import type { PassView } from '../domain/pass.js';
+import { READINESS_ITEM_IDS, type ReadinessReport } from '../domain/readiness.js';
+import type { TariffAnswer } from '../domain/tariffs.js';
+import { ORDER_STATUSES, type OrderView } from '../domain/ticket-sales/index.js';
+import type { createHandler as createHealthHandler } from '../handlers/health.js';
+import type { listOrganisations } from '../use-cases/mapping-admin/organisations.js';
+import type { listPromotors } from '../use-cases/mapping-admin/promotors.js';
+import type { OrganisationReadinessReport } from '../use-cases/readiness/check.js';
+
+// --- building blocks ---------------------------------------------------------------------------------------------
+
+/** A time this service wrote: always `Date#toISOString()`, in UTC with milliseconds. */
+const timestamp = () => z.iso.datetime();
+/** A date-time the ticketing system gave: checked on the way in (lib/use-cases/mapping-admin/schemas.ts). */
+const eventDateTime = () => z.iso.datetime({ offset: true });
+/** EUR, at most 2 decimals. */
+const euro = () => z.number().min(0);
+
+/**
+ * publiq's end-user message, as UiTPAS gives it: Dutch always, other languages sometimes. Exported so the problem
+ * bodies can share it.
+ */
+export const endUserMessage = z
+  .object({
+    nl: z.string(),
+    fr: z.string().optional(),
+    de: z.string().optional(),
+    en: z.string().optional(),
+  })
+  .meta({
+    description:
+      'A message for the buyer or cashier, from publiq: Dutch always, French, German, English sometimes.',
+  });
+
+/** A ticket type of a ticketing event, as the ticketing system sent it. */
+export const ticketType = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    price: euro().meta({ description: 'EUR, at most 2 decimals.' }),
+    standard: z.boolean().meta({
+      description:
+        'The one ticket type at the base price: the only one UiTPAS discounts (exactly one per event).',
+    }),
+  })
+  .meta({ description: 'A ticket type of the event.' });
+
+/** A card system as a readiness or tariff check names it. */
+const cardSystemRef = z.object({
+  id: z.number().int(),
+  name: z.string().nullable().meta({ description: 'Null when UiTPAS gave no name.' }),
+});
+
+/** The metadata of every stored event, organisation and promotor. */
+const versioned = {
+  createdAt: timestamp(),
+  updatedAt: timestamp(),
+  updatedBy: z.string().meta({
+    description: 'The client name of the API key that saved it last, or `uitdatabank-sync` for the sync.',
+  }),
+  version: z.number().int().min(1).meta({
+    description:
+      '1 on create, +1 on every change; also the ETag. Send it back (If-Match or `version`) so a save cannot overwrite a change made since.',
+  }),
+};
+
+const nextCursor = z.string().nullable().meta({
+  description:
+    'Opaque: pass it back as `cursor` (with the same filters) for the next page. Null on the last page.',
+});
+
+// --- GET /v1/health ----------------------------------------------------------------------------------------------
+
+export const healthResponse = z
+  .object({
+    status: z.literal('ok'),
+    service: z.literal('uitpas-ticketing'),
+    version: z.string().meta({ description: 'The deployed build.' }),
+  })
+  .meta({
+    id: 'HealthResponse',
+    description:
+      'The API is up. Touches nothing else: it stays green while UiTPAS is down (the routes that need UiTPAS say so themselves).',
+  });
+
+// --- POST /v1/passes/validate ------------------------------------------------------------------------------------
+
+export const passResponse = z
+  .object({
+    uitpasNumber: z.string().meta({
+      description: 'The 13-digit UiTPAS number, also when the pass was found by INSZ or chip number.',
+    }),
+    identifiedBy: z.enum(['uitpasNumber', 'chipNumber', 'insz']).meta({
+      description: 'Which kind of identifier was given, so the till can say "found by INSZ".',
+    }),
+    passType: z.string().meta({
+      description: 'As UiTPAS says it: `INDIVIDUAL` or `GROUP` (UiTPAS may add values).',
+      examples: ['INDIVIDUAL', 'GROUP'],
+    }),
+    isGroupPass: z.boolean().meta({
+      description: 'A group pass (an organisation) may buy several tickets at the social tariff.',
+    }),
+    firstName: z.string(),
+    cardSystem: cardSystemRef.meta({ description: 'The card system (region) the pass belongs to.' }),
+    socialTariff: z
+      .object({
+        status: z.string().meta({
+          description:
+            'As UiTPAS says it: only `ACTIVE` entitles to the social tariff; `NONE` does not. An expired social tariff is answered as a 422 problem instead.',
+          examples: ['ACTIVE', 'NONE'],
+        }),
+        endDate: z.string().nullable().meta({
+          description: 'As UiTPAS gives it; informative only (a grace period keeps a tariff ACTIVE past it).',
+        }),
+      })
+      .meta({ description: 'The social tariff ("kansentarief") of the passholder.' }),
+    points: z.number().int().meta({ description: 'The passholder’s UiTPAS points.' }),
+    messages: z
+      .array(
+        z.object({
+          level: z.string().meta({ description: '`INFO`, `WARN` or `ERROR`.', examples: ['INFO', 'WARN'] }),
+          text: z.string(),
+        }),
+      )
+      .meta({ description: 'UiTPAS asks that these are shown to the passholder.' }),
+  })
+  .meta({
+    id: 'PassResponse',
+    description:
+      'The pass as the till needs it: who holds it, its social tariff status and UiTPAS’s messages.',
+  });
+
+// --- POST /v1/tariffs --------------------------------------------------------------------------------------------
+
+export const tariffsResponse = z
+  .object({
+    eventId: z.string().meta({ description: 'The ticketing system’s event id, as asked.' }),
+    uitdatabankId: z.string().meta({ description: 'The UiTdatabank event the tariffs were asked for.' }),
+    regularPrice: euro().meta({
+      description: 'The price of the standard ticket type: what the tariffs discount.',
+    }),
+    standardTicketType: ticketType,
+    uitpasTicketTypeId: z.string().meta({
+      description:
+        'The shared "UiTPAS kansentarief" ticket type the basket line switches to when a tariff is chosen.',
+    }),
+    tariffs: z
+      .array(
+        z.object({
+          id: z.string().meta({ description: 'Send it as `tariffId` when registering the sale.' }),
+          name: z.string().nullable(),
+          price: euro().meta({ description: 'What the passholder pays, EUR.' }),
+          type: z
+            .string()
+            .nullable()
+            .meta({
+              description: 'As UiTPAS says it: `SOCIALTARIFF` or `COUPON` (UiTPAS may add values).',
+              examples: ['SOCIALTARIFF', 'COUPON'],
+            }),
+          remaining: z.number().int().min(1).meta({
+            description:
+              'How many tickets this pass may still buy at this tariff: 1 for a person, more for a group pass.',
+          }),
+        }),
+      )
+      .meta({
+        description:
+          'The tariffs this passholder may buy now; empty when none (see `endUserMessage` for why).',
+      }),
+    endUserMessage: endUserMessage.nullable().meta({
+      description:
+        'UiTPAS’s explanation, also on success (e.g. why no social tariff is offered): show it to the buyer.',
+    }),
+  })
+  .meta({
+    id: 'TariffsResponse',
+    description: 'The tariffs UiTPAS offers this passholder for the event’s standard ticket type.',
+  });
+
+// --- /v1/ticket-sales --------------------------------------------------------------------------------------------
+
+const orderStatus = z.enum(ORDER_STATUSES);
+
+const orderLine = z.object({
+  lineId: z.string(),
+  eventId: z.string(),
+  status: orderStatus.meta({
+    description:
+      'REGISTERING, UNKNOWN (outcome not known yet), REFUSED, HELD (registered, awaiting confirm), CONFIRMED, CANCELLING, CANCEL_PENDING (retried), CANCELLED.',
+  }),
+  uitpasNumber: z.string().meta({
+    description: 'Masked (`0900******513`): enough for support, never the number itself.',
+    examples: ['0900******513'],
+  }),
+  tariff: z.object({
+    id: z.string(),
+    name: z.string().nullable().meta({ description: 'From UiTPAS’s answer; null until registered.' }),
+    price: z.number().nullable().meta({ description: 'From UiTPAS’s answer, EUR; null until registered.' }),
+  }),
+  regularPrice: euro(),
+  regularPriceLabel: z.string().optional(),
+  quantity: z.number().int().min(1),
+  ticketSaleIds: z.array(z.string()).meta({ description: 'The UiTPAS ticket sales of this line.' }),
+  cancelledTicketSaleIds: z.array(z.string()).meta({ description: 'Those of them cancelled at UiTPAS.' }),
+});
+
+export const orderResponse = z
+  .object({
+    orderId: z.string().meta({ description: 'The ticketing system’s order id, as sent.' }),
+    status: orderStatus.meta({
+      description:
+        'The order as a whole: HELD until confirmed (POST …/confirm) or `heldUntil` passes; CONFIRMED once paid; CANCELLING, CANCEL_PENDING (UiTPAS is retried) or CANCELLED after a DELETE or expiry; REGISTERING, UNKNOWN or REFUSED while or after a registration did not go through.',
+    }),
+    heldUntil: timestamp().nullable().meta({
+      description:
+        'Confirm before this time, or the sweep cancels the sales. Null until registered; kept once confirmed or cancelled.',
+    }),
+    confirmedAt: timestamp().nullable(),
+    createdAt: timestamp(),
+    updatedAt: timestamp(),
+    lines: z.array(orderLine),
+    reconciliation: z
+      .object({
+        at: timestamp(),
+        outcome: z.enum(['found', 'none', 'unknown']).meta({
+          description: 'found: the sales were registered; none: nothing was; unknown: not decided yet.',
+        }),
+        reason: z
+          .enum([
+            'may-still-apply',
+            'uitpas-unreachable',
+            'listing-unstable',
+            'partial-match',
+            'ambiguous-match',
+            'claimed-meanwhile',
+            'unexpected-answer',
+          ])
+          .optional()
+          .meta({ description: 'Why the outcome stays unknown.' }),
+        since: timestamp(),
+        until: timestamp().optional(),
+        found: z
+          .record(z.string(), z.array(z.string()))
+          .meta({ description: 'Ticket-sale ids found, per line id.' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Present once UiTPAS’s sales had to be searched because a registration’s answer was lost: what the last search found.',
+      }),
+    cancelRequested: z
+      .object({
+        at: timestamp(),
+        lineIds: z.array(z.string()).nullable().meta({ description: 'Null: every line.' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'A cancellation asked while the registration was running or its outcome unknown: done as soon as the outcome is known.',
+      }),
+    orphanedSales: z
+      .array(z.object({ ticketSaleId: z.string(), lineId: z.string(), cancelled: z.boolean() }))
+      .optional()
+      .meta({
+        description:
+          'UiTPAS sales registered for this order that no line holds (an answer that came too late): we cancel them.',
+      }),
+    uitpasTicketTypeId: z.string().optional().meta({
+      description: 'The shared "UiTPAS kansentarief" ticket type the registered lines are sold as.',
+    }),
+  })
+  .meta({
+    id: 'OrderResponse',
+    description: 'A ticket-sale order at UiTPAS: its status, its lines and their UiTPAS ticket sales.',
+  });
+
+// --- mappings (admin) --------------------------------------------------------------------------------------------
+
+export const eventMapping = z
+  .object({
+    eventId: z.string(),
+    organisationId: z.string(),
+    promotorId: z.string().optional(),
+    name: z.string(),
+    startDate: eventDateTime(),
+    endDate: eventDateTime().optional(),
+    labels: z.array(z.string()).meta({
+      description: '`UiTPAS` makes it an UiTPAS event; `uitDB` has the sync create it in UiTdatabank.',
+    }),
+    placeId: z.string().optional().meta({ description: 'UiTdatabank place id of the venue.' }),
+    eventTypeId: z
+      .string()
+      .optional()
+      .meta({ description: 'UiTdatabank event type term id, e.g. `0.50.4.0.0`.' }),
+    ticketTypes: z.array(ticketType),
+    hint: z.string().optional().meta({ description: 'Shown in the online flow.' }),
+    uitdatabankId: z.string().optional().meta({ description: 'The UiTdatabank event it is mapped to.' }),
+    uitdatabankIdSource: z.enum(['sync', 'manual']).optional().meta({
+      description: 'Set with `uitdatabankId`: `manual` ids are never overwritten by the sync.',
+    }),
+    organizerCheck: z
+      .object({
+        status: z.enum(['match', 'unverified']),
+        uitdatabankId: z.string(),
+        reason: z.enum(['uitdatabank-unreachable', 'organizer-unresolved']).optional(),
+        checkedAt: timestamp(),
+      })
+      .optional()
+      .meta({
+        description:
+          'Manual mappings only: how the UiTdatabank event’s organizer compared with ours at the last save. `unverified` events are refused at the till until a readiness check passes.',
+      }),
+    ...versioned,
+  })
+  .meta({ id: 'EventMapping', description: 'A ticketing event and the UiTdatabank event it is mapped to.' });
+
+export const eventMappingPage = z.object({ items: z.array(eventMapping), nextCursor }).meta({
+  id: 'EventMappingPage',
+  description: 'A page of the external-mapping list: events labelled UiTPAS and/or uitDB, by start date.',
+});
+
+export const organisationMapping = z
+  .object({
+    organisationId: z.string(),
+    name: z.string(),
+    uitdatabankOrganizerId: z.string().optional().meta({
+      description: 'The UiTdatabank organizer of its events, unless a promotor’s takes over.',
+    }),
+    defaultPlaceId: z.string().optional().meta({
+      description: 'UiTdatabank place the sync uses for an event without a place of its own.',
+    }),
+    ...versioned,
+  })
+  .meta({
+    id: 'OrganisationMapping',
+    description: 'A ticketing organisation and its UiTdatabank organizer.',
+  });
+
+export const organisationList = z
+  .object({ items: z.array(organisationMapping) })
+  .meta({ id: 'OrganisationList', description: 'The stored organisations this API key may act for, by id.' });
+
+export const promotorMapping = z
+  .object({
+    promotorId: z.string(),
+    name: z.string(),
+    uitdatabankOrganizerId: z.string().optional().meta({
+      description: 'When set, the organizer of the events of this promotor, instead of the organisation’s.',
+    }),
+    organisationId: z
+      .string()
+      .meta({ description: 'The organisation it belongs to: who may see and change it.' }),
+    ...versioned,
+  })
+  .meta({
+    id: 'PromotorMapping',
+    description: 'A promotor (e.g. a visiting company) of an organisation, and its UiTdatabank organizer.',
+  });
+
+export const promotorList = z.object({ items: z.array(promotorMapping) }).meta({
+  id: 'PromotorList',
+  description: 'The promotors of the organisations asked for, by organisation and id.',
+});
+
+export const auditPage = z
+  .object({
+    items: z.array(
+      z.object({
+        entity: z.enum(['event', 'organisation', 'promotor']),
+        entityId: z.string(),
+        action: z.enum(['create', 'update', 'delete']),
+        at: timestamp(),
+        version: z.number().int().min(1).meta({
+          description: 'The version the change produced; for a delete, the version it removed.',
+        }),
+        actor: z
+          .object({ clientName: z.string(), keyId: z.string() })
+          .meta({ description: 'Who made the change: `uitdatabank-sync` for the sync.' }),
+        organisationIds: z.array(z.string()).meta({
+          description: 'The entity’s organisation before and after the change (one id unless it moved).',
+        }),
+        changes: z
+          .record(z.string(), z.object({ before: z.unknown().optional(), after: z.unknown().optional() }))
+          .meta({
+            description:
+              'Only the fields that changed, by name: absent `before` was added, absent `after` removed.',
+          }),
+      }),
+    ),
+    nextCursor,
+  })
+  .meta({ id: 'AuditPage', description: 'A page of an entity’s audit trail, newest first.' });
+
+// --- readiness (admin) -------------------------------------------------------------------------------------------
+
+const fix = z.object({ nl: z.string(), en: z.string() });
+
+export const eventReadinessResponse = z
+  .object({
+    eventId: z.string(),
+    ready: z.boolean().meta({ description: 'True when no item of severity `error` fails.' }),
+    checkedAt: timestamp(),
+    items: z
+      .array(
+        z.object({
+          id: z.enum(READINESS_ITEM_IDS),
+          ok: z.boolean(),
+          severity: z.enum(['error', 'warning']).meta({
+            description:
+              '`error`: a failure makes the event not ready; `warning`: worth fixing, but it can be sold.',
+          }),
+          observed: z
+            .unknown()
+            .meta({ description: 'What was seen: a value, or a sentence when there was nothing to see.' }),
+          fix: fix
+            .optional()
+            .meta({ description: 'What to do, in Dutch and English; present when the item is not ok.' }),
+          unavailable: z.literal(true).optional().meta({
+            description:
+              'The item could not be checked because UiTPAS or UiTdatabank was unreachable: check again.',
+          }),
+        }),
+      )
+      .meta({ description: 'The checklist, every item in order; an item only depends on items above it.' }),
+    organizerPermission: z
+      .object({
+        organizerId: z.string(),
+        permitted: z.boolean().meta({
+          description:
+            'False when our UiTPAS client lacks TARIFFS_READ or TICKETSALES_REGISTER for this organizer.',
+        }),
+        cardSystems: z
+          .object({ covered: z.array(cardSystemRef), uncovered: z.array(cardSystemRef) })
+          .optional()
+          .meta({
+            description:
+              'Only when the permission is limited to card systems: which of the event’s enabled card systems it covers.',
+          }),
+        checkedAt: timestamp(),
+      })
+      .optional()
+      .meta({
+        description:
+          'The permission of the organizer UiTPAS checks at the till; absent when it could not be established. The till refuses on it.',
+      }),
+    organizer: z
+      .object({ uitdatabankId: z.string(), match: z.enum(['match', 'mismatch', 'unresolved']) })
+      .optional()
+      .meta({
+        description:
+          'How the UiTdatabank event’s organizer compares with ours; absent when the event has no UiTdatabank id or UiTdatabank could not be read.',
+      }),
+  })
+  .meta({
+    id: 'EventReadinessResponse',
+    description: 'Is the event UiTPAS-ready, and if not, what to fix: the checklist answered item by item.',
+  });
+
+export const organisationReadinessResponse = z
+  .object({
+    organisationId: z.string(),
+    checkedAt: timestamp(),
+    summary: z.object({
+      total: z.number().int().min(0),
+      ready: z.number().int().min(0),
+      notReady: z.number().int().min(0),
+    }),
+    events: z.array(eventReadinessResponse).meta({ description: 'One report per UiTPAS-labelled event.' }),
+  })
+  .meta({
+    id: 'OrganisationReadinessResponse',
+    description: 'The readiness of every UiTPAS-labelled event of an organisation, with a summary.',
+  });
+
+// --- the API's own description (GET /v1/openapi.json, GET /v1/docs) ----------------------------------------------
+
+/** The OpenAPI document: described by its own specification, so only its frame is checked here. */
+export const openApiDocumentResponse = z
+  .looseObject({
+    openapi: z.string().meta({ examples: ['3.1.0'] }),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+  })
+  .meta({
+    id: 'OpenApiDocument',
+    description:
+      'This API’s OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0), for client generators and validators.',
+  });
+
+/** A page, script or style sheet, as text: its content type says which. */
+export const textBody = z.string().meta({ description: 'The file, as text.' });
+
+/** The JSON bodies of the API's own routes, by name. */
+export const RESPONSE_SCHEMAS = {
+  healthResponse,
+  passResponse,
+  tariffsResponse,
+  orderResponse,
+  eventMapping,
+  eventMappingPage,
+  organisationMapping,
+  organisationList,
+  promotorMapping,
+  promotorList,
+  auditPage,
+  eventReadinessResponse,
+  organisationReadinessResponse,
+} as const;
+
+// --- drift guard -------------------------------------------------------------------------------------------------
+
+/** Compiles only when `T` (what the code returns) is assignable to `U` (what the schema accepts). */
+type Assert<T extends U, U> = T;
+/** Compiles only when `T` is `never`. */
+type Nothing<T extends never> = T;
+
+/**
+ * The paths of the fields `T` has and `U` does not, at any depth: assignability alone lets a type carry a field the
+ * schema never mentions (the very drift the document must catch). `unknown` in `U` takes anything.
+ */
+type ExtraKeys<T, U, P extends string = ''> = unknown extends U
+  ? never
+  : T extends readonly (infer E)[]
+    ? U extends readonly (infer F)[]
+      ? ExtraKeys<E, F, `${P}[]`>
+      : never
+    : T extends object
+      ?
+          | { [K in Exclude<keyof T, keyof U> & string]: `${P}.${K}` }[Exclude<keyof T, keyof U> & string]
+          | {
+              [K in keyof T & keyof U & string]-?: ExtraKeys<
+                NonNullable<T[K]>,
+                NonNullable<U[K]>,
+                `${P}.${K}`
+              >;
+            }[keyof T & keyof U & string]
+      : never;
+
+/**
+ * Both ways: `code.x` is a field the code's type has and the schema lacks (it would be sent undocumented), `schema.x`
+ * one the schema describes and the code never sends.
+ */
+type Drift<T, U> = ExtraKeys<T, U, 'code'> | ExtraKeys<U, T, 'schema'>;
+
+type HealthBody = {
+  status: 'ok';
+  service: 'uitpas-ticketing';
+  version: Parameters<typeof createHealthHandler>[0]['version'];
+};
+type OrganisationListBody = { items: Awaited<ReturnType<typeof listOrganisations>> };
+type PromotorListBody = { items: Awaited<ReturnType<typeof listPromotors>> };
+type In<K extends keyof typeof RESPONSE_SCHEMAS> = z.input<(typeof RESPONSE_SCHEMAS)[K]>;
+
+/** Fails to compile when a type the routes answer with and its schema part ways. */
+export type ResponseDriftGuard = [
+  [Assert<HealthBody, In<'healthResponse'>>, Nothing<Drift<HealthBody, In<'healthResponse'>>>],
+  [Assert<PassView, In<'passResponse'>>, Nothing<Drift<PassView, In<'passResponse'>>>],
+  [Assert<TariffAnswer, In<'tariffsResponse'>>, Nothing<Drift<TariffAnswer, In<'tariffsResponse'>>>],
+  [Assert<OrderView, In<'orderResponse'>>, Nothing<Drift<OrderView, In<'orderResponse'>>>],
+  [Assert<TicketingEvent, In<'eventMapping'>>, Nothing<Drift<TicketingEvent, In<'eventMapping'>>>],
+  [
+    Assert<Page<TicketingEvent>, In<'eventMappingPage'>>,
+    Nothing<Drift<Page<TicketingEvent>, In<'eventMappingPage'>>>,
+  ],
+  [Assert<Organisation, In<'organisationMapping'>>, Nothing<Drift<Organisation, In<'organisationMapping'>>>],
+  [
+    Assert<OrganisationListBody, In<'organisationList'>>,
+    Nothing<Drift<OrganisationListBody, In<'organisationList'>>>,
+  ],
+  [Assert<Promotor, In<'promotorMapping'>>, Nothing<Drift<Promotor, In<'promotorMapping'>>>],
+  [Assert<PromotorListBody, In<'promotorList'>>, Nothing<Drift<PromotorListBody, In<'promotorList'>>>],
+  [Assert<Page<AuditEntry>, In<'auditPage'>>, Nothing<Drift<Page<AuditEntry>, In<'auditPage'>>>],
+  [
+    Assert<ReadinessReport, In<'eventReadinessResponse'>>,
+    Nothing<Drift<ReadinessReport, In<'eventReadinessResponse'>>>,
+  ],
+  [
+    Assert<OrganisationReadinessReport, In<'organisationReadinessResponse'>>,
+    Nothing<Drift<OrganisationReadinessReport, In<'organisationReadinessResponse'>>>,
+  ],
+];

@@ -1,0 +1,111 @@
+/**
+ * apiDocs: the API's own description, public. `GET /v1/openapi.json` is the OpenAPI document (lib/api/document.ts),
+ * `GET /v1/docs` a page that renders it with Swagger UI, and `GET /v1/docs/{asset}` the files that page loads: Swagger
+ * UI's script and style sheet (given by the root, from the swagger-ui-dist package) and the page's own start script.
+ * Everything comes from here, no CDN, so the page's Content-Security-Policy allows this origin alone and no inline
+ * script or style.
+ */
+import * as z from 'zod';
+import { type HttpOptions, httpRouter, ok, okText, route } from '../adapters/http/handler.js';
+import { AppError } from '../domain/errors.js';
+
+export interface DocsAsset {
+  contentType: string;
+  body: string;
+}
+
+export interface DocsContent {
+  /** The OpenAPI document, answered as JSON. */
+  document: unknown;
+  /** The files the page loads besides its own start script (`init.js`), by name: Swagger UI's bundle and CSS. */
+  assets: Record<string, DocsAsset>;
+}
+
+/** The document and the page may change with any deploy; the files change only with Swagger UI's version. */
+const SHORT_CACHE = 'public, max-age=300';
+const LONG_CACHE = 'public, max-age=86400';
+
+/**
+ * Scripts, styles, the document and "Try it out" from this origin only. Images may also be `data:` URIs, as Swagger
+ * UI's style sheet draws its icons with them. No eval (the bundle needs none), no inline code, no frames, no forms
+ * elsewhere.
+ */
+export const DOCS_PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>UiTPAS ticketing API</title>
+  <link rel="stylesheet" href="/v1/docs/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/v1/docs/swagger-ui-bundle.js"></script>
+  <script src="/v1/docs/init.js"></script>
+</body>
+</html>
+`;
+
+/**
+ * The page's start script. No validator badge (Swagger UI would send the document to validator.swagger.io) and no
+ * remembered API key: a key typed into "Authorize" lives as long as the tab.
+ */
+const INIT_SCRIPT = `'use strict';
+window.ui = SwaggerUIBundle({
+  url: '/v1/openapi.json',
+  dom_id: '#swagger-ui',
+  deepLinking: true,
+  validatorUrl: null,
+  persistAuthorization: false,
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: 'BaseLayout',
+});
+`;
+
+const INIT_ASSET: DocsAsset = { contentType: 'text/javascript; charset=utf-8', body: INIT_SCRIPT };
+
+const assetPath = z.object({
+  asset: z.string().meta({
+    description: 'The file: `swagger-ui-bundle.js`, `swagger-ui.css` or `init.js`.',
+    examples: ['swagger-ui.css'],
+  }),
+});
+
+export function createHandler(content: DocsContent, options?: HttpOptions) {
+  const assets: Record<string, DocsAsset> = { ...content.assets, 'init.js': INIT_ASSET };
+  return httpRouter(
+    {
+      'GET /v1/openapi.json': route({ auth: 'public' }, async () =>
+        ok(content.document, { 'Cache-Control': SHORT_CACHE }),
+      ),
+      'GET /v1/docs': route({ auth: 'public' }, async () =>
+        okText('text/html; charset=utf-8', PAGE, {
+          'Cache-Control': SHORT_CACHE,
+          'Content-Security-Policy': DOCS_PAGE_CSP,
+        }),
+      ),
+      'GET /v1/docs/{asset}': route({ auth: 'public', path: assetPath }, async ({ path }) => {
+        // Own keys only: `constructor` or `__proto__` are names like any other, and unknown.
+        const asset = Object.hasOwn(assets, path.asset) ? assets[path.asset] : undefined;
+        if (!asset) {
+          throw new AppError('asset-not-found', 404, 'No such file', {
+            detail: `The docs page has no file ${JSON.stringify(path.asset)}; it loads ${Object.keys(assets).join(', ')}.`,
+          });
+        }
+        return okText(asset.contentType, asset.body, { 'Cache-Control': LONG_CACHE });
+      }),
+    },
+    options,
+  );
+}
