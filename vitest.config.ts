@@ -65,6 +65,8 @@ export default defineConfig({
           ...shared,
           name: 'integration',
           include: roots.map((root) => `${root}/**/*.int.test.ts`),
+          // Every answer of every HTTP handler a test builds is held to the OpenAPI document.
+          setupFiles: ['test-support/validate-responses.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

@@ -7,6 +7,7 @@
  * log of the stack holds none of them in full.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
@@ -18,6 +19,7 @@ import {
 } from '@uitpas-ticketing/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uitpasEventBody } from '../test-support/api-event.js';
+import { recordResponse } from '../test-support/response-log.js';
 import { LOCAL_API_KEY_ADMIN, LOCAL_API_KEY_BASKET } from './settings.js';
 
 const passes = buildSeed(0).passes;
@@ -97,13 +99,29 @@ afterAll(async () => {
   await exited;
 }, 30_000);
 
+/**
+ * `fetch` of the API: the answer, read, is also logged to be held to the OpenAPI document after the test
+ * (test-support/validate-responses.ts), as every answer an integration test gets is.
+ */
+async function fetchApi(path: string, init: RequestInit = {}): Promise<{ response: Response; text: string }> {
+  const response = await fetch(`${api}${path}`, init);
+  const text = await response.text();
+  recordResponse({
+    method: init.method ?? 'GET',
+    path: new URL(path, api).pathname,
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: text,
+  });
+  return { response, text };
+}
+
 async function request(method: string, path: string, body: unknown, key: string) {
-  const response = await fetch(`${api}${path}`, {
+  const { response, text } = await fetchApi(path, {
     method,
     headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
-  const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
@@ -375,6 +393,79 @@ describe('two organisations and their clients on one stack', () => {
   });
 });
 
+describe('the API description, without a key', () => {
+  const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
+  /** The README's route table (The API) as `METHOD /path`: `PUT/GET/DELETE /v1/x/{id}` is three, the query left out. */
+  function readmeRoutes(): string[] {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const table = /^\| route \| role \| function \|\n\|[-|]+\|\n((?:\|.*\|\n)+)/m.exec(readme)?.[1] ?? '';
+    return [...table.matchAll(/`([A-Z]+(?:\/[A-Z]+)*) (\/[^`?\s]*)[^`]*`/g)].flatMap(
+      ([, methods = '', path]) => methods.split('/').map((method) => `${method} ${path}`),
+    );
+  }
+  const swaggerUi = (file: string) =>
+    readFileSync(new URL(`../node_modules/swagger-ui-dist/${file}`, import.meta.url), 'utf8');
+
+  it("answers the OpenAPI 3.1 document, with every route of the README's table and no other", async () => {
+    const { response, text } = await fetchApi('/v1/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const document = JSON.parse(text) as { openapi: string; paths: Record<string, object> };
+    expect(document.openapi).toBe('3.1.0');
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((key) => METHODS.has(key))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const listed = readmeRoutes();
+    expect(listed).toContain('GET /v1/docs/{asset}');
+    expect(listed.filter((route) => !documented.includes(route))).toEqual([]);
+    expect(documented.filter((route) => !listed.includes(route))).toEqual([]);
+  });
+
+  it('answers a page that loads Swagger UI from here, under its own policy, which allows nothing else', async () => {
+    const { response: page, text: html } = await fetchApi('/v1/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    // One policy (two would both apply), scripts from here only, and not middy's, under which no script runs.
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).toMatch(/^default-src 'none'; script-src 'self';/);
+    expect(policy).not.toMatch(/unsafe|sandbox|trusted-types|https?:|\*/);
+    for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css', 'init.js'])
+      expect(html).toContain(`"/v1/docs/${file}"`);
+    expect(html).not.toMatch(/<script>/);
+  });
+
+  it.each([
+    ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+    ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ])("serves Swagger UI's %s as the package has it, as %s", async (file, contentType) => {
+    const { response, text: body } = await fetchApi(`/v1/docs/${file}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(contentType);
+    expect(response.headers.get('cache-control')).toMatch(/max-age=\d{4,}/);
+    expect(body.length).toBeGreaterThan(100_000);
+    expect(body === swaggerUi(file)).toBe(true);
+  });
+
+  it('serves the start script, which points Swagger UI at the document', async () => {
+    const { response, text } = await fetchApi('/v1/docs/init.js');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(text).toContain("url: '/v1/openapi.json'");
+  });
+
+  it('answers an unknown file with a problem+json 404', async () => {
+    const { response, text } = await fetchApi('/v1/docs/swagger-ui.js');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(JSON.parse(text)).toMatchObject({
+      type: 'urn:uitpas-ticketing:problem:asset-not-found',
+      status: 404,
+    });
+  });
+});
+
 describe('CORS, from API Gateway alone', () => {
   const preflight = (origin: string) =>
     fetch(`${api}/v1/tariffs`, {
@@ -395,7 +486,7 @@ describe('CORS, from API Gateway alone', () => {
   });
 
   it('sets the header on an answer once, as the functions set none', async () => {
-    const health = await fetch(`${api}/v1/health`, { headers: { origin: SHOP } });
+    const { response: health } = await fetchApi('/v1/health', { headers: { origin: SHOP } });
     expect(health.headers.get('access-control-allow-origin')).toBe(SHOP);
     expect(health.headers.get('access-control-expose-headers')).toMatch(/retry-after/i);
   });
