@@ -47,6 +47,7 @@ import { loadRoots } from '../test-support/roots.js';
 const TABLE = 'malformed-input-test';
 const FUNCTIONS = [
   'health',
+  'apiDocs',
   'validatePass',
   'lookupTariffs',
   'manageMappings',
@@ -401,6 +402,31 @@ const ROUTES: RouteUnderTest[] = [
       ...noBodyCases({ status: 'ok' }),
       ...ignoredQueryCases(),
       ...ignoredHeaderCases(),
+      ...callerCases(BASKET, 'handled'),
+    ],
+  },
+  ...['/v1/openapi.json', '/v1/docs'].map(
+    (route): RouteUnderTest => ({
+      fn: 'apiDocs',
+      method: 'GET',
+      route,
+      cases: [
+        ...noBodyCases({}),
+        ...ignoredQueryCases(),
+        ...ignoredHeaderCases(),
+        ...callerCases(BASKET, 'handled'),
+      ],
+    }),
+  ),
+  {
+    fn: 'apiDocs',
+    method: 'GET',
+    route: '/v1/docs/{asset}',
+    path: { asset: 'init.js' },
+    cases: [
+      ...noBodyCases({}),
+      ...pathCases('asset'),
+      ...ignoredQueryCases(),
       ...callerCases(BASKET, 'handled'),
     ],
   },
