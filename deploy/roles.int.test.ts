@@ -185,6 +185,11 @@ async function scenario(sandbox: Awaited<ReturnType<typeof startSandbox>>) {
     route: '/v1/tariffs',
     body: { eventId: 'demo-festival', uitpasNumber: '0900000067513', regularPrice: 10 },
   });
+  await http('lookupTariffs', BASKET, {
+    method: 'GET',
+    route: '/v1/events/{eventId}/uitpas-prices',
+    pathParameters: { eventId: 'demo-festival' },
+  });
 
   const admin = (method: string, route: string, extra: Partial<Parameters<typeof apiEvent>[0]> = {}) =>
     http('manageMappings', route.includes('organisations') ? OPERATOR : ADMIN, { method, route, ...extra });

@@ -86,6 +86,18 @@ describe('serverless.yml', () => {
     expect(Object.keys(roles).length).toBe(functions.length);
   });
 
+  it('describes every HTTP route of the stack in the OpenAPI document, and no other', async () => {
+    const { declaredRoutes } = await import('../lib/api/document.js');
+    const stackRoutes = functions.flatMap(([, spec]) =>
+      (spec.events ?? []).flatMap((event) =>
+        event.httpApi && typeof event.httpApi === 'object'
+          ? [`${event.httpApi.method} ${event.httpApi.path}`]
+          : [],
+      ),
+    );
+    expect(stackRoutes.sort()).toEqual(Object.keys(declaredRoutes()).sort());
+  });
+
   it('carries no pass number in a path: every path parameter is one of our own ids', () => {
     // A UiTPAS, chip or INSZ number in a path ends up in every access and proxy log; it goes in a body instead.
     const parameters = functions.flatMap(([, spec]) =>

@@ -456,6 +456,7 @@ describe('the invoke-local events in events/', () => {
     'lookup-tariffs/no-permission.json': 422,
     'lookup-tariffs/wrong-price.json': 422,
     'lookup-tariffs/event-not-uitpas-ready.json': 404,
+    'lookup-tariffs/uitpas-prices.json': 200,
     'validate-pass/social-tariff.json': 200,
     'validate-pass/chip-number.json': 200,
     'validate-pass/group-pass.json': 200,

@@ -479,6 +479,23 @@ const ROUTES: RouteUnderTest[] = [
       ...scopeCases([OTHER_BASKET]),
     ],
   },
+  {
+    fn: 'lookupTariffs',
+    method: 'GET',
+    route: '/v1/events/{eventId}/uitpas-prices',
+    caller: BASKET,
+    path: { eventId: 'demo-festival' },
+    cases: [
+      ...noBodyCases({ eventId: 'demo-festival' }),
+      ...pathCases('eventId'),
+      { name: '{eventId}: an unknown event', expect: 'refused', path: { eventId: 'no-such-event' } },
+      ...ignoredQueryCases(),
+      { name: 'query: a regularPrice, which is not read', expect: 'handled', query: { regularPrice: '0' } },
+      ...ignoredHeaderCases(),
+      ...callerCases(ADMIN),
+      ...scopeCases([OTHER_BASKET]),
+    ],
+  },
   ...entityRoutes('events', 'eventId', 'demo-festival', eventBody, eventFields, eventShapeCases),
   {
     fn: 'manageMappings',

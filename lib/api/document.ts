@@ -62,7 +62,13 @@ function stackProblems(route: DeclaredRoute): ProblemSlug[] {
     'about:blank',
     ...(route.auth === 'public' ? [] : (['unauthenticated', 'forbidden'] as const)),
     ...(route.body
-      ? (['invalid-request', 'invalid-json', 'body-missing', 'body-too-large', 'unsupported-media-type'] as const)
+      ? ([
+          'invalid-request',
+          'invalid-json',
+          'body-missing',
+          'body-too-large',
+          'unsupported-media-type',
+        ] as const)
       : (['body-not-allowed'] as const)),
     ...(route.path || route.query ? (['invalid-request'] as const) : []),
   ];
@@ -85,11 +91,9 @@ function problemAnswers(slugs: readonly ProblemSlug[]): ZodOpenApiOperationObjec
             schema: z.intersection(
               problemSchema,
               z.looseObject({
-                type: z
-                  .enum(types.map(problemTypeUri) as [string, ...string[]])
-                  .meta({
-                    description: 'The types this answer can carry: branch on `type`, never on `title`.',
-                  }),
+                type: z.enum(types.map(problemTypeUri) as [string, ...string[]]).meta({
+                  description: 'The types this answer can carry: branch on `type`, never on `title`.',
+                }),
               }),
             ),
           },

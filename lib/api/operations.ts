@@ -23,6 +23,7 @@ import {
   promotorMapping,
   tariffsResponse,
   textBody,
+  uitpasPricesResponse,
 } from './responses.js';
 
 export interface Answer {
@@ -86,7 +87,12 @@ const mapping = (
         201: { description: `The ${kind} was created.`, schema: item, headers: ETAG },
       },
       // Another organisation's item is answered as unknown, never overwritten.
-      problems: [...ORGANISATION_SCOPE, `${kind}-not-found` as ProblemSlug, 'version-conflict', ...extra.save],
+      problems: [
+        ...ORGANISATION_SCOPE,
+        `${kind}-not-found` as ProblemSlug,
+        'version-conflict',
+        ...extra.save,
+      ],
     },
     [`GET ${one}`]: {
       ...common,
@@ -175,6 +181,22 @@ export const OPERATIONS: Record<string, Operation> = {
       "Asks UiTPAS which tariffs (social tariff, coupon, group pass) it offers this passholder for the event's standard ticket type, at the standard price or at `regularPrice`. Answers the UiTPAS ticket type to switch the line to and UiTPAS's message for the buyer. A mapping change applies to the very next lookup.",
     answers: { 200: { description: 'The tariffs on offer (possibly none).', schema: tariffsResponse } },
     problems: ['invalid-uitpas-number', ...TILL_RULES, ...UITPAS],
+  },
+  'GET /v1/events/{eventId}/uitpas-prices': {
+    operationId: 'getUitpasPrices',
+    function: 'lookupTariffs',
+    tag: 'basket',
+    summary: 'The indicative UiTPAS price of an event, before the buyer gives a pass number',
+    description:
+      "What UiTPAS would offer at the event's standard ticket type's price to a social-tariff holder living in the organizer's region (UiTPAS `GET /tariffs/static`), so a webshop can show \"kansentarief from €2\" before the buyer types a number, with the event's hint for the buyer (its own, or a default in Dutch and English). Indicative only: what a passholder pays, and the tariff id to register, come from POST /v1/tariffs once the number is known. Refused as a tariff lookup is (the event must be UiTPAS-ready). UiTPAS's answer is kept a few minutes per event, but the event is read on every request: a changed mapping or standard price applies at once.",
+    answers: {
+      200: {
+        description: 'The indicative tariffs (possibly none) and the hint.',
+        schema: uitpasPricesResponse,
+      },
+    },
+    // No price is asked for, so none can differ from the standard one (regular-price-mismatch).
+    problems: [...TILL_RULES.filter((slug) => slug !== 'regular-price-mismatch'), ...UITPAS],
   },
   'POST /v1/ticket-sales': {
     operationId: 'registerTicketSales',

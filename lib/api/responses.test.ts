@@ -18,6 +18,7 @@ import {
   requestCancellation,
   startCancelling,
 } from '../domain/ticket-sales/index.js';
+import { buyerHint, toUitpasPrices } from '../domain/uitpas-prices.js';
 import { createHandler as health } from '../handlers/health.js';
 import type { OrganisationReadinessReport } from '../use-cases/readiness/check.js';
 import {
@@ -35,6 +36,7 @@ import {
   RESPONSE_SCHEMAS,
   tariffsResponse,
   textBody,
+  uitpasPricesResponse,
 } from './responses.js';
 
 // The document is checked the way a client would check an answer: against the JSON Schema, in output mode. zod's
@@ -257,6 +259,24 @@ describe('the bodies the code answers with', () => {
       'x',
     );
     expect(problemsOf(tariffsResponse, none)).toEqual([]);
+  });
+
+  it('uitpas prices: a tariff with the default hint, and none with the event’s own hint', () => {
+    const plan = planTariffRequest('ev-1', event, basket);
+    const offered = toUitpasPrices(
+      plan,
+      { available: [{ id: 'SOCIALTARIFF-1', name: 'Kansentarief', price: 2.5, type: 'SOCIALTARIFF' }] },
+      buyerHint({}),
+    );
+    expect(problemsOf(uitpasPricesResponse, offered)).toEqual([]);
+    const none = toUitpasPrices(
+      plan,
+      { available: [{ id: 'no-price' }], endUserMessage: { nl: 'Geen kansentarief.' } },
+      buyerHint(event),
+    );
+    expect(none).toMatchObject({ tariffs: [], lowestPrice: null, hint: { source: 'event' } });
+    expect(problemsOf(uitpasPricesResponse, none)).toEqual([]);
+    expect(refusedBy(uitpasPricesResponse, { ...offered, lowestPrice: -1 })).toEqual(['zod', 'json']);
   });
 
   it('orders: registering, held, with a cancellation asked meanwhile, cancelling, reconciled', () => {

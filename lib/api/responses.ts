@@ -15,6 +15,7 @@ import type { PassView } from '../domain/pass.js';
 import { READINESS_ITEM_IDS, type ReadinessReport } from '../domain/readiness.js';
 import type { TariffAnswer } from '../domain/tariffs.js';
 import { ORDER_STATUSES, type OrderView } from '../domain/ticket-sales/index.js';
+import type { UitpasPrices } from '../domain/uitpas-prices.js';
 import type { createHandler as createHealthHandler } from '../handlers/health.js';
 import type { listOrganisations } from '../use-cases/mapping-admin/organisations.js';
 import type { listPromotors } from '../use-cases/mapping-admin/promotors.js';
@@ -188,6 +189,72 @@ export const tariffsResponse = z
   .meta({
     id: 'TariffsResponse',
     description: 'The tariffs UiTPAS offers this passholder for the event’s standard ticket type.',
+  });
+
+// --- GET /v1/events/{eventId}/uitpas-prices ----------------------------------------------------------------------
+
+export const uitpasPricesResponse = z
+  .object({
+    eventId: z.string().meta({ description: 'The ticketing system’s event id, as asked.' }),
+    uitdatabankId: z.string().meta({ description: 'The UiTdatabank event UiTPAS was asked about.' }),
+    regularPrice: euro().meta({
+      description: 'The price of the standard ticket type: what the indicative tariffs discount.',
+    }),
+    standardTicketType: ticketType,
+    tariffs: z
+      .array(
+        z.object({
+          id: z.string().meta({
+            description:
+              'UiTPAS’s id of the static tariff. Not for registering a sale: a passholder’s tariff ids come from POST /v1/tariffs.',
+          }),
+          name: z.string().nullable(),
+          price: euro().meta({ description: 'What a passholder with the social tariff would pay, EUR.' }),
+          type: z
+            .string()
+            .nullable()
+            .meta({
+              description: 'As UiTPAS says it: `SOCIALTARIFF` (UiTPAS may add values).',
+              examples: ['SOCIALTARIFF'],
+            }),
+        }),
+      )
+      .meta({
+        description:
+          'What UiTPAS would offer a social-tariff holder living in the organizer’s region, at the standard price; empty when none (see `endUserMessage`).',
+      }),
+    lowestPrice: euro().nullable().meta({
+      description:
+        'The lowest of the tariffs’ prices, for "kansentarief from €2"; null when UiTPAS offers none at this price.',
+    }),
+    endUserMessage: endUserMessage.nullable().meta({
+      description:
+        'UiTPAS’s explanation, when it gave one (e.g. why there is no tariff): show it to the buyer.',
+    }),
+    hint: z
+      .object({
+        text: z.string().meta({
+          description:
+            'The event’s own hint as the ticketing system stored it, or else the default in Dutch.',
+        }),
+        source: z.enum(['event', 'default']).meta({
+          description:
+            '`event`: the mapping’s `hint`; `default`: this service’s text of the manual’s online step.',
+        }),
+        translations: z.object({ nl: z.string(), en: z.string() }).nullable().meta({
+          description:
+            'The default in Dutch and English; null with the event’s own hint (its language is not known).',
+        }),
+      })
+      .meta({
+        description:
+          'What to tell the buyer before the UiTPAS number: choose the base-price ticket first, then enter the number.',
+      }),
+  })
+  .meta({
+    id: 'UitpasPricesResponse',
+    description:
+      'The indicative UiTPAS price of the event’s standard ticket, without a pass number (UiTPAS GET /tariffs/static), and the hint for the buyer. Indicative only: what a passholder pays comes from POST /v1/tariffs once the number is known.',
   });
 
 // --- /v1/ticket-sales --------------------------------------------------------------------------------------------
@@ -508,6 +575,7 @@ export const RESPONSE_SCHEMAS = {
   healthResponse,
   passResponse,
   tariffsResponse,
+  uitpasPricesResponse,
   orderResponse,
   eventMapping,
   eventMappingPage,
@@ -569,6 +637,10 @@ export type ResponseDriftGuard = [
   [Assert<HealthBody, In<'healthResponse'>>, Nothing<Drift<HealthBody, In<'healthResponse'>>>],
   [Assert<PassView, In<'passResponse'>>, Nothing<Drift<PassView, In<'passResponse'>>>],
   [Assert<TariffAnswer, In<'tariffsResponse'>>, Nothing<Drift<TariffAnswer, In<'tariffsResponse'>>>],
+  [
+    Assert<UitpasPrices, In<'uitpasPricesResponse'>>,
+    Nothing<Drift<UitpasPrices, In<'uitpasPricesResponse'>>>,
+  ],
   [Assert<OrderView, In<'orderResponse'>>, Nothing<Drift<OrderView, In<'orderResponse'>>>],
   [Assert<TicketingEvent, In<'eventMapping'>>, Nothing<Drift<TicketingEvent, In<'eventMapping'>>>],
   [

@@ -144,6 +144,30 @@ describe('UiTPAS client: happy paths', () => {
     });
   });
 
+  it('asks the static tariffs with the event and the price, and reads them without a remaining count', async () => {
+    const tariff = { id: 'SOCIALTARIFF-1', name: 'Kansentarief', price: 1.5, type: 'SOCIALTARIFF' };
+    server.on('GET /uitpas/tariffs/static', {
+      json: { available: [tariff, { ...tariff, id: 'S2', remaining: 1 }] },
+    });
+
+    const result = await client.getStaticTariffs({ eventId: EVENT_ID, regularPrice: 7.5 });
+
+    expect(result.available).toEqual([tariff, { ...tariff, id: 'S2', remaining: 1 }]);
+    expect(server.requests.at(-1)?.headers.authorization).toBe('Bearer tok-1');
+    expect(Object.fromEntries(server.requests.at(-1)?.query ?? [])).toEqual({
+      regularPrice: '7.5',
+      eventId: EVENT_ID,
+    });
+  });
+
+  it('refuses a static tariff question without an event or with a negative price, without calling', async () => {
+    await expect(client.getStaticTariffs({ eventId: '', regularPrice: 10 })).rejects.toThrow(/eventId/);
+    await expect(client.getStaticTariffs({ eventId: EVENT_ID, regularPrice: -1 })).rejects.toThrow(
+      RangeError,
+    );
+    expect(server.count('GET /uitpas/tariffs/static')).toBe(0);
+  });
+
   it('registers ticket sales with only the writable fields and returns their ids', async () => {
     server.on('POST /uitpas/ticket-sales', { json: [sale, { ...sale, id: '499854' }] });
 
@@ -344,6 +368,40 @@ describe('UiTPAS client: errors', () => {
     expect(error.status).toBe(400);
     expect(typeof error.status).toBe('number');
     expect(error.endUserMessage).toEqual({ nl: 'Je kansentarief is verlopen' });
+  });
+
+  it('reports an event without social tariff as the social-tariff-not-available problem of the static call', async () => {
+    server.on('GET /uitpas/tariffs/static', {
+      status: 400,
+      json: {
+        type: `${PROBS}social-tariff-not-available`,
+        title: 'Social tariff not available',
+        status: 400,
+        endUserMessage: { nl: 'Geen kansentarief voor dit evenement' },
+      },
+    });
+
+    const error = (await failure(
+      client.getStaticTariffs({ eventId: EVENT_ID, regularPrice: 10 }),
+    )) as UpstreamProblem;
+
+    expect(error).toBeInstanceOf(UpstreamProblem);
+    expect(error.is('social-tariff-not-available')).toBe(true);
+    expect(error.endpoint).toBe('GET /uitpas/tariffs/static');
+    expect(error.endUserMessage).toEqual({ nl: 'Geen kansentarief voor dit evenement' });
+  });
+
+  it("stops asking the static tariffs at the call's deadline, retries included", async () => {
+    server.on('GET /uitpas/tariffs/static', { hang: true });
+    const started = Date.now();
+
+    const error = await failure(
+      client.getStaticTariffs({ eventId: EVENT_ID, regularPrice: 10 }, { deadline: started + 150 }),
+    );
+
+    expect(error).toBeInstanceOf(UpstreamUnavailable);
+    // Without the deadline: three attempts of 300 ms.
+    expect(server.count('GET /uitpas/tariffs/static')).toBe(1);
   });
 
   it('reports a pass that does not match the schema as an invalid response naming the path', async () => {

@@ -23,6 +23,8 @@ import {
   type Pass,
   passSchema,
   permissionsResponseSchema,
+  type StaticTariffsResponse,
+  staticTariffsResponseSchema,
   type TariffsResponse,
   type TariffType,
   type TicketSale,
@@ -78,7 +80,8 @@ export interface UitpasClient {
   /** `GET /passes?identifier=`: UiTPAS number, INSZ number, INSZ barcode or chip number. */
   getPass(identifier: string, options?: CallOptions): Promise<Pass>;
   getTariffs(query: TariffsQuery, options?: CallOptions): Promise<TariffsResponse>;
-  getStaticTariffs(query: StaticTariffsQuery): Promise<TariffsResponse>;
+  /** `GET /tariffs/static`: indicative tariffs without a passholder (see staticTariffsResponseSchema). */
+  getStaticTariffs(query: StaticTariffsQuery, options?: CallOptions): Promise<StaticTariffsResponse>;
   /** All or nothing; never retried (see the policy table). The returned ids are needed to cancel. */
   registerTicketSales(sales: TicketSaleRequest[], options?: CallOptions): Promise<TicketSale[]>;
   searchTicketSales(query: TicketSaleSearch, options?: CallOptions): Promise<TicketSalePage>;
@@ -144,10 +147,10 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
       return fetchParsed(tariffsResponseSchema, get('/tariffs', params, call));
     },
 
-    async getStaticTariffs(query) {
+    async getStaticTariffs(query, call) {
       requireText('eventId', query.eventId);
       const params = new URLSearchParams({ regularPrice: price(query.regularPrice), eventId: query.eventId });
-      return fetchParsed(tariffsResponseSchema, get('/tariffs/static', params));
+      return fetchParsed(staticTariffsResponseSchema, get('/tariffs/static', params, call));
     },
 
     async registerTicketSales(sales, call = {}) {

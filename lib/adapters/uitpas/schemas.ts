@@ -93,6 +93,18 @@ export const tariffsResponseSchema = z.looseObject({
 });
 export type TariffsResponse = z.infer<typeof tariffsResponseSchema>;
 
+/**
+ * `GET /tariffs/static`: what a hypothetical social-tariff holder living in the organizer's region would pay. The
+ * OpenAPI answers it with TariffsResponse, `remaining` required, but no passholder stands behind the answer, so no
+ * count of tickets left means anything: read as optional here, so an answer without it still parses (nothing uses it).
+ * The ids are not those of a passholder's `GET /tariffs` (the OpenAPI's example says `SOCIALTARIFF-1`): never
+ * register a sale with one.
+ */
+export const staticTariffsResponseSchema = tariffsResponseSchema.extend({
+  available: z.array(tariffSchema.extend({ remaining: z.number().int().optional() })).default([]),
+});
+export type StaticTariffsResponse = z.infer<typeof staticTariffsResponseSchema>;
+
 export const ticketSaleSchema = z.looseObject({
   /**
    * Needed to cancel the sale: required in the answer to a POST although the OpenAPI only marks it read-only. A POST

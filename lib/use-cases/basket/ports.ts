@@ -6,6 +6,7 @@ import type { TicketingEvent } from '../../domain/mappings.js';
 import type { OrganizerVerdict } from '../../domain/organizer.js';
 import type { PassFacts } from '../../domain/pass.js';
 import type { OrganizerPermissionSnapshot, UitpasTariffs } from '../../domain/tariffs.js';
+import type { UitpasStaticTariffs } from '../../domain/uitpas-prices.js';
 
 /** An event as the basket sees it: its mapping, and the organizer permission of its last readiness check. */
 export interface BasketEvent {
@@ -34,6 +35,19 @@ export interface UpstreamCall {
 
 export interface TariffsAtUitpas {
   getTariffs(query: TariffQuery, call?: UpstreamCall): Promise<UitpasTariffs>;
+  /** Starts what the first call needs (the access token) without waiting; optional for fakes. */
+  warmUp?(): void;
+}
+
+export interface StaticTariffQuery {
+  /** The UiTdatabank event id. */
+  eventId: string;
+  regularPrice: number;
+}
+
+export interface StaticTariffsAtUitpas {
+  /** What UiTPAS would offer at this price to a passholder it does not know (`GET /tariffs/static`). */
+  getStaticTariffs(query: StaticTariffQuery, call?: UpstreamCall): Promise<UitpasStaticTariffs>;
   /** Starts what the first call needs (the access token) without waiting; optional for fakes. */
   warmUp?(): void;
 }
