@@ -79,6 +79,7 @@ describe('a malformed variable', () => {
     ['validate-pass', 'PUBLIQ_ENV', 'prod'],
     ['lookup-tariffs', 'DYNAMODB_ENDPOINT', 'not a url'],
     ['sweep-held-sales', 'HELD_TIMEOUT_MINUTES', '0'],
+    ['register-ticket-sales', 'PRICE_DRIFT', 'warn'],
     ['sync-uitdatabank', 'SYNC_UPSTREAM_TIMEOUT_MS', '-1'],
   ])('fails the import of %s, naming %s', async (name, variable, value) => {
     useEnvironment({ ...DEPLOYED, [variable]: value });

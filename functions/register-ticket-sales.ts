@@ -1,6 +1,7 @@
 /**
  * registerTicketSales's composition root, built at cold start: the table, one UiTPAS client, the pass-hash key
- * source; no queue (a registration never enqueues). What it does: lib/handlers/register-ticket-sales.ts.
+ * source and the price-drift policy (PRICE_DRIFT, in the ticketSales section); no queue (a registration never
+ * enqueues). What it does: lib/handlers/register-ticket-sales.ts.
  */
 import { createTable } from '../lib/adapters/dynamodb/table.js';
 import { uitpasFromConfig } from '../lib/composition/publiq.js';

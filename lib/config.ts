@@ -83,6 +83,13 @@ const ticketSalesSchema = z.object({
   CANCELLATION_QUEUE_URL: optional(url),
   /** The queue's redrive maxReceiveCount: on that receive a failing message raises the dead-letter alarm. */
   MAX_RECEIVES: z.coerce.number().int().min(1).max(1000).default(8),
+  /**
+   * What a registration does when UiTPAS registers a line at another price than the till's `chargedPrice`: `refuse`
+   * (422 `price-drift`, every sale of the order cancelled) or `flag` (registered, the drift shown on the line,
+   * counted and logged). The registration, the cancellation and the sweep all read it: each may be the one that
+   * finds the sales of a registration whose answer was lost.
+   */
+  PRICE_DRIFT: defaulted(z.enum(['refuse', 'flag']), 'refuse'),
   AWS_REGION: z.string().min(1).default('eu-west-1'),
 });
 
@@ -115,6 +122,8 @@ export interface TicketSalesConfig {
   passHashKeyParameter: string | undefined;
   cancellationQueueUrl: string | undefined;
   maxReceives: number;
+  /** PRICE_DRIFT: what a registered price other than the till's charged price does. */
+  priceDrift: 'refuse' | 'flag';
   region: string;
 }
 
@@ -205,6 +214,7 @@ export function parseTicketSalesConfig(env: NodeJS.ProcessEnv): TicketSalesConfi
     passHashKeyParameter: parameter,
     cancellationQueueUrl: raw.CANCELLATION_QUEUE_URL,
     maxReceives: raw.MAX_RECEIVES,
+    priceDrift: raw.PRICE_DRIFT,
     region: raw.AWS_REGION,
   });
 }

@@ -10,6 +10,7 @@
  * | `Registrations` | a registration is answered with its sales held at UiTPAS (one per order) |
  * | `Refusals` | any problem answer, with the dimension `problemType` (our slug, e.g. `pass-not-found`) |
  * | `UnknownOutcomes` | a registration is answered "outcome unknown" (its POST may have been applied) |
+ * | `PriceDrifts` | lines UiTPAS registered at another price than the till's `chargedPrice`, refused or flagged alike (PRICE_DRIFT); counted by the write that records the sales |
  * | `CancellationsPending` | a cancellation is answered 202: UiTPAS could not take it now, it is queued |
  * | `CancellationsDeadLettered` | a queued cancellation ran out of retries (the sweep keeps trying; NeedsAPerson too) |
  * | `SyncPushed`, `SyncFailed` | per sync run: events created or updated in UiTdatabank, events that failed |
@@ -29,6 +30,7 @@ export type MetricName =
   | 'Lookups'
   | 'Registrations'
   | 'UnknownOutcomes'
+  | 'PriceDrifts'
   | 'CancellationsPending'
   | 'CancellationsDeadLettered'
   | 'SyncPushed'

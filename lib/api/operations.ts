@@ -204,7 +204,7 @@ export const OPERATIONS: Record<string, Operation> = {
     tag: 'ticket sales',
     summary: 'Register the discounted sales of an order at UiTPAS',
     description:
-      'Registers every line in one UiTPAS call, exactly once per orderId: the same request again answers the stored order (200), another body under the same orderId is a 409. The order is HELD until `heldUntil`: confirm it when the buyer has paid, or it is cancelled. When UiTPAS does not answer, the 503 says what is known (`outcome`); with `unknown`, wait for Retry-After before asking again: nothing is posted twice.',
+      'Registers every line in one UiTPAS call, exactly once per orderId: the same request again answers the stored order (200), another body under the same orderId is a 409. The order is HELD until `heldUntil`: confirm it when the buyer has paid, or it is cancelled. A line may give `chargedPrice`, what the till charged: when UiTPAS registers another price, the registration is refused (422 `price-drift`) and its sales cancelled, or, as the operator configured, registered with `priceDrift` on the line. When UiTPAS does not answer, the 503 says what is known (`outcome`); with `unknown`, wait for Retry-After before asking again: nothing is posted twice.',
     answers: {
       201: { description: 'This request registered the order.', schema: orderResponse },
       200: {
@@ -217,6 +217,7 @@ export const OPERATIONS: Record<string, Operation> = {
       'registration-in-progress',
       'tariff-not-offered',
       'quantity-not-available',
+      'price-drift',
       ...TILL_RULES,
       ...UITPAS,
     ],

@@ -268,6 +268,12 @@ export const PROBLEMS = {
     explanation:
       'The basket asks more tickets at a tariff than UiTPAS allows this pass for this event (`requested`, `remaining`); more than one per line is only possible for group passes. Lower the quantity, and show the endUserMessage if any.',
   },
+  'price-drift': {
+    status: 422,
+    title: 'UiTPAS registered another price than the till charged',
+    explanation:
+      'A line’s `chargedPrice` is not the price UiTPAS registered its sale at (`lineId`, `chargedPrice`, `registeredPrice`; `invalidParams` points at every such line, `priceDrifts` lists them). The registration is refused and every UiTPAS sale of the order is cancelled (retried until UiTPAS takes it), so nothing stays registered; the same request again answers the same problem. Charge the price POST /v1/tariffs gives and register the basket again under a new orderId. Only with the default configuration: an operator may have drifts accepted and flagged on the line instead.',
+  },
   'invalid-number-of-tickets': {
     status: 422,
     title: 'Too many tickets for this tariff',
@@ -545,6 +551,18 @@ export const problemSchema = z
       .int()
       .optional()
       .meta({ description: 'How many more UiTPAS allows at the tariff.' }),
+    chargedPrice: z
+      .number()
+      .optional()
+      .meta({ description: 'What the till charged for the line (`lineId`), EUR, at a price drift.' }),
+    registeredPrice: z.number().nullable().optional().meta({
+      description:
+        'What UiTPAS registered the line’s sale at, EUR, at a price drift; null when it gave no price.',
+    }),
+    priceDrifts: z
+      .array(z.object({ lineId: z.string(), charged: z.number(), registered: z.number().nullable() }))
+      .optional()
+      .meta({ description: 'Every line whose registered price is not what the till charged.' }),
     currentVersion: z.number().int().optional().meta({ description: 'The version the item is at now.' }),
     standardTicketTypes: z
       .array(z.string())

@@ -280,6 +280,25 @@ const orderLine = z.object({
   regularPrice: euro(),
   regularPriceLabel: z.string().optional(),
   quantity: z.number().int().min(1),
+  chargedPrice: euro().optional().meta({
+    description: 'What the till charged per ticket, EUR, as the request gave it (the price-drift guard).',
+  }),
+  registeredPrice: z.number().nullable().meta({
+    description:
+      'The price UiTPAS registered the sales at, EUR (from its answer); null until registered, or when UiTPAS gave none. Kept once cancelled.',
+  }),
+  priceDrift: z
+    .object({
+      charged: euro().meta({ description: 'What the till charged, EUR.' }),
+      registered: z.number().nullable().meta({
+        description: 'What UiTPAS registered, EUR; null when its answer gave no price.',
+      }),
+    })
+    .optional()
+    .meta({
+      description:
+        'UiTPAS registered another price than `chargedPrice`. With the default configuration the registration is then refused (422 `price-drift`) and the order cancelled; configured to flag, the order is registered with this on the line.',
+    }),
   ticketSaleIds: z.array(z.string()).meta({ description: 'The UiTPAS ticket sales of this line.' }),
   cancelledTicketSaleIds: z.array(z.string()).meta({ description: 'Those of them cancelled at UiTPAS.' }),
 });
@@ -345,6 +364,10 @@ export const orderResponse = z
         description:
           'UiTPAS sales registered for this order that no line holds (an answer that came too late): we cancel them.',
       }),
+    priceDriftRefusedAt: timestamp().optional().meta({
+      description:
+        'The registration was refused at this time because UiTPAS registered a line at another price than `chargedPrice` (see the lines’ `priceDrift`): every sale of the order is cancelled.',
+    }),
     uitpasTicketTypeId: z.string().optional().meta({
       description: 'The shared "UiTPAS kansentarief" ticket type the registered lines are sold as.',
     }),

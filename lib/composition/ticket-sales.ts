@@ -29,6 +29,8 @@ export function ticketSalesDeps(
     uitpas: adapters.uitpas,
     queue: adapters.queue,
     heldTimeoutMinutes: config.ticketSales.heldTimeoutMinutes,
+    // PRICE_DRIFT: whoever finds a registration's sales (the POST's answer, or a reconciliation) applies the same rule.
+    priceDrift: config.ticketSales.priceDrift,
     // PASS_HASH_KEY locally, its SSM SecureString in AWS (fetched once, cached).
     passHashKey: secretSource(
       {

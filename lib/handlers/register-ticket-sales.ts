@@ -2,10 +2,12 @@
  * registerTicketSales: the basket's ticket sales at UiTPAS (role basket).
  * Trigger: HTTP API.
  * - `POST /v1/ticket-sales` `{ orderId, lines: [{ lineId, eventId, uitpasNumber, tariffId, regularPrice,
- *   regularPriceLabel?, quantity }] }`: registers every line in one UiTPAS `POST /ticket-sales`, exactly once per
- *   orderId. 201 with the order (HELD until `heldUntil`) when this request registered it; 200 with the stored order for
- *   the same request again; 409 for the same orderId with another body; 422 naming the line UiTPAS or our rules
- *   refused (with UiTPAS's `endUserMessage`); 503 when UiTPAS did not answer (`outcome` says what we found out;
+ *   regularPriceLabel?, quantity, chargedPrice? }] }`: registers every line in one UiTPAS `POST /ticket-sales`,
+ *   exactly once per orderId. 201 with the order (HELD until `heldUntil`) when this request registered it; 200 with
+ *   the stored order for the same request again; 409 for the same orderId with another body; 422 naming the line
+ *   UiTPAS or our rules refused (with UiTPAS's `endUserMessage`), or whose `chargedPrice` UiTPAS did not register
+ *   (`price-drift`: the order's sales are cancelled; with PRICE_DRIFT=flag a 201 with `priceDrift` on the line
+ *   instead); 503 when UiTPAS did not answer (`outcome` says what we found out;
  *   `unknown` comes with a Retry-After covering the time UiTPAS may still apply the POST: nothing is posted again
  *   before that).
  * - `POST /v1/ticket-sales/{orderId}/confirm`: the buyer paid; HELD -> CONFIRMED (idempotent; 409 when it was
@@ -13,7 +15,8 @@
  * - `GET /v1/ticket-sales/{orderId}`: the order, its lines and their states.
  * Side effects: the order item and one claim item per UiTPAS sale in DynamoDB (conditional writes); UiTPAS
  * `POST /ticket-sales`, `GET /tariffs` for quantities above 1, `GET /ticket-sales` to reconcile a lost answer,
- * `DELETE /ticket-sales/{id}` for sales registered after a cancellation was asked (or orphaned by a late answer).
+ * `DELETE /ticket-sales/{id}` for sales registered after a cancellation was asked (or orphaned by a late answer, or
+ * refused for a price drift).
  */
 import * as z from 'zod';
 import { created, type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
@@ -41,6 +44,13 @@ const lineSchema = z.strictObject({
   regularPrice: price,
   regularPriceLabel: freeText(100).optional(),
   quantity: z.number().int().min(1).max(MAX_QUANTITY).default(1),
+  /** What the till charged per ticket: UiTPAS registering another price is a price drift (PRICE_DRIFT). */
+  chargedPrice: price
+    .meta({
+      description:
+        'What the till charged the buyer per ticket, EUR, with at most 2 decimals. When UiTPAS registers the sale at another price, the registration is refused (422 `price-drift`) and its sales cancelled, or, as the operator configured, registered with `priceDrift` on the line. Without it the price is not checked.',
+    })
+    .optional(),
 });
 
 export const registerBody = z.strictObject({

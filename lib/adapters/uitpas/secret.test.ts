@@ -58,9 +58,10 @@ describe('client secret source', () => {
 });
 
 describe("the ticket sales' configuration, and their pass-hash key", () => {
-  it('defaults to a 30-minute hold, 8 receives, no queue and (sandbox only) the fixed pass-hash key', () => {
+  it('defaults to a 30-minute hold, 8 receives, no queue, refusing a price drift and (sandbox only) the fixed pass-hash key', () => {
     expect(parseTicketSalesConfig({})).toEqual({
       heldTimeoutMinutes: 30,
+      priceDrift: 'refuse',
       passHashKey: SANDBOX_PASS_HASH_KEY,
       passHashKeyParameter: undefined,
       cancellationQueueUrl: undefined,

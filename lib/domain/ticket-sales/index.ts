@@ -7,6 +7,7 @@
  * - `request.ts`: the request's identity, the POST to UiTPAS and its answer mapped back onto the lines
  * - `reconcile.ts`: what UiTPAS's sales say about an attempt whose answer was lost (window, candidates, grace)
  * - `cancel.ts`: cancellation rules, orphaned sales and the sweep's backoff
+ * - `price-drift.ts`: the price-drift guard (the till's `chargedPrice` against the price UiTPAS registered)
  * - `views.ts`: who may see an order, and how it is answered
  * - `problems.ts`: the problems (AppError) these rules answer
  */
@@ -43,6 +44,14 @@ export {
 } from './order.js';
 export { isLegacyOrderOf, orderKey, publicOrderId } from './order-key.js';
 export {
+  DEFAULT_PRICE_DRIFT_POLICY,
+  driftedLines,
+  lineDrift,
+  type PriceDriftPolicy,
+  priceDriftRefused,
+  registeredPriceOf,
+} from './price-drift.js';
+export {
   forLine,
   lineNotFound,
   orderConflict,
@@ -67,6 +76,7 @@ export {
   uncertainStart,
 } from './reconcile.js';
 export {
+  assignmentOf,
   assignRegisteredSales,
   canonicalJson,
   failingSale,
@@ -90,6 +100,7 @@ export {
   type OrderStatus,
   type OrphanedSale,
   type PlannedLine,
+  type PriceDrift,
   type ReconcileReason,
   type Reconciliation,
 } from './types.js';

@@ -13,8 +13,15 @@
  *   UNKNOWN --found--> HELD;  --nothing found once APPLY_GRACE_MS is over--> REFUSED, or CANCELLED if cancel asked
  *   HELD | CONFIRMED --cancel / heldUntil passed--> CANCELLING --all sales gone--> CANCELLED
  *                                                      \--UiTPAS cannot take it now--> CANCEL_PENDING --retried--> CANCELLED
+ *   REGISTERING | UNKNOWN --sales registered at another price than charged, PRICE_DRIFT=refuse--> CANCELLING (as above)
  */
 import type { Principal } from '../access.js';
+import {
+  DEFAULT_PRICE_DRIFT_POLICY,
+  lineDrift,
+  type PriceDriftPolicy,
+  registeredPriceOf,
+} from './price-drift.js';
 import { orderNotHeld } from './problems.js';
 import { type LineAssignment, passHash, requestHash } from './request.js';
 import type {
@@ -70,6 +77,7 @@ export function newOrder(input: {
         regularPrice: line.regularPrice,
         ...(line.regularPriceLabel === undefined ? {} : { regularPriceLabel: line.regularPriceLabel }),
         quantity: line.quantity,
+        ...(line.chargedPrice === undefined ? {} : { chargedPrice: line.chargedPrice }),
         status: 'REGISTERING',
         ticketSaleIds: [],
         cancelledTicketSaleIds: [],
@@ -148,22 +156,41 @@ export function cancelRequestedFor(order: Order, lineId: string): boolean {
 /**
  * The order with its lines registered: HELD until `heldUntil`, or, for the lines a cancellation was asked for
  * meanwhile, straight to cancelling. The uncertain attempt is settled with it (its sales are these).
+ *
+ * Each line keeps the price UiTPAS registered; a line whose `chargedPrice` UiTPAS did not register drifted
+ * (price-drift.ts). With `priceDrift: 'refuse'` (the default) one drifted line refuses the whole registration: every
+ * line goes to CANCELLING in this same write, so the sales are on record to be cancelled before anything else
+ * happens, and `priceDriftRefusedAt` says why. With `'flag'` the lines are HELD as usual, the drift on the line.
  */
 export function registered(
   order: Order,
   assignments: readonly LineAssignment[],
-  options: { now: Date; heldUntil: Date; reconciliation?: Reconciliation | undefined },
+  options: {
+    now: Date;
+    heldUntil: Date;
+    reconciliation?: Reconciliation | undefined;
+    priceDrift?: PriceDriftPolicy | undefined;
+  },
 ): Order {
   const at = options.now.toISOString();
-  const lines = order.lines.map((line, i): OrderLine => {
+  const priced = order.lines.map((line, i) => {
     const assignment = assignments[i] as LineAssignment;
-    const cancelling = cancelRequestedFor(order, line.lineId);
+    const prices = assignment.salePrices ?? assignment.ticketSaleIds.map(() => assignment.tariffPrice);
+    const drift = lineDrift(line.chargedPrice, prices);
+    return { line, assignment, drift, registeredPrice: registeredPriceOf(drift, prices) };
+  });
+  const refuse =
+    (options.priceDrift ?? DEFAULT_PRICE_DRIFT_POLICY) === 'refuse' && priced.some(({ drift }) => drift);
+  const lines = priced.map(({ line, assignment, drift, registeredPrice }): OrderLine => {
+    const cancelling = refuse || cancelRequestedFor(order, line.lineId);
     return {
       ...line,
       ticketSaleIds: assignment.ticketSaleIds,
       tariffName: assignment.tariffName,
       tariffPrice: assignment.tariffPrice,
-      status: cancelling ? 'CANCEL_PENDING' : 'HELD',
+      registeredPrice,
+      ...(drift ? { priceDrift: drift } : {}),
+      status: refuse ? 'CANCELLING' : cancelling ? 'CANCEL_PENDING' : 'HELD',
       ...(cancelling ? { cancelSince: at } : {}),
     };
   });
@@ -180,6 +207,7 @@ export function registered(
       ...rest,
       heldUntil: options.heldUntil.toISOString(),
       ...((options.reconciliation ?? previous) ? { reconciliation: options.reconciliation ?? previous } : {}),
+      ...(refuse ? { priceDriftRefusedAt: at } : {}),
     },
     lines,
   );

@@ -81,11 +81,13 @@ const NOT_HELD_REASONS: Partial<Record<OrderStatus, string>> = {
 
 /** `holdEnded`: the order is still HELD but its `heldUntil` has passed, and the sweep has not come by yet. */
 export function orderNotHeld(order: Order, holdEnded = false): AppError {
-  const reason = order.expiredAt
-    ? `it was not confirmed before ${order.heldUntil}, so the sweep cancelled its UiTPAS sales at ${order.expiredAt}. Register the basket again under a new orderId`
-    : holdEnded
-      ? `its hold ended at ${order.heldUntil}; the sweep cancels its UiTPAS sales on its next run. Register the basket again under a new orderId`
-      : (NOT_HELD_REASONS[order.status] ?? `its status is ${order.status}`);
+  const reason = order.priceDriftRefusedAt
+    ? 'its registration was refused because UiTPAS registered another price than the till charged, and its UiTPAS sales are cancelled. Register the basket again under a new orderId'
+    : order.expiredAt
+      ? `it was not confirmed before ${order.heldUntil}, so the sweep cancelled its UiTPAS sales at ${order.expiredAt}. Register the basket again under a new orderId`
+      : holdEnded
+        ? `its hold ended at ${order.heldUntil}; the sweep cancels its UiTPAS sales on its next run. Register the basket again under a new orderId`
+        : (NOT_HELD_REASONS[order.status] ?? `its status is ${order.status}`);
   return new AppError('order-not-held', 409, 'The order cannot be confirmed', {
     detail: `Order ${publicOrderId(order.orderId)} cannot be confirmed: ${reason}.`,
     extensions: { orderStatus: order.status },

@@ -3,7 +3,7 @@
  * attempt could post in, and taken as proof of nothing registered only once the grace for a late POST is over.
  */
 import { isValidPrice, toCents } from '../mappings.js';
-import { type LineAssignment, passHasher, type RegisteredSale } from './request.js';
+import { assignmentOf, type LineAssignment, passHasher, type RegisteredSale } from './request.js';
 import type { Order, OrderLine, ReconcileReason, Reconciliation } from './types.js';
 
 /** How far outside an attempt's start and lease end a sale may be dated and still be ours: the two clocks differ. */
@@ -159,11 +159,7 @@ export function decideReconciliation(
     const picked = pool.sales.slice(start, start + line.quantity);
     used.set(key, start + picked.length);
     found[line.lineId] = picked.map((sale) => sale.id);
-    assignments.push({
-      ticketSaleIds: picked.map((sale) => sale.id),
-      tariffName: picked[0]?.tariff.name ?? null,
-      tariffPrice: picked[0]?.tariff.price ?? null,
-    });
+    assignments.push(assignmentOf(picked));
   }
   if (all.some((pool) => pool.sales.length < pool.expected)) {
     return { outcome: 'unknown', record: record('unknown', 'partial-match') };

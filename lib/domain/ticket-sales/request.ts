@@ -53,6 +53,8 @@ export function requestHash(request: OrderRequest): string {
         regularPrice: line.regularPrice,
         regularPriceLabel: line.regularPriceLabel,
         quantity: line.quantity,
+        // Absent is left out of the JSON, so a request without it hashes as it did before the field existed.
+        chargedPrice: line.chargedPrice,
       })),
     }),
   );
@@ -144,6 +146,11 @@ export interface LineAssignment {
   ticketSaleIds: string[];
   tariffName: string | null;
   tariffPrice: number | null;
+  /**
+   * The tariff price UiTPAS gave each of those sales (null: none), for the price-drift guard. Absent: every sale at
+   * `tariffPrice`.
+   */
+  salePrices?: (number | null)[];
 }
 
 /**
@@ -188,14 +195,20 @@ export function assignRegisteredSales(
       }
       if (picked.length !== line.quantity) return undefined;
     }
-    const first = picked[0];
-    assignments.push({
-      ticketSaleIds: picked.map((sale) => sale.id),
-      tariffName: first?.tariff.name ?? null,
-      tariffPrice: first?.tariff.price ?? null,
-    });
+    assignments.push(assignmentOf(picked));
   }
   return assignments;
+}
+
+/** The sales picked for one line, as the line records them. */
+export function assignmentOf(picked: readonly RegisteredSale[]): LineAssignment {
+  const first = picked[0];
+  return {
+    ticketSaleIds: picked.map((sale) => sale.id),
+    tariffName: first?.tariff.name ?? null,
+    tariffPrice: first?.tariff.price ?? null,
+    salePrices: picked.map((sale) => sale.tariff.price ?? null),
+  };
 }
 
 function samePrice(a: number, b: number): boolean {

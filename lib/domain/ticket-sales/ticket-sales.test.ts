@@ -160,8 +160,13 @@ describe('the POST and its answer', () => {
   it('maps the answer back by position', () => {
     const answer = [sale(PASS_A), sale(PASS_GROUP), sale(PASS_GROUP)];
     expect(assignRegisteredSales(order(), answer, KEY)).toEqual([
-      { ticketSaleIds: [answer[0]?.id], tariffName: 'Kansentarief', tariffPrice: 2 },
-      { ticketSaleIds: [answer[1]?.id, answer[2]?.id], tariffName: 'Kansentarief', tariffPrice: 2 },
+      { ticketSaleIds: [answer[0]?.id], tariffName: 'Kansentarief', tariffPrice: 2, salePrices: [2] },
+      {
+        ticketSaleIds: [answer[1]?.id, answer[2]?.id],
+        tariffName: 'Kansentarief',
+        tariffPrice: 2,
+        salePrices: [2, 2],
+      },
     ]);
   });
 

@@ -24,6 +24,8 @@ export interface OrderLineRequest {
   regularPrice: number;
   regularPriceLabel?: string | undefined;
   quantity: number;
+  /** What the till charged the buyer per ticket, EUR: checked against the price UiTPAS registers (price-drift.ts). */
+  chargedPrice?: number | undefined;
 }
 
 export interface OrderRequest {
@@ -51,6 +53,15 @@ export interface OrderLine {
   regularPrice: number;
   regularPriceLabel?: string | undefined;
   quantity: number;
+  /** As the request gave it: what the till charged per ticket. */
+  chargedPrice?: number | undefined;
+  /**
+   * The price UiTPAS registered the line's sales at (its answer's tariff price; a drifted sale's when one drifted),
+   * null when the answer gave none; kept through cancellation. Absent until registered, and on orders stored before it.
+   */
+  registeredPrice?: number | null | undefined;
+  /** Set when UiTPAS registered another price than `chargedPrice` (refused or flagged, as PRICE_DRIFT says). */
+  priceDrift?: PriceDrift | undefined;
   status: LineStatus;
   /** The UiTPAS ticket sales of this line (`quantity` of them once registered). */
   ticketSaleIds: string[];
@@ -95,6 +106,12 @@ export type ReconcileReason =
   | 'claimed-meanwhile'
   /** UiTPAS answered the registration with sales that do not fit the request. */
   | 'unexpected-answer';
+
+/** What the till charged against what UiTPAS registered (null: UiTPAS's answer gave no price). */
+export interface PriceDrift {
+  charged: number;
+  registered: number | null;
+}
 
 export interface OrderError {
   at: string;
@@ -144,6 +161,11 @@ export interface Order {
    */
   orphanedSales?: OrphanedSale[] | undefined;
   reconciliation?: Reconciliation | undefined;
+  /**
+   * Set when the registration was refused because a line drifted (PRICE_DRIFT=refuse): every line went to
+   * cancelling in the same write that recorded the sales, and the same request again answers the same 422.
+   */
+  priceDriftRefusedAt?: string | undefined;
   lastError?: OrderError | undefined;
   createdAt: string;
   updatedAt: string;

@@ -1,6 +1,6 @@
 import { mayActFor, type Principal } from '../access.js';
 import { publicOrderId } from './order-key.js';
-import type { LineStatus, Order, OrderStatus, Reconciliation } from './types.js';
+import type { LineStatus, Order, OrderStatus, PriceDrift, Reconciliation } from './types.js';
 
 // --- access and views -------------------------------------------------------------------------------------------
 
@@ -18,6 +18,12 @@ export interface OrderLineView {
   regularPrice: number;
   regularPriceLabel?: string;
   quantity: number;
+  /** What the till charged per ticket, when the request said it. */
+  chargedPrice?: number;
+  /** The price UiTPAS registered the sales at; null until registered (or when UiTPAS's answer gave none). */
+  registeredPrice: number | null;
+  /** UiTPAS registered another price than `chargedPrice`. */
+  priceDrift?: PriceDrift;
   ticketSaleIds: string[];
   cancelledTicketSaleIds: string[];
 }
@@ -36,6 +42,8 @@ export interface OrderView {
   cancelRequested?: { at: string; lineIds: string[] | null };
   /** Sales registered for the order that no line holds (a late answer): cancelled by us. */
   orphanedSales?: { ticketSaleId: string; lineId: string; cancelled: boolean }[];
+  /** The registration was refused at this time because a line drifted (PRICE_DRIFT=refuse); its sales are cancelled. */
+  priceDriftRefusedAt?: string;
   /** The shared "UiTPAS kansentarief" ticket type the registered lines are sold as (product rule 3). */
   uitpasTicketTypeId?: string;
 }
@@ -57,6 +65,10 @@ export function orderView(order: Order, uitpasTicketTypeId?: string): OrderView 
       regularPrice: line.regularPrice,
       ...(line.regularPriceLabel === undefined ? {} : { regularPriceLabel: line.regularPriceLabel }),
       quantity: line.quantity,
+      ...(line.chargedPrice === undefined ? {} : { chargedPrice: line.chargedPrice }),
+      // Orders registered before the field existed: their tariff price is what UiTPAS registered.
+      registeredPrice: line.registeredPrice === undefined ? line.tariffPrice : line.registeredPrice,
+      ...(line.priceDrift ? { priceDrift: line.priceDrift } : {}),
       ticketSaleIds: line.ticketSaleIds,
       cancelledTicketSaleIds: line.cancelledTicketSaleIds,
     })),
@@ -73,6 +85,7 @@ export function orderView(order: Order, uitpasTicketTypeId?: string): OrderView 
           })),
         }
       : {}),
+    ...(order.priceDriftRefusedAt ? { priceDriftRefusedAt: order.priceDriftRefusedAt } : {}),
     ...(uitpasTicketTypeId ? { uitpasTicketTypeId } : {}),
   };
 }

@@ -13,6 +13,7 @@ import {
   type OrderView,
   orderKey,
   orderView,
+  type PriceDriftPolicy,
   touch,
 } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
@@ -27,6 +28,11 @@ export interface TicketSalesDeps {
   queue?: CancellationQueue | undefined;
   /** How long a registered order waits for its confirmation before the sweep cancels it. */
   heldTimeoutMinutes: number;
+  /**
+   * What a line registered at another price than its `chargedPrice` does (PRICE_DRIFT): `refuse` (the default) the
+   * registration, cancelling the order's sales, or `flag` it on the line (lib/domain/ticket-sales/price-drift.ts).
+   */
+  priceDrift?: PriceDriftPolicy | undefined;
   uitpasTicketTypeId?: string | undefined;
   now?: () => Date;
   /**

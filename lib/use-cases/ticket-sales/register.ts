@@ -8,10 +8,16 @@
  *    the order); a refusal -> REFUSED, the problem naming the line; no answer -> UiTPAS's sales are searched
  *    (reconciled) before anything is decided, and never posted again while that search cannot tell. Finding
  *    nothing right after a timeout tells nothing (UiTPAS may apply the POST late): UNKNOWN until the grace is over.
+ * 4. A line may say what the till charged (`chargedPrice`). UiTPAS registering another price is a price drift: with
+ *    PRICE_DRIFT=refuse (the default) the registration is refused (422 `price-drift`, naming the line) and every sale
+ *    of the order goes to cancelling in the write that records them, then is cancelled at once, or, if UiTPAS cannot
+ *    take it now, by the sweep (CANCEL_PENDING); with `flag` the order is HELD with the drift on the line. The same
+ *    holds for sales a reconciliation finds. Either way the line keeps the price UiTPAS registered.
  *
- * The same request again answers the stored order (200) without calling UiTPAS once it is registered; after a
- * refusal it tries again; after an unknown outcome it reconciles first, and posts again only when nothing was found
- * after the grace and no cancellation was asked meanwhile. Another body under the same orderId is a 409.
+ * The same request again answers the stored order (200) without calling UiTPAS once it is registered (the same 422
+ * when it was refused for a price drift); after a refusal it tries again; after an unknown outcome it reconciles
+ * first, and posts again only when nothing was found after the grace and no cancellation was asked meanwhile.
+ * Another body under the same orderId is a 409.
  */
 import type { Principal } from '../../domain/access.js';
 import { UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
@@ -32,6 +38,7 @@ import {
   orderConflict,
   orderKey,
   type PlannedLine,
+  priceDriftRefused,
   reconcileWindow,
   registrationRefused,
   registrationUnavailable,
@@ -103,7 +110,7 @@ async function resume(
   }
   let order = first;
   for (;;) {
-    if (isRegistered(order)) return { created: false, order: ctx.view(order) };
+    if (isRegistered(order)) return storedResult(ctx, order);
     if (leaseIsLive(order, ctx.now())) {
       order = await waitWhileLeased(ctx, order);
       continue;
@@ -124,9 +131,7 @@ async function resume(
       order = settled.order;
       continue;
     }
-    if (settled.outcome === 'registered') {
-      return { created: false, order: ctx.view(await cancelAskedMeanwhile(ctx, settled.order)) };
-    }
+    if (settled.outcome === 'registered') return answerRegistered(ctx, settled.order, false);
     if (settled.outcome === 'unknown') {
       throw registrationUnavailable(
         'unknown',
@@ -145,9 +150,24 @@ async function resume(
   }
 }
 
-/** Sales registered with a cancellation asked meanwhile (or orphaned): cancelled now rather than at the next sweep. */
-async function cancelAskedMeanwhile(ctx: Ctx, order: Order): Promise<Order> {
-  return hasPendingCancellation(order) ? runCancellations(ctx, order) : order;
+/**
+ * The stored result of a registered order, without calling UiTPAS: the order, or, when it was refused for a price
+ * drift, the same 422 as the request that found the drift (made from the stored order, so it is the same answer).
+ */
+function storedResult(ctx: Ctx, order: Order): RegisterResult {
+  if (order.priceDriftRefusedAt) throw priceDriftRefused(order);
+  return { created: false, order: ctx.view(order) };
+}
+
+/**
+ * The answer once the order's sales are known. What is to be cancelled (a cancellation asked meanwhile, orphaned
+ * sales, or every sale of an order refused for a price drift) is cancelled now rather than at the next sweep; what
+ * UiTPAS cannot take now stays CANCEL_PENDING, in the sweep's index, written before the answer.
+ */
+async function answerRegistered(ctx: Ctx, order: Order, created: boolean): Promise<RegisterResult> {
+  const done = hasPendingCancellation(order) ? await runCancellations(ctx, order) : order;
+  if (done.priceDriftRefusedAt) throw priceDriftRefused(done);
+  return { created, order: ctx.view(done) };
 }
 
 async function postAfterReconciliation(
@@ -264,9 +284,7 @@ async function post(
     const settled = await settleReconciled(ctx, order, await reconcileOrder(ctx, order), {
       error: lastError,
     });
-    if (settled.outcome === 'registered') {
-      return { created, order: ctx.view(await cancelAskedMeanwhile(ctx, settled.order)) };
-    }
+    if (settled.outcome === 'registered') return answerRegistered(ctx, settled.order, created);
     if (settled.outcome === 'none') {
       // Only once the grace is over, which one attempt never outlasts; kept for completeness.
       await recordRefused(ctx, settled.order, {
@@ -309,6 +327,5 @@ async function post(
   await claimAll(ctx, order, assignments, 'registration');
   const held = await recordRegistered(ctx, order, assignments);
   // Settled by another request meanwhile (the sales are orphaned and being cancelled): its result, not ours.
-  const ours = created && holdsSales(held, assignments);
-  return { created: ours, order: ctx.view(await cancelAskedMeanwhile(ctx, held)) };
+  return answerRegistered(ctx, held, created && holdsSales(held, assignments));
 }

@@ -13,6 +13,7 @@ import {
   applyGraceOver,
   closedWithoutSales,
   decideReconciliation,
+  driftedLines,
   holdsSales,
   isRegistered,
   type LineAssignment,
@@ -35,7 +36,7 @@ import {
   withUnregisteredStatus,
 } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
-import { needsAPerson } from '../../metrics.js';
+import { count, needsAPerson } from '../../metrics.js';
 import { type Ctx, mutate, reread } from './deps.js';
 import type { ClaimResult } from './ports.js';
 
@@ -243,7 +244,10 @@ export async function claimAll(
 
 /**
  * Records the registered sales: HELD until `heldUntil` (counted from the attempt that registered them), or, for the
- * lines a cancellation was asked for meanwhile, straight to CANCEL_PENDING. Our lease may have run out and another
+ * lines a cancellation was asked for meanwhile, straight to CANCEL_PENDING. A line UiTPAS registered at another
+ * price than its `chargedPrice` refuses the registration (PRICE_DRIFT=refuse): every line is CANCELLING in this same
+ * write, so the sales are on record to be cancelled (by the caller at once, else by the sweep) before anything else
+ * can happen; or, with PRICE_DRIFT=flag, the drift is kept on the HELD line. Our lease may have run out and another
  * request may have taken the order over: the sales are certainly this order's, so while it is not settled the write
  * is repeated on what is there now. Settled meanwhile without these sales (closed, or registered by another
  * attempt): they are recorded as orphaned, to be cancelled, and an alarm is raised; never a silent success.
@@ -267,11 +271,38 @@ export async function recordRegistered(
       if (holdsSales(current, assignments)) return current;
       return recordOrphans(ctx, current, assignments);
     }
-    const next = touch(registered(current, assignments, { now, heldUntil, reconciliation }), now);
-    if (await ctx.deps.orders.save(next)) return next;
+    const next = touch(
+      registered(current, assignments, { now, heldUntil, reconciliation, priceDrift: ctx.deps.priceDrift }),
+      now,
+    );
+    if (await ctx.deps.orders.save(next)) {
+      reportDrifts(next);
+      return next;
+    }
     current = await reread(ctx, order.orderId);
   }
   throw new Error(`order ${order.orderId}: could not record its registered sales`);
+}
+
+/**
+ * Lines registered at another price than the till charged: counted (`PriceDrifts`) and logged, once, by the write
+ * that recorded them, refused or flagged alike.
+ */
+function reportDrifts(order: Order): void {
+  const drifted = driftedLines(order);
+  if (drifted.length === 0) return;
+  count('PriceDrifts', drifted.length);
+  const refused = order.priceDriftRefusedAt !== undefined;
+  logger.warn(
+    refused
+      ? 'UiTPAS registered another price than the till charged: the registration is refused and its sales cancelled'
+      : 'UiTPAS registered another price than the till charged: accepted and flagged on the line (PRICE_DRIFT=flag)',
+    {
+      orderId: order.orderId,
+      priceDrift: refused ? 'refused' : 'flagged',
+      lines: drifted.map(({ line, drift }) => ({ lineId: line.lineId, ...drift })),
+    },
+  );
 }
 
 async function recordOrphans(
