@@ -3,6 +3,7 @@
  * UiTdatabank clients and the sandbox's test dataset.
  */
 
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   CARD_SYSTEMS_DISABLED_EVENT_ID,
   DELETED_EVENT_ID,
@@ -15,6 +16,7 @@ import {
   OTHER_UITPAS_ORGANIZER_ID,
   type Sandbox,
   startSandbox,
+  TEST_CLIENT_PERMISSIONS,
   TEST_EVENT_ID,
   TEST_ORGANIZER_ID,
 } from '@uitpas-ticketing/sandbox';
@@ -224,6 +226,7 @@ describe('GET /v1/events/{eventId}/readiness', () => {
       'organizer-match',
       'uitpas-permission',
       'uitpas-knows-event',
+      'uitpas-ticket-sales-search',
     ]);
     expect(failing(r)).toEqual([]);
     expect(item(r, 'uitdatabank-id').observed).toEqual({ uitdatabankId: TEST_EVENT_ID, source: 'manual' });
@@ -252,10 +255,10 @@ describe('GET /v1/events/{eventId}/readiness', () => {
     ['ev-not-in-uitpas', ['uitpas-knows-event']],
     ['ev-card-systems-disabled', ['uitpas-knows-event']],
     ['ev-wrong-organizer', ['organizer-match']],
-    ['ev-not-permitted', ['uitpas-permission']],
+    ['ev-not-permitted', ['uitpas-permission', 'uitpas-ticket-sales-search']],
     ['ev-promotor-mismatch', ['organizer-match']],
-    ['ev-non-uitpas-organizer', ['uitpas-permission', 'uitpas-knows-event']],
-    ['ev-organisation-without-id', ['organizer-match', 'uitpas-permission']],
+    ['ev-non-uitpas-organizer', ['uitpas-permission', 'uitpas-knows-event', 'uitpas-ticket-sales-search']],
+    ['ev-organisation-without-id', ['organizer-match', 'uitpas-permission', 'uitpas-ticket-sales-search']],
   ])('%s is not ready, failing exactly %j', async (eventId, expected) => {
     const r = await report(eventId);
     expect(r.ready).toBe(false);
@@ -451,7 +454,7 @@ describe('GET /v1/readiness?organisationId=', () => {
       organisationId: 'org-a',
       summary: { total: ORG_A_UITPAS_EVENTS.length, ready: 2, notReady: ORG_A_UITPAS_EVENTS.length - 2 },
     });
-    expect(body.events.every((e) => e.items.length === 8)).toBe(true);
+    expect(body.events.every((e) => e.items.length === 9)).toBe(true);
   });
 
   it('answers 403 for an organisation the key may not act for, and 400 without or with a bad id', async () => {
@@ -470,5 +473,73 @@ describe('GET /v1/readiness?organisationId=', () => {
     const response = await organisationReport(admin('key-ghost', ['org-ghost']), 'org-ghost');
     expect(response.statusCode).toBe(404);
     expect(response.body.type).toBe('urn:uitpas-ticketing:problem:organisation-not-found');
+  });
+});
+
+// Last in the file: each check here starts a permissions cache further on than any above, so the table's cached list
+// it leaves behind (the sandbox's own permissions again) is the newest.
+describe('TICKETSALES_SEARCH for the event’s organizer', () => {
+  const snapshotOf = async (eventId: string) => {
+    const { Item } = await table.doc.send(
+      new GetCommand({
+        TableName: table.name,
+        Key: { pk: `EVENT#${eventId}`, sk: 'EVENT' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.readiness as { ready: boolean; errors: string[]; warnings: string[] } | undefined;
+  };
+
+  it('without it: a warning saying what cannot be done and whom to ask, and the event stays ready', async () => {
+    sandbox.state.setPermissions(
+      TEST_ORGANIZER_ID,
+      TEST_CLIENT_PERMISSIONS.filter((permission) => permission !== 'TICKETSALES_SEARCH'),
+    );
+    deps = freshDeps(60 * MINUTE);
+
+    const r = await report('ev-ready', KEY_A);
+
+    expect(r.ready).toBe(true);
+    expect(failing(r)).toEqual(['uitpas-ticket-sales-search']);
+    const search = item(r, 'uitpas-ticket-sales-search');
+    expect(search).toMatchObject({
+      ok: false,
+      severity: 'warning',
+      observed: { organizerId: TEST_ORGANIZER_ID, listed: true, held: false },
+      fix: {
+        en: expect.stringMatching(/Ask publiq's servicedesk to grant TICKETSALES_SEARCH for this organizer/),
+        nl: expect.stringMatching(/Vraag de servicedesk van publiq om TICKETSALES_SEARCH/),
+      },
+    });
+    expect(search.fix?.en).toMatch(
+      /answer from UiTPAS was lost cannot be settled.*reconciliation cannot compare/,
+    );
+    // The basket's snapshot: ready, the till's permission intact, the warning only among the warnings.
+    expect(await snapshotOf('ev-ready')).toMatchObject({
+      ready: true,
+      errors: [],
+      warnings: ['uitpas-ticket-sales-search'],
+    });
+    expect((await mappings.getEventForBasket('ev-ready'))?.organizerPermission).toMatchObject({
+      organizerId: TEST_ORGANIZER_ID,
+      permitted: true,
+    });
+  });
+
+  it('with it: the item holds', async () => {
+    expect(sandbox.state.getPermissions(TEST_ORGANIZER_ID)).toContain('TICKETSALES_SEARCH');
+    deps = freshDeps(80 * MINUTE);
+
+    const r = await report('ev-ready', KEY_A);
+
+    expect(r.ready).toBe(true);
+    expect(failing(r)).toEqual([]);
+    expect(item(r, 'uitpas-ticket-sales-search')).toEqual({
+      id: 'uitpas-ticket-sales-search',
+      ok: true,
+      severity: 'warning',
+      observed: { organizerId: TEST_ORGANIZER_ID, listed: true, held: true },
+    });
+    expect(await snapshotOf('ev-ready')).toMatchObject({ ready: true, errors: [], warnings: [] });
   });
 });

@@ -524,7 +524,10 @@ export const eventReadinessResponse = z
           }),
         }),
       )
-      .meta({ description: 'The checklist, every item in order; an item only depends on items above it.' }),
+      .meta({
+        description:
+          'The checklist, every item in order; an item only depends on items above it. `uitpas-ticket-sales-search` (our client’s TICKETSALES_SEARCH for the organizer, needed to settle a registration whose answer was lost and to reconcile) is always of severity `warning`: it never makes the event not ready.',
+      }),
     organizerPermission: z
       .object({
         organizerId: z.string(),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Principal } from './access.js';
 import type { TicketingEvent } from './mappings.js';
 import {
   evaluateReadiness,
@@ -9,6 +10,8 @@ import {
   type ReadinessReport,
   UNAVAILABLE,
 } from './readiness.js';
+import { toSnapshot } from './readiness-snapshot.js';
+import { planTariffRequest } from './tariffs.js';
 
 const UDB_EVENT = '5a0967f9-cc06-4c3c-9206-30481a767434';
 const ORGANIZER = '0ce87cbc-9299-4528-8d35-92225dc9489f';
@@ -38,7 +41,7 @@ const permitted: PermittedOrganizer[] = [
   {
     organizerId: ORGANIZER,
     name: 'Test',
-    permissions: ['TARIFFS_READ', 'TICKETSALES_REGISTER', 'PASSES_READ'],
+    permissions: ['TARIFFS_READ', 'TICKETSALES_REGISTER', 'TICKETSALES_SEARCH', 'PASSES_READ'],
   },
 ];
 
@@ -318,7 +321,7 @@ describe('readiness checklist', () => {
       promotor: { promotorId: 'promo-1', uitdatabankOrganizerId: OTHER_ORGANIZER },
       organisation: { organisationId: 'org-a', uitdatabankOrganizerId: ORGANIZER },
     });
-    expect(failing(mismatch)).toEqual(['organizer-match', 'uitpas-permission']);
+    expect(failing(mismatch)).toEqual(['organizer-match', 'uitpas-permission', 'uitpas-ticket-sales-search']);
     expect(item(mismatch, 'organizer-match').fix?.en).toMatch(/promotor promo-1/);
   });
 
@@ -326,7 +329,7 @@ describe('readiness checklist', () => {
     const report = evaluateReadiness(
       facts({ organisation: { organisationId: 'org-a', uitdatabankOrganizerId: undefined } }),
     );
-    expect(failing(report)).toEqual(['organizer-match', 'uitpas-permission']);
+    expect(failing(report)).toEqual(['organizer-match', 'uitpas-permission', 'uitpas-ticket-sales-search']);
     expect(item(report, 'organizer-match')).toMatchObject({
       observed: { expectedOrganizerId: null, unresolved: 'organisation-without-uitdatabank-id' },
       fix: { en: expect.stringMatching(/has no UiTdatabank organizer id/), nl: expect.any(String) },
@@ -341,10 +344,10 @@ describe('readiness checklist', () => {
     expect(item(report, 'organizer-match').observed).toMatchObject({ unresolved: 'promotor-unknown' });
   });
 
-  it('fails item 6 alone when the organizer is not among our permissions: ask the servicedesk', () => {
+  it('fails item 6 (item 9 warns) when the organizer is not among our permissions: ask the servicedesk', () => {
     const report = evaluateReadiness(facts({ permissions: [] }));
     expect(report.ready).toBe(false);
-    expect(failing(report)).toEqual(['uitpas-permission']);
+    expect(failing(report)).toEqual(['uitpas-permission', 'uitpas-ticket-sales-search']);
     expect(item(report, 'uitpas-permission').observed).toEqual({
       organizerId: ORGANIZER,
       listed: false,
@@ -366,7 +369,7 @@ describe('readiness checklist', () => {
     const report = evaluateReadiness(
       facts({ permissions: [{ organizerId: ORGANIZER, name: 'Test', permissions: ['TARIFFS_READ'] }] }),
     );
-    expect(failing(report)).toEqual(['uitpas-permission']);
+    expect(failing(report)).toEqual(['uitpas-permission', 'uitpas-ticket-sales-search']);
     expect(item(report, 'uitpas-permission').observed).toMatchObject({
       listed: true,
       missing: ['TICKETSALES_REGISTER'],
@@ -401,7 +404,7 @@ describe('readiness checklist', () => {
       {
         organizerId: ORGANIZER,
         name: 'Test',
-        permissions: ['TARIFFS_READ', 'TICKETSALES_REGISTER'],
+        permissions: ['TARIFFS_READ', 'TICKETSALES_REGISTER', 'TICKETSALES_SEARCH'],
         cardSystemLimits: {
           ...(tariffs ? { TARIFFS_READ: tariffs } : {}),
           ...(register ? { TICKETSALES_REGISTER: register } : {}),
@@ -518,7 +521,7 @@ describe('readiness checklist', () => {
       expect(item(report, 'uitpas-permission').observed).toEqual({
         organizerId: ORGANIZER,
         listed: true,
-        permissions: ['TARIFFS_READ', 'TICKETSALES_REGISTER'],
+        permissions: ['TARIFFS_READ', 'TICKETSALES_REGISTER', 'TICKETSALES_SEARCH'],
         missing: [],
       });
       expect(report.organizerPermission).not.toHaveProperty('cardSystems');
@@ -579,7 +582,7 @@ describe('readiness checklist', () => {
   it('never guesses: unreachable UiTPAS permissions fail item 6 and tell the basket nothing', () => {
     const report = evaluateReadiness(facts({ permissions: UNAVAILABLE }));
     expect(report.ready).toBe(false);
-    expect(failing(report)).toEqual(['uitpas-permission']);
+    expect(failing(report)).toEqual(['uitpas-permission', 'uitpas-ticket-sales-search']);
     expect(item(report, 'uitpas-permission').observed).toBe('UiTPAS unreachable');
     expect(report.organizerPermission).toBeUndefined();
   });
@@ -613,11 +616,130 @@ describe('readiness checklist', () => {
         cardSystems: null,
       }),
     );
-    expect(report.items.filter((i) => !i.ok)).toHaveLength(7);
+    expect(report.items.filter((i) => !i.ok)).toHaveLength(8);
     for (const failed of report.items.filter((i) => !i.ok)) {
       expect(failed.fix?.nl.length).toBeGreaterThan(10);
       expect(failed.fix?.en.length).toBeGreaterThan(10);
       expect(failed.fix?.nl).not.toBe(failed.fix?.en);
     }
+  });
+});
+
+describe('TICKETSALES_SEARCH (item 9, never more than a warning)', () => {
+  const withoutSearch: PermittedOrganizer[] = [
+    {
+      organizerId: ORGANIZER,
+      name: 'Test',
+      permissions: ['TARIFFS_READ', 'TICKETSALES_REGISTER', 'PASSES_READ'],
+    },
+  ];
+  const basket: Principal = { keyId: 'k', clientName: 'till', role: 'basket', organisations: ['org-a'] };
+
+  it('holds, as a warning-level item without a fix, when our client has it for the organizer', () => {
+    const report = evaluateReadiness(facts());
+    expect(item(report, 'uitpas-ticket-sales-search')).toEqual({
+      id: 'uitpas-ticket-sales-search',
+      ok: true,
+      severity: 'warning',
+      observed: { organizerId: ORGANIZER, listed: true, held: true },
+    });
+  });
+
+  it('counts a grant through a linked organizer', () => {
+    const report = evaluateReadiness(
+      facts({
+        permissions: [
+          ...withoutSearch,
+          { organizerId: ORGANIZER.toUpperCase(), name: 'Test', permissions: ['TICKETSALES_SEARCH'] },
+        ],
+      }),
+    );
+    expect(item(report, 'uitpas-ticket-sales-search').ok).toBe(true);
+  });
+
+  it('warns without it, saying what is lost and to ask publiq’s servicedesk; the event stays ready', () => {
+    const report = evaluateReadiness(facts({ permissions: withoutSearch }));
+    expect(report.ready).toBe(true);
+    expect(failing(report)).toEqual(['uitpas-ticket-sales-search']);
+    const search = item(report, 'uitpas-ticket-sales-search');
+    expect(search).toMatchObject({
+      ok: false,
+      severity: 'warning',
+      observed: { organizerId: ORGANIZER, listed: true, held: false },
+    });
+    expect(search.unavailable).toBeUndefined();
+    expect(search.fix?.en).toMatch(/lacks TICKETSALES_SEARCH .* for organizer 0ce87cbc/);
+    expect(search.fix?.en).toMatch(/registration whose answer from UiTPAS was lost cannot be settled/);
+    expect(search.fix?.en).toMatch(/reconciliation cannot compare/);
+    expect(search.fix?.en).toMatch(/Ask publiq's servicedesk to grant TICKETSALES_SEARCH for this organizer/);
+    expect(search.fix?.nl).toMatch(/het recht TICKETSALES_SEARCH \(ticketsales zoeken\) niet/);
+    expect(search.fix?.nl).toMatch(/antwoord van UiTPAS verloren ging, kan niet opgehelderd worden/);
+    expect(search.fix?.nl).toMatch(/reconciliatie kan onze verkopen niet vergelijken/);
+    expect(search.fix?.nl).toMatch(/Vraag de servicedesk van publiq om TICKETSALES_SEARCH/);
+  });
+
+  it('leaves the basket as it was: the snapshot keeps it among the warnings, and the till does not refuse', () => {
+    const report = evaluateReadiness(facts({ permissions: withoutSearch }));
+    expect(report.organizerPermission).toEqual(evaluateReadiness(facts()).organizerPermission);
+    const snapshot = toSnapshot(report, 3);
+    expect(snapshot).toMatchObject({ ready: true, errors: [], warnings: ['uitpas-ticket-sales-search'] });
+    const plan = planTariffRequest('ev-1', event(), basket, {
+      organizerPermission: snapshot.organizerPermission,
+    });
+    expect(plan.regularPrice).toBe(10);
+  });
+
+  it('stays a warning when it cannot be checked: the organizer unresolved, or UiTPAS unreachable', () => {
+    const unresolved = evaluateReadiness(
+      facts({ organisation: { organisationId: 'org-a', uitdatabankOrganizerId: undefined } }),
+    );
+    expect(item(unresolved, 'uitpas-ticket-sales-search')).toMatchObject({
+      ok: false,
+      severity: 'warning',
+      fix: { en: expect.stringMatching(/Fix the item "organizer" above first/) },
+    });
+    const unreachable = evaluateReadiness(facts({ permissions: UNAVAILABLE }));
+    expect(item(unreachable, 'uitpas-ticket-sales-search')).toMatchObject({
+      ok: false,
+      severity: 'warning',
+      observed: 'UiTPAS unreachable',
+      unavailable: true,
+    });
+  });
+
+  it('warns for an organizer our client is not listed for, beside the permission item’s error', () => {
+    const report = evaluateReadiness(facts({ permissions: [] }));
+    expect(item(report, 'uitpas-permission').severity).toBe('error');
+    expect(item(report, 'uitpas-ticket-sales-search')).toMatchObject({
+      severity: 'warning',
+      observed: { organizerId: ORGANIZER, listed: false, held: false },
+    });
+  });
+
+  it.each([
+    ['every item holding', {}],
+    [
+      'a base price mismatch',
+      {
+        uitdatabankEvent: {
+          id: UDB_EVENT,
+          workflowStatus: 'APPROVED',
+          basePrice: 12,
+          organizerId: ORGANIZER,
+        },
+      },
+    ],
+    [
+      'a draft',
+      { uitdatabankEvent: { id: UDB_EVENT, workflowStatus: 'DRAFT', basePrice: 10, organizerId: ORGANIZER } },
+    ],
+    ['an event UiTPAS does not know', { cardSystems: null }],
+    ['UiTPAS card systems unreachable', { cardSystems: UNAVAILABLE }],
+  ] as const)('does not change the verdict, with %s', (_name, overrides: Partial<ReadinessFacts>) => {
+    const held = evaluateReadiness(facts(overrides));
+    const lacking = evaluateReadiness(facts({ ...overrides, permissions: withoutSearch }));
+    expect(lacking.ready).toBe(held.ready);
+    expect(toSnapshot(lacking, 3).errors).toEqual(toSnapshot(held, 3).errors);
+    expect(lacking.organizerPermission).toEqual(held.organizerPermission);
   });
 });

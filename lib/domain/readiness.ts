@@ -18,7 +18,10 @@ import {
 import type { CardSystemCoverage, CardSystemRef, OrganizerPermissionSnapshot } from './tariffs.js';
 import { sameUitdatabankId } from './uitdatabank-ids.js';
 
-/** In checklist order: an item only depends on items above it. */
+/**
+ * In checklist order: an item only depends on items above it. The manual's list first; then what the integration
+ * needs beyond the till (`uitpas-ticket-sales-search`), which never makes an event not ready.
+ */
 export const READINESS_ITEM_IDS = [
   'uitdatabank-id',
   'uitpas-label',
@@ -28,6 +31,7 @@ export const READINESS_ITEM_IDS = [
   'organizer-match',
   'uitpas-permission',
   'uitpas-knows-event',
+  'uitpas-ticket-sales-search',
 ] as const;
 export type ReadinessItemId = (typeof READINESS_ITEM_IDS)[number];
 
@@ -43,8 +47,8 @@ export interface ReadinessItem {
   id: ReadinessItemId;
   ok: boolean;
   /**
-   * How much a failure of this item counts; only a base price mismatch and a permission that leaves some of the
-   * event's card systems out are warnings.
+   * How much a failure of this item counts; only a base price mismatch, a permission that leaves some of the event's
+   * card systems out and a missing TICKETSALES_SEARCH (`uitpas-ticket-sales-search`, always a warning) are warnings.
    */
   severity: ReadinessSeverity;
   /** What was seen (JSON): a value, or a sentence when there was nothing to see. */
@@ -126,6 +130,13 @@ export interface ReadinessFacts {
 /** Both are needed at the till: reading the tariffs and registering the sale (brief §4.10). */
 export const REQUIRED_PERMISSIONS = ['TARIFFS_READ', 'TICKETSALES_REGISTER'] as const;
 
+/**
+ * Not needed to sell, so never required: `GET /ticket-sales` needs it for the event's organizer (brief §4.5), to
+ * settle a registration whose answer was lost and to reconcile our sales with UiTPAS's. publiq does not give it to a
+ * new integration: it must be asked for.
+ */
+export const TICKET_SALES_SEARCH_PERMISSION = 'TICKETSALES_SEARCH';
+
 export const PUBLISHED_STATUSES: readonly string[] = ['READY_FOR_VALIDATION', 'APPROVED'];
 
 const ITEM_NAMES: Record<ReadinessItemId, Fix> = {
@@ -137,13 +148,14 @@ const ITEM_NAMES: Record<ReadinessItemId, Fix> = {
   'organizer-match': { nl: 'organisator', en: 'organizer' },
   'uitpas-permission': { nl: 'UiTPAS-rechten', en: 'UiTPAS permission' },
   'uitpas-knows-event': { nl: 'evenement gekend bij UiTPAS', en: 'event known to UiTPAS' },
+  'uitpas-ticket-sales-search': { nl: 'UiTPAS-verkopen zoeken', en: 'UiTPAS ticket sales search' },
 };
 
 const SERVICE = { uitpas: 'UiTPAS', uitdatabank: 'UiTdatabank' } as const;
 type Service = keyof typeof SERVICE;
 
-function pass(id: ReadinessItemId, observed: unknown): ReadinessItem {
-  return { id, ok: true, severity: 'error', observed };
+function pass(id: ReadinessItemId, observed: unknown, severity: ReadinessSeverity = 'error'): ReadinessItem {
+  return { id, ok: true, severity, observed };
 }
 
 function fail(id: ReadinessItemId, observed: unknown, fix: Fix, severity: ReadinessSeverity = 'error') {
@@ -550,6 +562,35 @@ function cardSystemsOfPermission(
   return pass('uitpas-permission', withCoverage);
 }
 
+/**
+ * Does our client hold TICKETSALES_SEARCH for the organizer the permission item judged? Always a warning, also when it
+ * could not be checked: the till sells without it, so it never makes the event not ready (and the basket, which goes
+ * by the snapshot's organizer permission, never refuses on it).
+ */
+function ticketSalesSearchItem(facts: ReadinessFacts, resolution: OrganizerResolution): ReadinessItem {
+  const id = 'uitpas-ticket-sales-search';
+  const warning = (item: ReadinessItem): ReadinessItem => ({ ...item, severity: 'warning' });
+  if (!resolution.ok) return warning(blockedBy(id, 'organizer-match'));
+  if (facts.permissions === UNAVAILABLE) return warning(unreachable(id, 'uitpas'));
+  const organizerId = resolution.organizerId;
+  const held = permissionsFor(organizerId, facts.permissions);
+  const observed = {
+    organizerId,
+    listed: held !== undefined,
+    held: held?.includes(TICKET_SALES_SEARCH_PERMISSION) ?? false,
+  };
+  if (observed.held) return pass(id, observed, 'warning');
+  return fail(
+    id,
+    observed,
+    {
+      nl: `Onze UiTPAS-client heeft voor organisator ${organizerId} het recht ${TICKET_SALES_SEARCH_PERMISSION} (ticketsales zoeken) niet. De kassa kan verkopen, maar een registratie waarvan het antwoord van UiTPAS verloren ging, kan niet opgehelderd worden, en de reconciliatie kan onze verkopen niet vergelijken met die van UiTPAS. Vraag de servicedesk van publiq om ${TICKET_SALES_SEARCH_PERMISSION} voor deze organisator toe te kennen: publiq geeft dat recht alleen op aanvraag.`,
+      en: `Our UiTPAS client lacks ${TICKET_SALES_SEARCH_PERMISSION} (search ticket sales) for organizer ${organizerId}. The till can sell, but a registration whose answer from UiTPAS was lost cannot be settled, and the reconciliation cannot compare our sales with UiTPAS's. Ask publiq's servicedesk to grant ${TICKET_SALES_SEARCH_PERMISSION} for this organizer: publiq grants it only on request.`,
+    },
+    'warning',
+  );
+}
+
 function knownToUitpasItem(facts: ReadinessFacts): ReadinessItem {
   if (!facts.event.uitdatabankId) return blockedBy('uitpas-knows-event', 'uitdatabank-id');
   const cardSystems = facts.cardSystems;
@@ -608,6 +649,7 @@ export function evaluateReadiness(facts: ReadinessFacts): ReadinessReport {
     organizerMatchItem(facts, resolution, input),
     permissionItem(facts, resolution),
     knownToUitpasItem(facts),
+    ticketSalesSearchItem(facts, resolution),
   ];
   const checkedAt = facts.now.toISOString();
   const permission = organizerPermission(facts, resolution, checkedAt);
