@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { PROBLEM_TYPE_BASE } from '../domain/errors.js';
+import { endUserMessage } from './responses.js';
 
 export interface ProblemInfo {
   /** The HTTP status it is answered with; a list when the same type comes with several. */
@@ -494,18 +495,6 @@ const invalidParamSchema = z.object({
   detail: z.string().meta({ description: 'What is wrong there.' }),
 });
 
-const endUserMessageSchema = z
-  .object({
-    nl: z.string(),
-    fr: z.string().optional(),
-    de: z.string().optional(),
-    en: z.string().optional(),
-  })
-  .meta({
-    description:
-      'A message for the buyer or cashier, from publiq or from us: show it as it is. Dutch is always present, other languages sometimes.',
-  });
-
 const cardSystemSchema = z.object({ id: z.number().int(), name: z.string().nullable() });
 
 /** The problem+json body as problemBody writes it: RFC 7807's members, ours, and whatever extension the type adds. */
@@ -519,7 +508,10 @@ export const problemSchema = z
       .optional()
       .meta({ description: 'This occurrence, in English: what was refused and what to do about it.' }),
     instance: z.string().optional().meta({ description: 'A URI of this occurrence (RFC 7807).' }),
-    endUserMessage: endUserMessageSchema.optional(),
+    endUserMessage: endUserMessage.optional().meta({
+      description:
+        'A message for the buyer or cashier, from publiq or from us: show it as it is. Dutch is always present, other languages sometimes.',
+    }),
     correlationId: z
       .string()
       .optional()

@@ -26,38 +26,55 @@ export type StoreSnapshotResult =
   /** The event is gone, or at another version, or a later check of this version is stored already. */
   | { stored: false };
 
+/**
+ * The parts of the UpdateItem that stores a readiness snapshot, for this repository and for the sync, which writes
+ * its own record of the assessment in the same call (lib/adapters/dynamodb/sync.ts). Only over an older check of the
+ * same event version, or any check of another version: a slow check never replaces a newer one. The organizer
+ * verdict is kept beside the snapshot only, not in it twice (the basket's read costs by item size), and only when
+ * this check reached one: a check that could not read UiTdatabank leaves the last verdict standing.
+ */
+export function snapshotUpdate(snapshot: ReadinessSnapshot): {
+  set: string[];
+  condition: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const { organizer, ...stored } = snapshot;
+  return {
+    set: ['#readiness = :snapshot', ...(organizer ? ['#verdict = :verdict'] : [])],
+    condition:
+      'attribute_exists(pk) AND #version = :version AND (attribute_not_exists(#readiness.#checkedAt)' +
+      ' OR #readiness.#eventVersion <> :version OR #readiness.#checkedAt <= :checkedAt)',
+    names: {
+      '#readiness': READINESS_ATTRIBUTE,
+      '#version': 'version',
+      '#checkedAt': 'checkedAt',
+      '#eventVersion': 'eventVersion',
+      ...(organizer ? { '#verdict': ORGANIZER_VERDICT_ATTRIBUTE } : {}),
+    },
+    values: {
+      ':snapshot': stored,
+      ':version': snapshot.eventVersion,
+      ':checkedAt': snapshot.checkedAt,
+      ...(organizer ? { ':verdict': organizer } : {}),
+    },
+  };
+}
+
 export function createReadinessRepository(table: Table) {
   const { doc, name: TableName } = table;
   return {
     async storeSnapshot(eventId: string, snapshot: ReadinessSnapshot): Promise<StoreSnapshotResult> {
-      // The organizer verdict is kept beside the snapshot only, not in it twice: the basket's read costs by item size.
-      const { organizer, ...stored } = snapshot;
+      const update = snapshotUpdate(snapshot);
       try {
         await doc.send(
           new UpdateCommand({
             TableName,
             Key: EVENT_KEY(eventId),
-            // The organizer verdict beside it, only when this check reached one: a check that could not read
-            // UiTdatabank leaves the last verdict standing.
-            UpdateExpression: organizer
-              ? 'SET #readiness = :snapshot, #verdict = :verdict'
-              : 'SET #readiness = :snapshot',
-            ConditionExpression:
-              'attribute_exists(pk) AND #version = :version AND (attribute_not_exists(#readiness.#checkedAt)' +
-              ' OR #readiness.#eventVersion <> :version OR #readiness.#checkedAt <= :checkedAt)',
-            ExpressionAttributeNames: {
-              '#readiness': READINESS_ATTRIBUTE,
-              '#version': 'version',
-              '#checkedAt': 'checkedAt',
-              '#eventVersion': 'eventVersion',
-              ...(organizer ? { '#verdict': ORGANIZER_VERDICT_ATTRIBUTE } : {}),
-            },
-            ExpressionAttributeValues: {
-              ':snapshot': stored,
-              ':version': snapshot.eventVersion,
-              ':checkedAt': snapshot.checkedAt,
-              ...(organizer ? { ':verdict': organizer } : {}),
-            },
+            UpdateExpression: `SET ${update.set.join(', ')}`,
+            ConditionExpression: update.condition,
+            ExpressionAttributeNames: update.names,
+            ExpressionAttributeValues: update.values,
           }),
         );
         return { stored: true };

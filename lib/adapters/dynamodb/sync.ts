@@ -51,7 +51,7 @@ import type {
   SyncStore,
 } from '../../use-cases/sync/ports.js';
 import { EVENT_FIELDS, EVENT_KEY, EXTMAP, syncedIdUpdate, syncRefusal } from './mappings.js';
-import { ORGANIZER_VERDICT_ATTRIBUTE, READINESS_ATTRIBUTE } from './readiness.js';
+import { ORGANIZER_VERDICT_ATTRIBUTE, READINESS_ATTRIBUTE, snapshotUpdate } from './readiness.js';
 import { queryPartition, type Table } from './table.js';
 
 const LEASE = { pk: 'SYNC#LEASE', sk: 'SYNC' };
@@ -341,43 +341,22 @@ function syncedIds(table: Table): Pick<SyncStore, 'storeSyncedId'> {
 function assessments(table: Table): Pick<SyncStore, 'saveAssessment'> {
   const { doc, name: TableName } = table;
   return {
-    /**
-     * `syncRefreshed` with the snapshot, written as the readiness repository writes it (lib/adapters/dynamodb/
-     * readiness.ts `storeSnapshot`: `readiness` without the organizer verdict, `organizerVerdict` beside it when the
-     * check reached one; on the event at the snapshot's version, never over a later check of that version). Keep
-     * the two in step: readiness.int.test.ts and sync.int.test.ts check the same rules.
-     */
+    /** `syncRefreshed` with the snapshot, in the readiness repository's own write (readiness.ts `snapshotUpdate`). */
     saveAssessment(
       eventId: string,
       refreshed: RefreshedState,
       snapshot: ReadinessSnapshot,
     ): Promise<boolean> {
-      const { organizer, ...stored } = snapshot;
+      const update = snapshotUpdate(snapshot);
       return conditional(() =>
         doc.send(
           new UpdateCommand({
             TableName,
             Key: EVENT_KEY(eventId),
-            UpdateExpression: `SET syncRefreshed = :refreshed, #readiness = :snapshot${
-              organizer ? ', #verdict = :verdict' : ''
-            }`,
-            ConditionExpression:
-              'attribute_exists(pk) AND #version = :version AND (attribute_not_exists(#readiness.#checkedAt)' +
-              ' OR #readiness.#eventVersion <> :version OR #readiness.#checkedAt <= :checkedAt)',
-            ExpressionAttributeNames: {
-              '#readiness': READINESS_ATTRIBUTE,
-              '#version': 'version',
-              '#checkedAt': 'checkedAt',
-              '#eventVersion': 'eventVersion',
-              ...(organizer ? { '#verdict': ORGANIZER_VERDICT_ATTRIBUTE } : {}),
-            },
-            ExpressionAttributeValues: {
-              ':refreshed': refreshed,
-              ':snapshot': stored,
-              ':version': snapshot.eventVersion,
-              ':checkedAt': snapshot.checkedAt,
-              ...(organizer ? { ':verdict': organizer } : {}),
-            },
+            UpdateExpression: `SET syncRefreshed = :refreshed, ${update.set.join(', ')}`,
+            ConditionExpression: update.condition,
+            ExpressionAttributeNames: update.names,
+            ExpressionAttributeValues: { ...update.values, ':refreshed': refreshed },
           }),
         ),
       );
