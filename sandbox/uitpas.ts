@@ -53,7 +53,7 @@ export function registerUitpasRoutes(router: Router, ctx: SandboxContext): void 
 
   router.add('GET', '/uitpas/passes', (req) => {
     auth(req);
-    requirePassesRead();
+    requirePermission('PASSES_READ');
     // The OAS calls it `identifier`; the deprecation note of /passes/{n} calls it `identification`.
     const identifier = (req.query.get('identifier') ?? req.query.get('identification'))?.trim();
     if (!identifier) urlNotFound('The "identifier" query parameter is required.');
@@ -64,7 +64,7 @@ export function registerUitpasRoutes(router: Router, ctx: SandboxContext): void 
 
   router.add('GET', '/uitpas/passes/{uitpasNumber}', (req) => {
     auth(req);
-    requirePassesRead();
+    requirePermission('PASSES_READ');
     const number = req.params.uitpasNumber ?? '';
     if (!UITPAS_NUMBER.test(number)) fail(invalidNumber(ProblemTypes.invalidUitpasNumber, number));
     const pass = state.getPassByNumber(number) ?? fail(passNotFound(number));
@@ -387,10 +387,6 @@ export function registerUitpasRoutes(router: Router, ctx: SandboxContext): void 
   });
 
   // --- helpers (closures over state) ---------------------------------------------------------------------
-
-  function requirePassesRead(): void {
-    requirePermission('PASSES_READ');
-  }
 
   /** Pass reads concern no organizer: a permission for any organizer will do. */
   function requirePermission(permission: Permission): void {
