@@ -19,6 +19,51 @@ export async function timeEach(count: number, run: (i: number) => Promise<unknow
   return samples;
 }
 
+/** A pseudo-random generator (mulberry32) in [0, 1): the same seed gives the same sequence on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A copy of `items` in an order drawn from `random` (Fisher-Yates). */
+export function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/**
+ * Times every case `samples` times, one call at a time, all cases' calls in one order shuffled with `random`: drift
+ * on the machine hits every case alike, and no case always runs right after another. The timings per case.
+ */
+export async function timeShuffled<K extends string>(
+  cases: Record<K, () => Promise<unknown>>,
+  samples: number,
+  random: () => number,
+): Promise<Record<K, number[]>> {
+  const names = Object.keys(cases) as K[];
+  const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  const order = shuffled(
+    names.flatMap((name) => Array.from({ length: samples }, () => name)),
+    random,
+  );
+  for (const name of order) {
+    const started = performance.now();
+    await cases[name]();
+    times[name].push(performance.now() - started);
+  }
+  return times;
+}
+
 export function summary(samples: number[]): { p50: number; p99: number } {
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }

@@ -121,3 +121,16 @@ describe('the mapping repository’s requests', () => {
     });
   });
 });
+
+describe('the basket read', () => {
+  it('reads the event strongly consistent, so a mapping saved just before applies to this lookup', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { ...event, version: 1 } });
+
+    await mappings.getEventForBasket('demo-festival');
+
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
+      Key: { pk: 'EVENT#demo-festival', sk: 'EVENT' },
+      ConsistentRead: true,
+    });
+  });
+});

@@ -325,8 +325,14 @@ const eventTarget = (eventId: string): Target => ({ kind: 'event', id: eventId, 
  * this version of the event: after an admin change it is stale. The organizer verdict concerns the UiTdatabank id it
  * names, whatever the version (see `latestVerdict` in lib/domain/organizer.ts).
  */
+/**
+ * Strongly consistent: a mapping change must apply to the very next lookup, not the one after DynamoDB's replicas
+ * caught up. It costs one read unit instead of half for an item under 4 KB.
+ */
 async function getEventForBasket(table: Table, eventId: string): Promise<BasketRead | undefined> {
-  const { Item } = await table.doc.send(new GetCommand({ TableName: table.name, Key: EVENT_KEY(eventId) }));
+  const { Item } = await table.doc.send(
+    new GetCommand({ TableName: table.name, Key: EVENT_KEY(eventId), ConsistentRead: true }),
+  );
   if (!Item) return undefined;
   const event = pick<TicketingEvent>(Item, EVENT_FIELDS);
   const snapshot = Item.readiness as { eventVersion?: unknown } | undefined;
