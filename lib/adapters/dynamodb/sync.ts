@@ -51,7 +51,7 @@ import type {
   SyncStore,
 } from '../../use-cases/sync/ports.js';
 import { EVENT_FIELDS, EVENT_KEY, EXTMAP, syncedIdUpdate, syncRefusal } from './mappings.js';
-import { ORGANIZER_VERDICT_ATTRIBUTE, READINESS_ATTRIBUTE, snapshotUpdate } from './readiness.js';
+import { READINESS_ATTRIBUTE, snapshotUpdate } from './readiness.js';
 import { queryPartition, type Table } from './table.js';
 
 const LEASE = { pk: 'SYNC#LEASE', sk: 'SYNC' };
