@@ -105,6 +105,17 @@ function policies({ service, stage }) {
       },
       clientSecret,
     ],
+    // The reimbursement export reads only: the organisations' sales ledgers (gsi1 `SALES#` partitions, the sale
+    // claims) and the orders they point at. No write, no publiq.
+    reportTicketSales: [
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: index('gsi1'),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SALES#*'] } },
+      },
+      tableItems(['dynamodb:GetItem'], ['ORDER#*']),
+    ],
     // The mappings and their audit trail; never an API key, an order or the sync's state.
     manageMappings: [
       tableItems(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], mappings),

@@ -338,6 +338,14 @@ async function scenario(sandbox: Awaited<ReturnType<typeof startSandbox>>) {
   await untouchedSince('roles-6', 10);
   await handlers.sweepHeldSales?.(scheduled, lambdaContext('sweepHeldSales'));
 
+  // The reimbursement export of the day's sales: the ledger (gsi1 SALES#) and the orders its claims point at.
+  const today = new Date().toISOString().slice(0, 10);
+  await http('reportTicketSales', ADMIN, {
+    method: 'GET',
+    route: '/v1/reports/ticket-sales',
+    query: { organisationId: 'demo-org', from: today, to: today },
+  });
+
   await handlers.syncUitdatabank?.(scheduled, lambdaContext('syncUitdatabank'));
 }
 

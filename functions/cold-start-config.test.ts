@@ -23,6 +23,7 @@ const REQUIRED: Record<string, string[]> = {
   'lookup-tariffs': ['UITPAS_CLIENT_ID', 'TABLE_NAME', 'UITPAS_TICKET_TYPE_ID'],
   'manage-mappings': ['UITPAS_CLIENT_ID', 'TABLE_NAME'],
   'check-readiness': ['UITPAS_CLIENT_ID', 'TABLE_NAME'],
+  'report-ticket-sales': ['TABLE_NAME'],
   'register-ticket-sales': [
     'UITPAS_CLIENT_ID',
     'TABLE_NAME',

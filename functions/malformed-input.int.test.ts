@@ -54,6 +54,7 @@ const FUNCTIONS = [
   'registerTicketSales',
   'cancelTicketSales',
   'checkReadiness',
+  'reportTicketSales',
 ] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 type HttpHandler = (
@@ -643,6 +644,59 @@ const ROUTES: RouteUnderTest[] = [
       ...ignoredHeaderCases(),
       ...callerCases(BASKET),
       ...scopeCases([OTHER_ADMIN]).map((c) => ({ ...c, query: { organisationId: 'demo-org' } })),
+    ],
+  },
+  {
+    fn: 'reportTicketSales',
+    method: 'GET',
+    route: '/v1/reports/ticket-sales',
+    caller: OPERATOR,
+    query: { organisationId: 'demo-org', from: '2025-01-01', to: '2025-12-31' },
+    cases: [
+      ...noBodyCases({ organisationId: 'demo-org' }),
+      { name: 'query: organisationId missing', expect: 'refused', query: { organisationId: undefined } },
+      ...idQueryCases('organisationId'),
+      ...pageQueryCases(),
+      ...(
+        [
+          ['from missing', { from: undefined }],
+          ['to missing', { to: undefined }],
+          ['from not a date', { from: 'yesterday' }],
+          ['from a date-time', { from: '2025-01-01T00:00:00Z' }],
+          ['from month 13', { from: '2025-13-01' }],
+          ['to 30 February', { to: '2025-02-30' }],
+          ['to before from', { from: '2025-06-02', to: '2025-06-01' }],
+          ['367 days', { from: '2024-01-01', to: '2025-01-01' }],
+          ['from repeated', { from: ['2025-01-01', '2025-02-01'] }],
+          [
+            'a cursor of another window',
+            {
+              cursor: cursor({
+                o: 'demo-org',
+                f: '2024-01-01',
+                t: '2024-12-31',
+                a: '2024-05-01T00:00:00.000Z#1',
+              }),
+            },
+          ],
+          [
+            'a cursor outside its window',
+            {
+              cursor: cursor({
+                o: 'demo-org',
+                f: '2025-01-01',
+                t: '2025-12-31',
+                a: '2027-05-01T00:00:00.000Z#1',
+              }),
+            },
+          ],
+        ] as const
+      ).map(([name, query]): Case => ({ name: `query: ${name}`, expect: 'refused', query })),
+      { name: 'query: an unknown parameter', expect: 'handled', query: { unexpected: 'x' } },
+      { name: 'header: Accept text/csv', expect: 'handled', headers: { accept: 'text/csv' } },
+      ...ignoredHeaderCases(),
+      ...callerCases(BASKET),
+      ...scopeCases([OTHER_ADMIN]),
     ],
   },
 ];

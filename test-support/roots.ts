@@ -17,6 +17,7 @@ export const FUNCTION_FILES = {
   retryCancellations: 'retry-cancellations',
   sweepHeldSales: 'sweep-held-sales',
   checkReadiness: 'check-readiness',
+  reportTicketSales: 'report-ticket-sales',
   syncUitdatabank: 'sync-uitdatabank',
 } as const;
 export type FunctionName = keyof typeof FUNCTION_FILES;

@@ -14,6 +14,7 @@ import { createHandler as health } from '../handlers/health.js';
 import { createHandler as lookupTariffs } from '../handlers/lookup-tariffs.js';
 import { createHandler as manageMappings } from '../handlers/manage-mappings.js';
 import { createHandler as registerTicketSales } from '../handlers/register-ticket-sales.js';
+import { createHandler as reportTicketSales } from '../handlers/report-ticket-sales.js';
 import { createHandler as validatePass } from '../handlers/validate-pass.js';
 import { OPERATIONS, type Operation } from './operations.js';
 import { PROBLEMS, type ProblemSlug, problemSchema, problemTypeUri } from './problems.js';
@@ -34,6 +35,7 @@ export function declaredRoutes(): Record<string, DeclaredRoute> {
     ...cancelTicketSales(noDeps).routes,
     ...manageMappings(noDeps).routes,
     ...checkReadiness(noDeps).routes,
+    ...reportTicketSales(noDeps).routes,
   };
 }
 
@@ -44,11 +46,15 @@ const correlationHeader = z.object({
   }),
 });
 
-const headersWith = (extra: Record<string, string> = {}) =>
+const headersWith = (extra: Record<string, string> = {}, optional: Record<string, string> = {}) =>
   correlationHeader.extend(
-    Object.fromEntries(
-      Object.entries(extra).map(([name, description]) => [name, z.string().meta({ description })]),
-    ),
+    Object.fromEntries([
+      ...Object.entries(extra).map(([name, description]) => [name, z.string().meta({ description })]),
+      ...Object.entries(optional).map(([name, description]) => [
+        name,
+        z.string().optional().meta({ description }),
+      ]),
+    ]),
   );
 
 const statusOf = (slug: ProblemSlug): readonly number[] => {
@@ -126,15 +132,16 @@ function operationObject(route: DeclaredRoute, operation: Operation): ZodOpenApi
           status,
           {
             description: answer.description,
-            headers: headersWith(answer.headers),
+            headers: headersWith(answer.headers, answer.optionalHeaders),
             ...(answer.schema
               ? {
-                  content: Object.fromEntries(
-                    (answer.contentTypes ?? ['application/json']).map((type) => [
+                  content: Object.fromEntries([
+                    ...(answer.contentTypes ?? ['application/json']).map((type) => [
                       type,
                       { schema: answer.schema },
                     ]),
-                  ),
+                    ...Object.entries(answer.alsoAs ?? {}).map(([type, schema]) => [type, { schema }]),
+                  ]),
                 }
               : {}),
           },

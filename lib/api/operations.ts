@@ -23,6 +23,8 @@ import {
   promotorMapping,
   tariffsResponse,
   textBody,
+  ticketSalesReport,
+  ticketSalesReportCsv,
   uitpasPricesResponse,
 } from './responses.js';
 
@@ -31,8 +33,12 @@ export interface Answer {
   schema?: z.ZodType;
   /** Absent: `application/json`. */
   contentTypes?: readonly string[];
+  /** Other content types of the same answer, each with its own schema (a CSV export beside its JSON). */
+  alsoAs?: Record<string, z.ZodType>;
   /** Response headers besides X-Correlation-Id, which every answer has. */
   headers?: Record<string, string>;
+  /** Response headers some of these answers have (a CSV's, beside its JSON). */
+  optionalHeaders?: Record<string, string>;
 }
 
 export interface Operation {
@@ -303,6 +309,28 @@ export const OPERATIONS: Record<string, Operation> = {
     description: 'The audit trail of one event, organisation or promotor, newest first, paged.',
     answers: { 200: { description: 'A page of changes.', schema: auditPage } },
     problems: ['invalid-cursor'],
+  },
+  'GET /v1/reports/ticket-sales': {
+    operationId: 'reportTicketSales',
+    function: 'reportTicketSales',
+    tag: 'ticket sales',
+    summary: 'The reimbursement export: registered UiTPAS sales of an organisation, per event, with totals',
+    description:
+      'Every UiTPAS sale of the organisation registered from `from` to `to` (UTC days, inclusive, at most 366 days) that still stands: its line is HELD or CONFIRMED and holds the sale (cancelled, cancelling and orphaned sales are left out). Per sale: when it was registered, the ticket-sale, order and line ids, the event and UiTdatabank ids, the tariff, the regular price, the price UiTPAS registered and the difference; totals per event and of the answer, to the cent. JSON (the default) answers one page of `limit` sale claims; follow `nextCursor`. `Accept: text/csv` answers CSV, reading page after page into one answer up to about 4 MB of rows (a Lambda answer is at most 6 MB) or until the time is up; a window larger than that comes in parts: such a part ends with a `part-total` row (its own totals) instead of `organisation-total`, and `X-Next-Cursor` and `Link: <…>; rel="next"` give the next part. Sales registered before this export existed are not in it (their claims carry no ledger keys).',
+    answers: {
+      200: {
+        description: 'The sales and their totals (a page of them, or a CSV part).',
+        schema: ticketSalesReport,
+        alsoAs: { 'text/csv': ticketSalesReportCsv },
+        optionalHeaders: {
+          'X-Next-Cursor': 'CSV only, when more follows: the `cursor` of the next part.',
+          Link: 'CSV only, when more follows: `</v1/reports/ticket-sales?…&cursor=…>; rel="next"`.',
+          'Content-Disposition':
+            'CSV only: `attachment; filename="uitpas-ticket-sales-<organisation>-<from>-<to>.csv"`.',
+        },
+      },
+    },
+    problems: [...ORGANISATION_SCOPE, 'invalid-cursor'],
   },
   'GET /v1/events/{eventId}/readiness': {
     operationId: 'checkEventReadiness',

@@ -14,7 +14,7 @@ import type { Page } from '../domain/page.js';
 import type { PassView } from '../domain/pass.js';
 import { READINESS_ITEM_IDS, type ReadinessReport } from '../domain/readiness.js';
 import type { TariffAnswer } from '../domain/tariffs.js';
-import { ORDER_STATUSES, type OrderView } from '../domain/ticket-sales/index.js';
+import { ORDER_STATUSES, type OrderView, type TicketSalesReport } from '../domain/ticket-sales/index.js';
 import type { UitpasPrices } from '../domain/uitpas-prices.js';
 import type { createHandler as createHealthHandler } from '../handlers/health.js';
 import type { listOrganisations } from '../use-cases/mapping-admin/organisations.js';
@@ -596,6 +596,83 @@ export const openApiDocumentResponse = z
 /** A page, script or style sheet, as text: its content type says which. */
 export const textBody = z.string().meta({ description: 'The file, as text.' });
 
+// --- the reimbursement export (lib/domain/ticket-sales/report.ts) ---------------------------------------------------
+
+/** An amount in EUR with exactly 2 decimals, as text: summed in cents, so exact. */
+const euroText = () =>
+  z
+    .string()
+    .regex(/^-?[0-9]+\.[0-9]{2}$/)
+    .meta({ description: 'EUR with 2 decimals, e.g. `8.00` (summed as integer cents: exact).' });
+
+const reportTotals = z
+  .object({
+    sales: z.number().int().min(0).meta({ description: 'How many UiTPAS sales (one ticket each).' }),
+    regularPrice: euroText(),
+    paidPrice: euroText(),
+    difference: euroText().meta({
+      description: 'regularPrice − paidPrice: what the organiser holds against publiq’s expense report.',
+    }),
+    unpriced: z.number().int().min(0).meta({
+      description:
+        'Sales UiTPAS registered without a price: counted in `sales` and `regularPrice`, not in `paidPrice` or `difference`.',
+    }),
+  })
+  .meta({ description: 'The sums of the sales they cover, to the cent.' });
+
+export const ticketSalesReport = z
+  .object({
+    organisationId: z.string(),
+    from: z.iso.date(),
+    to: z.iso.date(),
+    currency: z.literal('EUR'),
+    events: z.array(
+      z.object({
+        eventId: z.string().meta({ description: "The ticketing system's event id." }),
+        uitdatabankId: z.string(),
+        sales: z.array(
+          z.object({
+            registeredAt: timestamp().meta({
+              description:
+                'When the registration that made the sale started (UiTPAS dated the sale within its attempt).',
+            }),
+            ticketSaleId: z.string().meta({ description: 'The UiTPAS ticket sale id.' }),
+            orderId: z.string().meta({ description: 'Your order id.' }),
+            lineId: z.string(),
+            status: z.enum(['HELD', 'CONFIRMED']).meta({
+              description: 'The line’s status: HELD (registered, not yet confirmed) or CONFIRMED.',
+            }),
+            tariff: z.object({ id: z.string(), name: z.string().nullable() }),
+            regularPrice: euroText(),
+            paidPrice: euroText().nullable().meta({
+              description: 'The price UiTPAS registered the sale at; null when its answer gave none.',
+            }),
+            difference: euroText().nullable(),
+          }),
+        ),
+        totals: reportTotals,
+      }),
+    ),
+    totals: reportTotals.meta({
+      description:
+        'Of the sales in this answer (this page): the sum of `events[].totals`. The whole window’s totals are the sums over every page (or the CSV).',
+    }),
+    nextCursor: z.string().nullable().meta({
+      description:
+        'Pass it back as `cursor` (same organisationId, from, to) for the next page; null at the end.',
+    }),
+  })
+  .meta({
+    id: 'TicketSalesReport',
+    description:
+      'The registered, not-cancelled UiTPAS sales of the organisation in the window, per event, oldest first.',
+  });
+
+export const ticketSalesReportCsv = z.string().meta({
+  description:
+    'CSV (RFC 4180, CRLF, UTF-8), columns `record,registered_at,event_id,uitdatabank_id,order_id,line_id,ticket_sale_id,status,tariff_id,tariff_name,regular_price_eur,paid_price_eur,difference_eur,sales`: a `sale` row per sale, grouped per event with an `event-total` row after each, then `organisation-total`, or `part-total` when the window continues in a next part (see `X-Next-Cursor` and `Link`).',
+});
+
 /** The JSON bodies of the API's own routes, by name. */
 export const RESPONSE_SCHEMAS = {
   healthResponse,
@@ -612,6 +689,7 @@ export const RESPONSE_SCHEMAS = {
   auditPage,
   eventReadinessResponse,
   organisationReadinessResponse,
+  ticketSalesReport,
 } as const;
 
 // --- drift guard -------------------------------------------------------------------------------------------------
@@ -681,6 +759,10 @@ export type ResponseDriftGuard = [
   [Assert<Promotor, In<'promotorMapping'>>, Nothing<Drift<Promotor, In<'promotorMapping'>>>],
   [Assert<PromotorListBody, In<'promotorList'>>, Nothing<Drift<PromotorListBody, In<'promotorList'>>>],
   [Assert<Page<AuditEntry>, In<'auditPage'>>, Nothing<Drift<Page<AuditEntry>, In<'auditPage'>>>],
+  [
+    Assert<TicketSalesReport, In<'ticketSalesReport'>>,
+    Nothing<Drift<TicketSalesReport, In<'ticketSalesReport'>>>,
+  ],
   [
     Assert<ReadinessReport, In<'eventReadinessResponse'>>,
     Nothing<Drift<ReadinessReport, In<'eventReadinessResponse'>>>,

@@ -8,7 +8,7 @@
  * | order      | `ORDER#<orderId>`   | `ORDER`      | `ORDERS#HELD`           | `<heldUntil ISO>#<orderId>`        |
  * |            |                     |              | `ORDERS#CANCEL_PENDING` | `<next retry ISO>#<orderId>`       |
  * |            |                     |              | `ORDERS#UNSETTLED`      | `<due ISO>#<orderId>`              |
- * | sale claim | `TICKETSALE#<id>`   | `TICKETSALE` | -                       | -                                  |
+ * | sale claim | `TICKETSALE#<id>`   | `TICKETSALE` | `SALES#<organisationId>`| `<registeredAt ISO>#<id>`          |
  *
  * - One item per order holds all its lines, so a registration costs the same few writes whatever the basket holds.
  * - The gsi1 keys are sparse and follow the status, so the sweep finds its work with one Query per partition:
@@ -19,6 +19,10 @@
  *   refused orders leave the index.
  * - A sale claim says which order and line an UiTPAS ticket sale belongs to. It is written with
  *   `attribute_not_exists` (or by the same order again), so a reconciliation can never hand one sale to two orders.
+ *   The same PutItem lists it in its organisation's sales ledger (gsi1 `SALES#<organisationId>`, by when the sale
+ *   was registered): the reimbursement export (lib/adapters/dynamodb/sales-ledger.ts) pages through it by time and
+ *   reads the orders to know which sales still stand. No extra write on the registration's path; claims written
+ *   before the ledger existed have no gsi1 keys and are not listed.
  *
  * Every order write is a whole-item Put, conditional on the version read (`attribute_not_exists` for a create). No
  * transactions, no TTL: each write touches one item, and orders are kept (they are the record of what was sold).
@@ -30,7 +34,7 @@ import {
   type Order,
   pendingCancellationDueAt,
 } from '../../domain/ticket-sales/index.js';
-import type { OrderQueue, OrderRepository } from '../../use-cases/ticket-sales/ports.js';
+import type { OrderQueue, OrderRepository, SaleClaim } from '../../use-cases/ticket-sales/ports.js';
 import { queryPartition, type Table } from './table.js';
 
 const ORDER = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
@@ -66,6 +70,17 @@ export function orderIndexKeys(order: Order): { gsi1pk: string; gsi1sk: string }
       return undefined;
   }
 }
+
+/** Where a sale claim sits in its organisation's sales ledger (gsi1), when it says whose and when. */
+export function claimLedgerKeys(claim: SaleClaim): { gsi1pk: string; gsi1sk: string } | undefined {
+  if (claim.organisationId === undefined || claim.registeredAt === undefined) return undefined;
+  return {
+    gsi1pk: salesPartition(claim.organisationId),
+    gsi1sk: `${claim.registeredAt}#${claim.ticketSaleId}`,
+  };
+}
+
+export const salesPartition = (organisationId: string) => `SALES#${organisationId}`;
 
 function toOrder(item: Record<string, unknown>): Order {
   const order: Record<string, unknown> = {};
@@ -117,7 +132,12 @@ export function createOrderRepository(table: Table): OrderRepository {
         await doc.send(
           new PutCommand({
             TableName,
-            Item: { ...CLAIM(claim.ticketSaleId), kind: 'ticket-sale-claim', ...claim },
+            Item: {
+              ...CLAIM(claim.ticketSaleId),
+              kind: 'ticket-sale-claim',
+              ...claimLedgerKeys(claim),
+              ...claim,
+            },
             ConditionExpression: 'attribute_not_exists(pk) OR orderId = :orderId',
             ExpressionAttributeValues: { ':orderId': claim.orderId },
           }),
@@ -140,6 +160,9 @@ export function createOrderRepository(table: Table): OrderRepository {
         lineId: String(Item.lineId),
         source: Item.source === 'registration' ? 'registration' : 'reconciliation',
         claimedAt: String(Item.claimedAt),
+        ...(typeof Item.organisationId === 'string' ? { organisationId: Item.organisationId } : {}),
+        ...(typeof Item.eventId === 'string' ? { eventId: Item.eventId } : {}),
+        ...(typeof Item.registeredAt === 'string' ? { registeredAt: Item.registeredAt } : {}),
       };
     },
 

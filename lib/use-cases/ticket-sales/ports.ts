@@ -20,6 +20,14 @@ export interface SaleClaim {
   /** `registration`: UiTPAS's answer named it; `reconciliation`: found by searching after a lost answer. */
   source: 'registration' | 'reconciliation';
   claimedAt: string;
+  /**
+   * The line's organisation and event, and when the attempt that registered the sale started: with these the claim
+   * is listed in the organisation's sales ledger (gsi1 `SALES#<organisationId>`), which the reimbursement export
+   * reads. Claims written before they existed carry none and are not listed.
+   */
+  organisationId?: string | undefined;
+  eventId?: string | undefined;
+  registeredAt?: string | undefined;
 }
 
 export type ClaimResult = { outcome: 'claimed' } | { outcome: 'taken'; claim: SaleClaim | undefined };

@@ -203,8 +203,11 @@ export async function claimAll(
   source: 'registration' | 'reconciliation',
 ): Promise<boolean> {
   const claimedAt = ctx.now().toISOString();
+  // As recordRegistered dates the hold: the attempt UiTPAS answered, or the uncertain one whose sales were found.
+  const registeredAt =
+    source === 'reconciliation' ? uncertainStart(order) : (order.attempt?.startedAt ?? claimedAt);
   const wanted = order.lines.flatMap((line, i) =>
-    (assignments[i]?.ticketSaleIds ?? []).map((ticketSaleId) => ({ ticketSaleId, lineId: line.lineId })),
+    (assignments[i]?.ticketSaleIds ?? []).map((ticketSaleId) => ({ ticketSaleId, line })),
   );
   const results: { ticketSaleId: string; result: ClaimResult }[] = [];
   // A few at a time: a large group order must not burst hundreds of writes at once.
@@ -212,14 +215,17 @@ export async function claimAll(
     const chunk = wanted.slice(start, start + CLAIMS_IN_FLIGHT);
     results.push(
       ...(await Promise.all(
-        chunk.map(async ({ ticketSaleId, lineId }) => ({
+        chunk.map(async ({ ticketSaleId, line }) => ({
           ticketSaleId,
           result: await ctx.deps.orders.claimSale({
             ticketSaleId,
             orderId: order.orderId,
-            lineId,
+            lineId: line.lineId,
             source,
             claimedAt,
+            organisationId: line.organisationId,
+            eventId: line.eventId,
+            registeredAt,
           }),
         })),
       )),

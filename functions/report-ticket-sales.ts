@@ -1,0 +1,14 @@
+/**
+ * reportTicketSales's composition root, built at cold start: the table's sales ledger (sale claims by organisation
+ * and time, and the orders they point at). Nothing of publiq: the export reads only what we recorded. What it does:
+ * lib/handlers/report-ticket-sales.ts.
+ */
+import { createSalesLedger } from '../lib/adapters/dynamodb/sales-ledger.js';
+import { createTable } from '../lib/adapters/dynamodb/table.js';
+import { loadConfig } from '../lib/config.js';
+import { createHandler } from '../lib/handlers/report-ticket-sales.js';
+
+const config = loadConfig(['table', 'http']);
+const deps = { ledger: createSalesLedger(createTable(config.table)) };
+
+export const handler = createHandler(() => deps, config.http);

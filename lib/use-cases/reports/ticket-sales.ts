@@ -1,0 +1,148 @@
+/**
+ * The reimbursement export: pages through the organisation's sales ledger (its sale claims by registration time),
+ * reads each page's orders once, and keeps the sales that still stand (lib/domain/ticket-sales/report.ts). JSON
+ * answers one page; CSV reads page after page into one answer until the window is done or a size or time bound is
+ * reached, and then says where the next part starts.
+ */
+import { mayActFor, type Principal } from '../../domain/access.js';
+import { AppError } from '../../domain/errors.js';
+import { organisationNotAllowed } from '../../domain/mappings.js';
+import { CSV_HEADER, csvSaleRow, type ReportSale, reportSale } from '../../domain/ticket-sales/index.js';
+import type { LedgerPage, SalesLedger } from './ports.js';
+
+export interface ReportQuery {
+  organisationId: string;
+  /** `YYYY-MM-DD`, UTC, inclusive. */
+  from: string;
+  /** `YYYY-MM-DD`, UTC, inclusive. */
+  to: string;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+/** The window's bounds as the ledger's sort keys: [from 00:00Z, the day after `to` 00:00Z). */
+export function windowOf(query: Pick<ReportQuery, 'from' | 'to'>): { since: string; until: string } {
+  const until = new Date(`${query.to}T00:00:00.000Z`);
+  until.setUTCDate(until.getUTCDate() + 1);
+  return { since: `${query.from}T00:00:00.000Z`, until: until.toISOString() };
+}
+
+/** The cursor names the query it belongs to: another organisation or window is a 400, never a wrong page. */
+interface Cursor {
+  o: string;
+  f: string;
+  t: string;
+  a: string;
+}
+
+function invalidCursor(): AppError {
+  return new AppError('invalid-cursor', 400, 'The cursor is not valid for this list', {
+    detail:
+      'Use the nextCursor (or Link rel="next") of the previous answer with the same organisationId, from and to; or leave cursor out to start over.',
+    extensions: { invalidParams: [{ pointer: 'query.cursor', detail: 'not a cursor of this export' }] },
+  });
+}
+
+export function encodeCursor(query: ReportQuery, after: string): string {
+  const cursor: Cursor = { o: query.organisationId, f: query.from, t: query.to, a: after };
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(query: ReportQuery): string | undefined {
+  if (query.cursor === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  const cursor = parsed as Partial<Cursor> | null;
+  if (
+    !cursor ||
+    typeof cursor !== 'object' ||
+    cursor.o !== query.organisationId ||
+    cursor.f !== query.from ||
+    cursor.t !== query.to ||
+    typeof cursor.a !== 'string' ||
+    cursor.a.length > 300 ||
+    !/^\d{4}-\d{2}-\d{2}T[0-9:.]+Z#./.test(cursor.a)
+  )
+    throw invalidCursor();
+  // Within the window, or DynamoDB would refuse it as a start key outside the query's bounds.
+  const { since, until } = windowOf(query);
+  if (cursor.a < since || cursor.a > until) throw invalidCursor();
+  return cursor.a;
+}
+
+export interface ReportPage {
+  sales: ReportSale[];
+  /** The next page's cursor; null when the window is done. */
+  nextCursor: string | null;
+}
+
+function authorise(principal: Principal, organisationId: string): void {
+  if (!mayActFor(principal, organisationId)) throw organisationNotAllowed(organisationId);
+}
+
+async function salesOf(ledger: SalesLedger, page: LedgerPage, organisationId: string): Promise<ReportSale[]> {
+  const orders = await ledger.orders([...new Set(page.claims.map((claim) => claim.orderId))]);
+  return page.claims.flatMap((claim) => {
+    const sale = reportSale(claim, orders.get(claim.orderId), organisationId);
+    return sale ? [sale] : [];
+  });
+}
+
+/** One page: `limit` claims of the ledger (fewer sales when some are cancelled), and the cursor of the next. */
+export async function reportPage(
+  ledger: SalesLedger,
+  principal: Principal,
+  query: ReportQuery,
+  after?: string,
+): Promise<ReportPage & { after: string | undefined }> {
+  authorise(principal, query.organisationId);
+  const page = await ledger.claims({
+    organisationId: query.organisationId,
+    ...windowOf(query),
+    limit: query.limit,
+    after: after ?? decodeCursor(query),
+  });
+  return {
+    sales: await salesOf(ledger, page, query.organisationId),
+    nextCursor: page.after === undefined ? null : encodeCursor(query, page.after),
+    after: page.after,
+  };
+}
+
+export interface CsvBounds {
+  /** The rows of sales may take this many bytes (UTF-8) before the answer is cut into parts. */
+  maxBytes: number;
+  /** No new page is read after this time (epoch ms), so the answer still goes out in time. */
+  stopBy: number;
+  now: () => number;
+}
+
+/**
+ * Page after page of the ledger into one CSV answer, until the window is done, the rows reach `maxBytes` or the time
+ * is up: then `nextCursor` says where the next part starts. A part always holds at least one page.
+ */
+export async function reportForCsv(
+  ledger: SalesLedger,
+  principal: Principal,
+  query: ReportQuery,
+  bounds: CsvBounds,
+): Promise<ReportPage> {
+  authorise(principal, query.organisationId);
+  const sales: ReportSale[] = [];
+  // Read once here, then each page's own end: the query's cursor is only where the first page starts.
+  let bytes = Buffer.byteLength(CSV_HEADER, 'utf8');
+  let after = decodeCursor(query);
+  for (;;) {
+    const page = await reportPage(ledger, principal, query, after);
+    sales.push(...page.sales);
+    for (const sale of page.sales) bytes += Buffer.byteLength(csvSaleRow(sale), 'utf8');
+    after = page.after;
+    if (after === undefined) return { sales, nextCursor: null };
+    if (bytes >= bounds.maxBytes || bounds.now() >= bounds.stopBy)
+      return { sales, nextCursor: encodeCursor(query, after) };
+  }
+}
