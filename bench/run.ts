@@ -1,6 +1,6 @@
 /**
  * `npm run bench` runs the basket, ticket-sale, bundle and cold-start benchmarks; `npm run bench -- basket|bundles|
- * cold-start|ticket-sales|sync` runs one.
+ * cold-start|ticket-sales|sync|reconciliation` runs one.
  * Each prints its figures; none asserts a time.
  */
 import '../local/settings.js';
@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   'cold-start': async () => (await import('./cold-start.js')).benchColdStart(),
   'ticket-sales': async () => (await import('./ticket-sales.js')).benchTicketSales(),
   sync: async () => (await import('./sync.js')).benchSync(),
+  reconciliation: async () => (await import('./reconciliation.js')).benchReconciliation(),
 };
 
 const wanted = process.argv.slice(2);
@@ -22,6 +23,6 @@ if (unknown.length) {
   console.error(`Unknown benchmark: ${unknown.join(', ')}. Choose from: ${Object.keys(benches).join(', ')}.`);
   process.exit(2);
 }
-/** The sync benchmark seeds 10,000 events and takes a minute or more: it runs only when asked for. */
+/** The sync and reconciliation benchmarks seed 10,000 items and more: they run only when asked for. */
 const DEFAULT = ['basket', 'ticket-sales', 'bundles', 'cold-start'].filter((name) => name in benches);
 for (const name of wanted.length ? wanted : DEFAULT) await benches[name]?.();

@@ -7,6 +7,7 @@
  * - the HTTP API's 5xx answers (AWS/ApiGateway);
  * - a cancellation in the dead-letter queue;
  * - a line for a person (an ERROR with `alarm`, counted as `NeedsAPerson` by lib/metrics.ts);
+ * - a reconciliation run that found a discrepancy (`ReconciliationDiscrepancies`);
  * - a sync that failed or did not run: fewer than one `SyncRunSucceeded` (EMF, lib/adapters/metrics.ts) in two of
  *   its 15-minute intervals, missing data counting as failure, since a sync that does not run sends nothing.
  *
@@ -111,6 +112,16 @@ module.exports = async ({ resolveVariable }) => {
       'A function logged a line for a person, an ERROR with an `alarm` field (claim conflict, outcome unknown, orphaned sale, unexpected answer, cancellation retries exhausted): search the functions\u2019 logs for "alarm" and settle the order by hand if needed.',
     Namespace: NAMESPACE,
     MetricName: 'NeedsAPerson',
+    Dimensions: [{ Name: 'service', Value: metricsService }],
+    ...anyInFiveMinutes,
+  });
+
+  Resources.ReconciliationDiscrepancyAlarm = alarm({
+    AlarmName: name('reconciliation-discrepancies'),
+    AlarmDescription:
+      'A reconciliation run found our sales ledger and UiTPAS apart (a sale missing at UiTPAS, one not ours, one we cancelled still there, a price or tariff that differs): GET /v1/reconciliation?organisationId=… lists them per event, with what to do (README, Reconciliation).',
+    Namespace: NAMESPACE,
+    MetricName: 'ReconciliationDiscrepancies',
     Dimensions: [{ Name: 'service', Value: metricsService }],
     ...anyInFiveMinutes,
   });

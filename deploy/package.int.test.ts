@@ -40,8 +40,9 @@ const functions = ofType('AWS::Lambda::Function');
 describe('the packaged stack', () => {
   it('sends every alarm, when it fires and when it clears, to the operations topic, which mails ALARM_EMAIL', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm');
-    // Errors and throttles of each function, the API's 5xx, the dead letters, a person needed, the sync.
-    expect(alarms).toHaveLength(functions.length * 2 + 4);
+    // Errors and throttles of each function, the API's 5xx, the dead letters, a person needed, the sync, and a
+    // reconciliation discrepancy.
+    expect(alarms).toHaveLength(functions.length * 2 + 5);
     for (const [name, alarm] of alarms) {
       expect({ name, actions: alarm.Properties.AlarmActions }).toEqual({
         name,

@@ -116,6 +116,19 @@ function policies({ service, stage }) {
       },
       tableItems(['dynamodb:GetItem'], ['ORDER#*']),
     ],
+    // Reconciliation: reads the sales ledger (gsi1 `SALES#`), sale claims, orders, events and organisations (gsi1
+    // `ORGS`); writes only its own results (`RECON#`). UiTPAS: search and the cancellation of what our orders cancelled.
+    reconcileSales: [
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: index('gsi1'),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SALES#*', 'ORGS'] } },
+      },
+      tableItems(['dynamodb:GetItem'], ['ORDER#*', 'TICKETSALE#*', 'EVENT#*']),
+      tableItems(['dynamodb:PutItem', 'dynamodb:Query'], ['RECON#*']),
+      clientSecret,
+    ],
     // The mappings and their audit trail; never an API key, an order or the sync's state.
     manageMappings: [
       tableItems(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], mappings),

@@ -24,6 +24,7 @@ const REQUIRED: Record<string, string[]> = {
   'manage-mappings': ['UITPAS_CLIENT_ID', 'TABLE_NAME'],
   'check-readiness': ['UITPAS_CLIENT_ID', 'TABLE_NAME'],
   'report-ticket-sales': ['TABLE_NAME'],
+  'reconcile-sales': ['UITPAS_CLIENT_ID', 'TABLE_NAME'],
   'register-ticket-sales': [
     'UITPAS_CLIENT_ID',
     'TABLE_NAME',

@@ -55,6 +55,7 @@ const FUNCTIONS = [
   'cancelTicketSales',
   'checkReadiness',
   'reportTicketSales',
+  'reconcileSales',
 ] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 type HttpHandler = (
@@ -288,6 +289,16 @@ const pageQueryCases = (): Case[] =>
       ['cursor repeated', { cursor: ['a', 'b'] }],
     ] as const
   ).map(([name, query]) => ({ name: `query: ${name}`, expect: 'refused', query }));
+
+const reconciliationWindowCases = (): Case[] =>
+  (
+    [
+      ['from not a date', { from: 'yesterday', to: '2025-01-07' }],
+      ['from a date-time', { from: '2025-01-01T00:00:00Z', to: '2025-01-07' }],
+      ['to 30 February', { from: '2025-02-01', to: '2025-02-30' }],
+      ['to before from', { from: '2025-06-02', to: '2025-06-01' }],
+    ] as const
+  ).map(([name, window]): Case => ({ name: `window: ${name}`, expect: 'refused', query: window }));
 
 const scopeCases = (others: Principal[], expect: Case['expect'] = 'refused'): Case[] =>
   others.flatMap((other) => [
@@ -694,6 +705,50 @@ const ROUTES: RouteUnderTest[] = [
       ).map(([name, query]): Case => ({ name: `query: ${name}`, expect: 'refused', query })),
       { name: 'query: an unknown parameter', expect: 'handled', query: { unexpected: 'x' } },
       { name: 'header: Accept text/csv', expect: 'handled', headers: { accept: 'text/csv' } },
+      ...ignoredHeaderCases(),
+      ...callerCases(BASKET),
+      ...scopeCases([OTHER_ADMIN]),
+    ],
+  },
+  {
+    fn: 'reconcileSales',
+    method: 'POST',
+    route: '/v1/reconciliation/runs',
+    caller: OPERATOR,
+    // An organisation without sales: a run that got through would store nothing and change nothing at UiTPAS.
+    body: { organisationId: 'no-such-org', from: '2025-01-01', to: '2025-01-07' },
+    cases: [
+      ...bodyCases({ organisationId: 'no-such-org', from: '2025-01-01', to: '2025-01-07' }),
+      ...fieldCases({ organisationId: 'no-such-org', eventId: 'no-such-event' }, [
+        { at: ['organisationId'], kind: 'id', required: true },
+        { at: ['eventId'], kind: 'id' },
+      ]),
+      ...(
+        [
+          ['from without to', { organisationId: 'no-such-org', from: '2025-01-01' }],
+          ['to 30 February', { organisationId: 'no-such-org', from: '2025-02-01', to: '2025-02-30' }],
+          ['to before from', { organisationId: 'no-such-org', from: '2025-06-02', to: '2025-06-01' }],
+          ['93 days', { organisationId: 'no-such-org', from: '2025-01-01', to: '2025-04-03' }],
+          ['an unknown field', { organisationId: 'no-such-org', unexpected: 'x' }],
+        ] as const
+      ).map(([name, body]): Case => ({ name: `body: ${name}`, expect: 'refused', body })),
+      ...ignoredHeaderCases(),
+      ...callerCases(BASKET),
+      ...scopeCases([OTHER_ADMIN]),
+    ],
+  },
+  {
+    fn: 'reconcileSales',
+    method: 'GET',
+    route: '/v1/reconciliation',
+    caller: OPERATOR,
+    query: { organisationId: 'no-such-org' },
+    cases: [
+      ...noBodyCases({ organisationId: 'demo-org' }),
+      { name: 'query: organisationId missing', expect: 'refused', query: { organisationId: undefined } },
+      ...idQueryCases('organisationId'),
+      ...reconciliationWindowCases(),
+      ...ignoredQueryCases(),
       ...ignoredHeaderCases(),
       ...callerCases(BASKET),
       ...scopeCases([OTHER_ADMIN]),

@@ -15,6 +15,7 @@
  * | `CancellationsDeadLettered` | a queued cancellation ran out of retries (the sweep keeps trying; NeedsAPerson too) |
  * | `SyncPushed`, `SyncFailed` | per sync run: events created or updated in UiTdatabank, events that failed |
  * | `SyncRunSucceeded` | a sync run ended without failures (its absence for 30 minutes is an alarm) |
+ * | `ReconciliationDiscrepancies` | per reconciliation run: the discrepancies found between our ledger and UiTPAS (lib/use-cases/reconciliation/run.ts) |
  * | `NeedsAPerson` | a line for a person was logged (an ERROR with `alarm`); the kind is in the line's `alarm` |
  *
  * Like the logger this is one instance per container, shared by the layers: a use case counts what only it knows
@@ -35,7 +36,8 @@ export type MetricName =
   | 'CancellationsDeadLettered'
   | 'SyncPushed'
   | 'SyncFailed'
-  | 'SyncRunSucceeded';
+  | 'SyncRunSucceeded'
+  | 'ReconciliationDiscrepancies';
 
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, logger });
 

@@ -18,6 +18,7 @@ export const FUNCTION_FILES = {
   sweepHeldSales: 'sweep-held-sales',
   checkReadiness: 'check-readiness',
   reportTicketSales: 'report-ticket-sales',
+  reconcileSales: 'reconcile-sales',
   syncUitdatabank: 'sync-uitdatabank',
 } as const;
 export type FunctionName = keyof typeof FUNCTION_FILES;

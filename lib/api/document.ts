@@ -13,6 +13,7 @@ import { createHandler as checkReadiness } from '../handlers/check-readiness.js'
 import { createHandler as health } from '../handlers/health.js';
 import { createHandler as lookupTariffs } from '../handlers/lookup-tariffs.js';
 import { createHandler as manageMappings } from '../handlers/manage-mappings.js';
+import { createHandler as reconcileSales } from '../handlers/reconcile-sales.js';
 import { createHandler as registerTicketSales } from '../handlers/register-ticket-sales.js';
 import { createHandler as reportTicketSales } from '../handlers/report-ticket-sales.js';
 import { createHandler as validatePass } from '../handlers/validate-pass.js';
@@ -36,6 +37,7 @@ export function declaredRoutes(): Record<string, DeclaredRoute> {
     ...manageMappings(noDeps).routes,
     ...checkReadiness(noDeps).routes,
     ...reportTicketSales(noDeps).routes,
+    ...reconcileSales(noDeps).routes,
   };
 }
 

@@ -21,6 +21,8 @@ import {
   passResponse,
   promotorList,
   promotorMapping,
+  reconciliationResults,
+  reconciliationRun,
   tariffsResponse,
   textBody,
   ticketSalesReport,
@@ -331,6 +333,26 @@ export const OPERATIONS: Record<string, Operation> = {
       },
     },
     problems: [...ORGANISATION_SCOPE, 'invalid-cursor'],
+  },
+  'POST /v1/reconciliation/runs': {
+    operationId: 'runReconciliation',
+    function: 'reconcileSales',
+    tag: 'ticket sales',
+    summary: 'Reconcile our sales ledger with UiTPAS now, per event, and answer the result',
+    description:
+      "For every event of the organisation with sales of ours registered from `from` to `to` (UTC days, inclusive; default the last 7 days; or only `eventId`), UiTPAS's own record (`GET /ticket-sales?eventId=`, 500 a page) is compared with our ledger: a sale we hold registered that UiTPAS does not know (`missing-at-uitpas`), one we cancelled that UiTPAS still has (`cancelled-still-at-uitpas`: cancelled at UiTPAS by the run, the only change it makes), one at UiTPAS that no order of ours holds (`not-ours`: another channel or an orphan, never touched), and a price or tariff that differs. UiTPAS's sales count when their creation date falls in the window. Each event's result is stored over the previous run's, so running twice leaves the same result. Without TICKETSALES_SEARCH for the event's organizer the event says `cannot-compare` with a plain note; the run goes on.",
+    answers: { 200: { description: 'The result per event.', schema: reconciliationRun } },
+    problems: ORGANISATION_SCOPE,
+  },
+  'GET /v1/reconciliation': {
+    operationId: 'listReconciliation',
+    function: 'reconcileSales',
+    tag: 'ticket sales',
+    summary: "The last reconciliation result of each of an organisation's events",
+    description:
+      'The stored result of the last run (on demand or the daily schedule) per event, by event id; `from`/`to` keep the results checked on those UTC days.',
+    answers: { 200: { description: 'The last result per event.', schema: reconciliationResults } },
+    problems: ORGANISATION_SCOPE,
   },
   'GET /v1/events/{eventId}/readiness': {
     operationId: 'checkEventReadiness',

@@ -15,11 +15,14 @@ import type { PassView } from '../domain/pass.js';
 import { READINESS_ITEM_IDS, type ReadinessReport } from '../domain/readiness.js';
 import type { TariffAnswer } from '../domain/tariffs.js';
 import { ORDER_STATUSES, type OrderView, type TicketSalesReport } from '../domain/ticket-sales/index.js';
+import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../domain/ticket-sales/reconciliation.js';
 import type { UitpasPrices } from '../domain/uitpas-prices.js';
 import type { createHandler as createHealthHandler } from '../handlers/health.js';
 import type { listOrganisations } from '../use-cases/mapping-admin/organisations.js';
 import type { listPromotors } from '../use-cases/mapping-admin/promotors.js';
 import type { OrganisationReadinessReport } from '../use-cases/readiness/check.js';
+import type { EventReconciliation } from '../use-cases/reconciliation/ports.js';
+import type { RunResult } from '../use-cases/reconciliation/run.js';
 
 // --- building blocks ---------------------------------------------------------------------------------------------
 
@@ -673,6 +676,82 @@ export const ticketSalesReportCsv = z.string().meta({
     'CSV (RFC 4180, CRLF, UTF-8), columns `record,registered_at,event_id,uitdatabank_id,order_id,line_id,ticket_sale_id,status,tariff_id,tariff_name,regular_price_eur,paid_price_eur,difference_eur,sales`: a `sale` row per sale, grouped per event with an `event-total` row after each, then `organisation-total`, or `part-total` when the window continues in a next part (see `X-Next-Cursor` and `Link`).',
 });
 
+// --- reconciliation ---------------------------------------------------------------------------------------------
+
+const reconciledSide = z
+  .object({
+    tariffId: z.string(),
+    price: z.number().nullable().meta({ description: 'EUR; null when none was given.' }),
+  })
+  .nullable();
+
+export const eventReconciliation = z
+  .object({
+    organisationId: z.string(),
+    eventId: z.string().meta({ description: "The ticketing system's event id." }),
+    uitdatabankId: z.string().nullable(),
+    from: z.iso.date(),
+    to: z.iso.date(),
+    checkedAt: timestamp(),
+    status: z.enum(['compared', 'cannot-compare', 'unavailable']).meta({
+      description:
+        '`compared`: both sides were read. `cannot-compare`: UiTPAS refused the search (TICKETSALES_SEARCH missing for the organizer) or the event has no UiTdatabank id; `note` says which. `unavailable`: UiTPAS gave no usable answer; the next run tries again.',
+    }),
+    note: z.string().nullable(),
+    ourSales: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'Sales of ours in the window, whatever their state.' }),
+    uitpasSales: z.number().int().min(0).meta({ description: "UiTPAS's sales of the event in the window." }),
+    counts: z.object(
+      Object.fromEntries(DISCREPANCY_KINDS.map((kind) => [kind, z.number().int().min(0)])) as Record<
+        DiscrepancyKind,
+        z.ZodNumber
+      >,
+    ),
+    discrepancies: z
+      .array(
+        z.object({
+          kind: z.enum(DISCREPANCY_KINDS).meta({
+            description:
+              '`missing-at-uitpas`: we hold it registered, UiTPAS does not know it. `cancelled-still-at-uitpas`: one of our orders cancelled it, UiTPAS still has it (cancelled by the run). `not-ours`: at UiTPAS, no order of ours holds it (another channel, or an orphan; never touched). `price-differs` / `tariff-differs`: both hold it, differently.',
+          }),
+          ticketSaleId: z.string(),
+          orderId: z.string().nullable().meta({ description: 'Your order id; null for `not-ours`.' }),
+          lineId: z.string().nullable(),
+          action: z.enum(['cancel-at-uitpas', 'investigate']),
+          ours: reconciledSide,
+          uitpas: reconciledSide,
+          cancelled: z.boolean().nullable().meta({
+            description: 'For `cancel-at-uitpas`: whether this run cancelled it at UiTPAS; null otherwise.',
+          }),
+        }),
+      )
+      .meta({ description: 'Sorted by kind, then ticket-sale id; at most 1000 (see `omitted`).' }),
+    omitted: z.number().int().min(0).meta({
+      description: 'Discrepancies counted in `counts` but not listed (beyond the first 1000).',
+    }),
+  })
+  .meta({ id: 'EventReconciliation', description: "One event's last reconciliation with UiTPAS." });
+
+export const reconciliationRun = z
+  .object({
+    organisationId: z.string(),
+    from: z.iso.date(),
+    to: z.iso.date(),
+    events: z.array(eventReconciliation),
+    unreached: z.array(z.string()).meta({
+      description:
+        'Events with sales in the window that were not compared because the answer had to go out (run them one by one with `eventId`; the daily run covers them too). Usually empty.',
+    }),
+  })
+  .meta({ id: 'ReconciliationRun', description: 'The result of a run, per event with sales in the window.' });
+
+export const reconciliationResults = z
+  .object({ organisationId: z.string(), events: z.array(eventReconciliation) })
+  .meta({ id: 'ReconciliationResults', description: 'The last stored result per event, by event id.' });
+
 /** The JSON bodies of the API's own routes, by name. */
 export const RESPONSE_SCHEMAS = {
   healthResponse,
@@ -690,6 +769,8 @@ export const RESPONSE_SCHEMAS = {
   eventReadinessResponse,
   organisationReadinessResponse,
   ticketSalesReport,
+  reconciliationRun,
+  reconciliationResults,
 } as const;
 
 // --- drift guard -------------------------------------------------------------------------------------------------
@@ -734,6 +815,7 @@ type HealthBody = {
 };
 type OrganisationListBody = { items: Awaited<ReturnType<typeof listOrganisations>> };
 type PromotorListBody = { items: Awaited<ReturnType<typeof listPromotors>> };
+type ReconciliationResultsBody = { organisationId: string; events: EventReconciliation[] };
 type In<K extends keyof typeof RESPONSE_SCHEMAS> = z.input<(typeof RESPONSE_SCHEMAS)[K]>;
 
 /** Fails to compile when a type the routes answer with and its schema part ways. */
@@ -770,5 +852,10 @@ export type ResponseDriftGuard = [
   [
     Assert<OrganisationReadinessReport, In<'organisationReadinessResponse'>>,
     Nothing<Drift<OrganisationReadinessReport, In<'organisationReadinessResponse'>>>,
+  ],
+  [Assert<RunResult, In<'reconciliationRun'>>, Nothing<Drift<RunResult, In<'reconciliationRun'>>>],
+  [
+    Assert<ReconciliationResultsBody, In<'reconciliationResults'>>,
+    Nothing<Drift<ReconciliationResultsBody, In<'reconciliationResults'>>>,
   ],
 ];
