@@ -7,6 +7,8 @@ import '../local/settings.js';
 
 // The handlers count what they do as EMF lines on stdout; here they would bury the figures.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+// And their log lines (a run's warning about the discrepancies it planted, say): only errors are shown.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
 const benches: Record<string, () => Promise<void>> = {
   basket: async () => (await import('./basket.js')).benchBasket(),
