@@ -106,7 +106,7 @@ function policies({ service, stage }) {
       clientSecret,
     ],
     // The reimbursement export reads only: the organisations' sales ledgers (gsi1 `SALES#` partitions, the sale
-    // claims) and the orders they point at. No write, no publiq.
+    // claims), the orders they point at, and the mappings that give each event's organizer. No write, no publiq.
     reportTicketSales: [
       {
         Effect: 'Allow',
@@ -114,7 +114,8 @@ function policies({ service, stage }) {
         Resource: index('gsi1'),
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SALES#*'] } },
       },
-      tableItems(['dynamodb:GetItem'], ['ORDER#*']),
+      // The orders its claims point at; each event's organizer: the event, its organisation and its promotor.
+      tableItems(['dynamodb:GetItem'], ['ORDER#*', 'EVENT#*', 'ORG#*', 'PROMOTOR#*']),
     ],
     // Reconciliation: reads the sales ledger (gsi1 `SALES#`), sale claims, orders, events and organisations (gsi1
     // `ORGS`); writes only its own results (`RECON#`). UiTPAS: search and the cancellation of what our orders cancelled.

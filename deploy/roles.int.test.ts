@@ -338,13 +338,26 @@ async function scenario(sandbox: Awaited<ReturnType<typeof startSandbox>>) {
   await untouchedSince('roles-6', 10);
   await handlers.sweepHeldSales?.(scheduled, lambdaContext('sweepHeldSales'));
 
-  // The reimbursement export of the day's sales: the ledger (gsi1 SALES#) and the orders its claims point at.
+  // The reimbursement export of the day's sales: the ledger (gsi1 SALES#), the orders its claims point at, and each
+  // event's organizer (its event, organisation and promotor). For this one export the festival has the seed's
+  // promotor, so the promotor is read too; then the festival is put back as it was (directly, as `rewrite` does).
   const today = new Date().toISOString().slice(0, 10);
+  const festivalKey = { pk: 'EVENT#demo-festival', sk: 'EVENT' };
+  const { Item: festival } = await table.doc.send(
+    new GetCommand({ TableName: table.name, Key: festivalKey, ConsistentRead: true }),
+  );
+  await table.doc.send(
+    new PutCommand({
+      TableName: table.name,
+      Item: { ...festival, ...festivalKey, promotorId: 'demo-guest' },
+    }),
+  );
   await http('reportTicketSales', ADMIN, {
     method: 'GET',
     route: '/v1/reports/ticket-sales',
     query: { organisationId: 'demo-org', from: today, to: today },
   });
+  await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...festival, ...festivalKey } }));
 
   // Reconciliation: the day's ledger against UiTPAS (stored per event), an event without sales of ours in the
   // window (its mapping read for the UiTdatabank id), the stored results, and the daily run of every organisation.

@@ -1,17 +1,20 @@
 /**
  * The reimbursement export (GET /v1/reports/ticket-sales) over sales registered and cancelled through the real
  * registration and cancellation handlers, against dynalite and the in-process sandbox: the lines that stand (held or
- * confirmed, a cancelled line left out), their totals per event and of the organisation in JSON and CSV, scoping by
- * the key's organisations, and paging (JSON cursors, CSV parts). Every answer is checked against the OpenAPI
+ * confirmed, a cancelled line left out), their totals per event, per organizer (as the organizer rule resolves it
+ * from the current mapping: the organisation's, a promotor's, none for a deleted event) and of the organisation in
+ * JSON and CSV, scoping by the key's organisations, and paging (JSON cursors, CSV parts). Every answer is checked against the OpenAPI
  * document by the integration setup.
  */
-import { PASSES } from '@uitpas-ticketing/sandbox';
+import { OTHER_UITPAS_ORGANIZER_ID, PASSES, TEST_ORGANIZER_ID } from '@uitpas-ticketing/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
 import { createSalesLedger } from '../lib/adapters/dynamodb/sales-ledger.js';
 import type { Principal } from '../lib/domain/access.js';
 import { createHandler as createCancelHandler } from '../lib/handlers/cancel-ticket-sales.js';
 import { createHandler as createRegisterHandler } from '../lib/handlers/register-ticket-sales.js';
 import { createHandler, type ReportDeps } from '../lib/handlers/report-ticket-sales.js';
+import { DEMO_PROMOTOR_ID } from '../local/seed.js';
 import { ADMIN, apiEvent, lambdaContext } from '../test-support/api-event.js';
 import {
   call,
@@ -27,7 +30,11 @@ import {
 
 let stack: TicketSalesStack;
 let reportDeps: Partial<ReportDeps> = {};
-const report = createHandler(() => ({ ledger: createSalesLedger(stack.table), ...reportDeps }));
+const report = createHandler(() => ({
+  ledger: createSalesLedger(stack.table),
+  mappings: createMappingRepository(stack.table),
+  ...reportDeps,
+}));
 const api = ticketSalesApi({
   register: createRegisterHandler(() => stack.deps()),
   cancel: createCancelHandler(() => stack.deps()),
@@ -146,13 +153,11 @@ describe('the JSON export', () => {
       difference: '24.00',
       unpriced: 0,
     });
-    expect(body.totals).toEqual({
-      sales: 4,
-      regularPrice: '40.00',
-      paidPrice: '8.00',
-      difference: '32.00',
-      unpriced: 0,
-    });
+    // Both events are the organisation's own (no promotor): its UiTdatabank organizer.
+    expect(festival.organizerId).toBe(TEST_ORGANIZER_ID);
+    expect(limited.organizerId).toBe(TEST_ORGANIZER_ID);
+    const whole = { sales: 4, regularPrice: '40.00', paidPrice: '8.00', difference: '32.00', unpriced: 0 };
+    expect(body.totals).toEqual({ ...whole, perOrganizer: [{ organizerId: TEST_ORGANIZER_ID, ...whole }] });
     // The totals are the sums of the lines, to the cent.
     for (const event of body.events) {
       const sum = (field: 'regularPrice' | 'paidPrice' | 'difference') =>
@@ -227,6 +232,9 @@ describe('scoping', () => {
         event.sales.map((sale) => sale.ticketSaleId),
       ),
     ).toEqual(standing['rep-5']);
+    // The other organisation has no UiTdatabank organizer id: its event's organizer cannot be resolved.
+    expect(theirs.body.events[0].organizerId).toBeNull();
+    expect(theirs.body.totals.perOrganizer).toEqual([{ organizerId: null, ...theirs.body.events[0].totals }]);
     expect((await csv(ADMIN_OTHER, { organisationId: 'demo-org', ...WINDOW })).statusCode).toBe(403);
   });
 
@@ -248,7 +256,7 @@ describe('the CSV export', () => {
     expect(response.headers['X-Next-Cursor']).toBeUndefined();
     const [header, ...rows] = response.rows;
     expect(header).toBe(
-      'record,registered_at,event_id,uitdatabank_id,order_id,line_id,ticket_sale_id,status,tariff_id,tariff_name,regular_price_eur,paid_price_eur,difference_eur,sales',
+      'record,registered_at,event_id,uitdatabank_id,order_id,line_id,ticket_sale_id,status,tariff_id,tariff_name,regular_price_eur,paid_price_eur,difference_eur,sales,organizer_id',
     );
     const cells = rows.map((row) => row.split(','));
     const sales = cells.filter((row) => row[0] === 'sale');
@@ -258,10 +266,13 @@ describe('the CSV export', () => {
     const eventTotals = cells.filter((row) => row[0] === 'event-total');
     expect(eventTotals.map((row) => [row[2], row.slice(10)])).toEqual(
       expect.arrayContaining([
-        [EVENTS.festival, ['30.00', '6.00', '24.00', '3']],
-        [EVENTS.limited, ['10.00', '2.00', '8.00', '1']],
+        [EVENTS.festival, ['30.00', '6.00', '24.00', '3', TEST_ORGANIZER_ID]],
+        [EVENTS.limited, ['10.00', '2.00', '8.00', '1', TEST_ORGANIZER_ID]],
       ]),
     );
+    expect(cells.filter((row) => row[0] === 'organizer-total').map((row) => row.slice(10))).toEqual([
+      ['40.00', '8.00', '32.00', '4', TEST_ORGANIZER_ID],
+    ]);
     expect(cells.at(-1)).toEqual([
       'organisation-total',
       '',
@@ -277,6 +288,7 @@ describe('the CSV export', () => {
       '8.00',
       '32.00',
       '4',
+      '',
     ]);
     // Each event's total is the sum of its sale rows.
     for (const total of eventTotals) {
@@ -320,5 +332,93 @@ describe('the CSV export', () => {
     } finally {
       reportDeps = {};
     }
+  });
+});
+
+describe('totals per organizer', () => {
+  const mappings = () => createMappingRepository(stack.table);
+  const organizerTotalsAddUp = (body: {
+    events: { organizerId: string | null; totals: Record<string, string | number> }[];
+    totals: { perOrganizer: ({ organizerId: string | null } & Record<string, string | number | null>)[] };
+  }) => {
+    for (const group of body.totals.perOrganizer) {
+      const own = body.events.filter((event) => event.organizerId === group.organizerId);
+      expect(own.length).toBeGreaterThan(0);
+      for (const field of ['regularPrice', 'paidPrice', 'difference'] as const)
+        expect(cents(String(group[field]))).toBe(
+          own.reduce((sum, event) => sum + cents(String(event.totals[field])), 0),
+        );
+      for (const field of ['sales', 'unpriced'] as const)
+        expect(group[field]).toBe(own.reduce((sum, event) => sum + Number(event.totals[field]), 0));
+    }
+  };
+
+  it('follows the promotor: an event with one counts under the promotor’s organizer, in JSON and CSV', async () => {
+    const limited = await mappings().getEvent(EVENTS.limited, { consistent: true });
+    if (!limited) throw new Error('no limited event');
+    await mappings().putEvent(
+      { ...limited, promotorId: DEMO_PROMOTOR_ID, version: limited.version + 1 },
+      limited.version,
+    );
+    const { body } = await json(ADMIN, { organisationId: 'demo-org', ...WINDOW });
+    const byEvent = Object.fromEntries(
+      body.events.map((event: { eventId: string; organizerId: string | null }) => [
+        event.eventId,
+        event.organizerId,
+      ]),
+    );
+    expect(byEvent).toEqual({
+      [EVENTS.festival]: TEST_ORGANIZER_ID,
+      [EVENTS.limited]: OTHER_UITPAS_ORGANIZER_ID,
+    });
+    const sorted = [TEST_ORGANIZER_ID, OTHER_UITPAS_ORGANIZER_ID].sort();
+    expect(body.totals.perOrganizer.map((group: { organizerId: string }) => group.organizerId)).toEqual(
+      sorted,
+    );
+    organizerTotalsAddUp(body);
+    expect(
+      body.totals.perOrganizer.find(
+        (group: { organizerId: string }) => group.organizerId === OTHER_UITPAS_ORGANIZER_ID,
+      ),
+    ).toEqual({
+      organizerId: OTHER_UITPAS_ORGANIZER_ID,
+      sales: 1,
+      regularPrice: '10.00',
+      paidPrice: '2.00',
+      difference: '8.00',
+      unpriced: 0,
+    });
+
+    const cells = (await csv(ADMIN, { organisationId: 'demo-org', ...WINDOW })).rows
+      .slice(1)
+      .map((row) => row.split(','));
+    const organizerTotals = cells.filter((row) => row[0] === 'organizer-total');
+    expect(organizerTotals.map((row) => row[14])).toEqual(sorted);
+    for (const total of organizerTotals) {
+      const own = cells.filter((row) => row[0] === 'event-total' && row[14] === total[14]);
+      for (const column of [10, 11, 12, 13])
+        expect(own.reduce((sum, row) => sum + cents(row[column] ?? ''), 0)).toBe(cents(total[column] ?? ''));
+    }
+  });
+
+  it('has no organizer for an event deleted since its sales: null, counted under null, last', async () => {
+    const limited = await mappings().getEvent(EVENTS.limited, { consistent: true });
+    if (!limited) throw new Error('no limited event');
+    await mappings().deleteEvent(EVENTS.limited, limited.version);
+    const { body } = await json(ADMIN, { organisationId: 'demo-org', ...WINDOW });
+    expect(
+      body.events.find((event: { eventId: string }) => event.eventId === EVENTS.limited).organizerId,
+    ).toBeNull();
+    expect(
+      body.totals.perOrganizer.map((group: { organizerId: string | null }) => group.organizerId),
+    ).toEqual([TEST_ORGANIZER_ID, null]);
+    organizerTotalsAddUp(body);
+    const cells = (await csv(ADMIN, { organisationId: 'demo-org', ...WINDOW })).rows
+      .slice(1)
+      .map((row) => row.split(','));
+    expect(cells.filter((row) => row[0] === 'organizer-total').map((row) => [row[14], row[12]])).toEqual([
+      [TEST_ORGANIZER_ID, '24.00'],
+      ['', '8.00'],
+    ]);
   });
 });

@@ -633,6 +633,10 @@ export const ticketSalesReport = z
       z.object({
         eventId: z.string().meta({ description: "The ticketing system's event id." }),
         uitdatabankId: z.string(),
+        organizerId: z.string().nullable().meta({
+          description:
+            'The event’s UiTdatabank organizer, resolved at report time from its current mapping as the organizer rule does: its promotor’s UiTdatabank organizer id if it has one, else its organisation’s. Null when it cannot be resolved: the event was deleted since, its promotor is unknown, or neither has an organizer id.',
+        }),
         sales: z.array(
           z.object({
             registeredAt: timestamp().meta({
@@ -656,10 +660,26 @@ export const ticketSalesReport = z
         totals: reportTotals,
       }),
     ),
-    totals: reportTotals.meta({
-      description:
-        'Of the sales in this answer (this page): the sum of `events[].totals`. The whole window’s totals are the sums over every page (or the CSV).',
-    }),
+    totals: reportTotals
+      .extend({
+        perOrganizer: z
+          .array(
+            reportTotals.extend({
+              organizerId: z.string().nullable().meta({
+                description:
+                  'The UiTdatabank organizer (`events[].organizerId`); null: the events without one.',
+              }),
+            }),
+          )
+          .meta({
+            description:
+              'Per organizer of this answer’s events: the sum of the `totals` of the events with that `organizerId`, to the cent. Sorted by organizerId, null last.',
+          }),
+      })
+      .meta({
+        description:
+          'Of the sales in this answer (this page): the sum of `events[].totals`, and per organizer. The whole window’s totals are the sums over every page (or the CSV).',
+      }),
     nextCursor: z.string().nullable().meta({
       description:
         'Pass it back as `cursor` (same organisationId, from, to) for the next page; null at the end.',
@@ -673,7 +693,7 @@ export const ticketSalesReport = z
 
 export const ticketSalesReportCsv = z.string().meta({
   description:
-    'CSV (RFC 4180, CRLF, UTF-8), columns `record,registered_at,event_id,uitdatabank_id,order_id,line_id,ticket_sale_id,status,tariff_id,tariff_name,regular_price_eur,paid_price_eur,difference_eur,sales`: a `sale` row per sale, grouped per event with an `event-total` row after each, then `organisation-total`, or `part-total` when the window continues in a next part (see `X-Next-Cursor` and `Link`).',
+    'CSV (RFC 4180, CRLF, UTF-8), columns `record,registered_at,event_id,uitdatabank_id,order_id,line_id,ticket_sale_id,status,tariff_id,tariff_name,regular_price_eur,paid_price_eur,difference_eur,sales,organizer_id`: a `sale` row per sale, grouped per event with an `event-total` row after each, then an `organizer-total` row per organizer (the sum of its events’ totals; `organizer_id` empty for the events whose organizer cannot be resolved), then `organisation-total`, or `part-total` when the window continues in a next part (see `X-Next-Cursor` and `Link`).',
 });
 
 // --- reconciliation ---------------------------------------------------------------------------------------------

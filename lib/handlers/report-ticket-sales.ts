@@ -3,18 +3,19 @@
  * 403 `organisation-not-allowed`.
  * Trigger: HTTP API, `GET /v1/reports/ticket-sales?organisationId=&from=&to=&cursor=&limit=`.
  * Output: every registered, not-cancelled UiTPAS sale of the organisation registered in [from, to] (UTC dates, both
- * inclusive), per event, with the totals per event and of the answer. JSON by default: one page of `limit` sale
+ * inclusive), per event (with its UiTdatabank organizer, resolved now; null when unresolvable), with the totals per
+ * event, per organizer and of the answer. JSON by default: one page of `limit` sale
  * claims with `nextCursor`. With `Accept: text/csv`: CSV, page after page in one answer until the window is done
  * or the answer reaches CSV_MAX_BYTES (Lambda answers at most 6 MB) or the time is up; then its last row is a
  * `part-total` instead of `organisation-total`, and `X-Next-Cursor` and `Link: <…>; rel="next"` name the next part.
- * Side effects: none (reads the ledger and the orders).
+ * Side effects: none (reads the ledger, the orders, and the events, organisations and promotors of the sales).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { type HttpOptions, httpRouter, ok, okText, route } from '../adapters/http/handler.js';
 import { reportCsv, reportView } from '../domain/ticket-sales/index.js';
 import { ticketingId } from '../use-cases/mapping-admin/schemas.js';
-import type { SalesLedger } from '../use-cases/reports/ports.js';
+import type { ReportMappings, SalesLedger } from '../use-cases/reports/ports.js';
 import { reportForCsv, reportPage } from '../use-cases/reports/ticket-sales.js';
 
 const admin = { roles: ['admin'] } as const;
@@ -60,6 +61,7 @@ function wantsCsv(event: APIGatewayProxyEventV2): boolean {
 
 export interface ReportDeps {
   ledger: SalesLedger;
+  mappings: ReportMappings;
   /** Tests only: smaller CSV parts and pages than CSV_MAX_BYTES and CSV_PAGE. */
   csvMaxBytes?: number;
   csvPageSize?: number;
@@ -71,13 +73,13 @@ export function createHandler(deps: () => ReportDeps, options?: HttpOptions) {
       'GET /v1/reports/ticket-sales': route(
         { auth: admin, query: reportQuerySchema },
         async ({ query, principal, event, answerBy }) => {
-          const { ledger, csvMaxBytes = CSV_MAX_BYTES, csvPageSize = CSV_PAGE } = deps();
+          const { ledger, mappings, csvMaxBytes = CSV_MAX_BYTES, csvPageSize = CSV_PAGE } = deps();
           if (!wantsCsv(event)) {
-            const page = await reportPage(ledger, principal, query);
-            return ok(reportView(query, page.sales, page.nextCursor));
+            const page = await reportPage({ ledger, mappings }, principal, query);
+            return ok(reportView(query, page.sales, page.nextCursor, page.organizers));
           }
           const part = await reportForCsv(
-            ledger,
+            { ledger, mappings },
             principal,
             { ...query, limit: csvPageSize },
             { maxBytes: csvMaxBytes, stopBy: answerBy - CSV_TIME_MARGIN_MS, now: Date.now },
@@ -91,15 +93,19 @@ export function createHandler(deps: () => ReportDeps, options?: HttpOptions) {
                 cursor: part.nextCursor,
               })
             : undefined;
-          return okText('text/csv; charset=utf-8', reportCsv(part.sales, part.nextCursor === null), {
-            'Content-Disposition': `attachment; filename="${name}"`,
-            ...(next
-              ? {
-                  'X-Next-Cursor': part.nextCursor as string,
-                  Link: `</v1/reports/ticket-sales?${next}>; rel="next"`,
-                }
-              : {}),
-          });
+          return okText(
+            'text/csv; charset=utf-8',
+            reportCsv(part.sales, part.nextCursor === null, part.organizers),
+            {
+              'Content-Disposition': `attachment; filename="${name}"`,
+              ...(next
+                ? {
+                    'X-Next-Cursor': part.nextCursor as string,
+                    Link: `</v1/reports/ticket-sales?${next}>; rel="next"`,
+                  }
+                : {}),
+            },
+          );
         },
       ),
     },

@@ -77,6 +77,7 @@ export {
 } from './reconcile.js';
 export {
   addSale,
+  addTotals,
   CSV_COLUMNS,
   CSV_HEADER,
   cents,
@@ -85,10 +86,13 @@ export {
   csvSaleRow,
   csvTotalRow,
   type EventGroup,
+  type EventOrganizers,
   emptyTotals,
   formatEuro,
   groupByEvent,
+  groupByOrganizer,
   type LedgerClaim,
+  type OrganizerGroup,
   REPORTED_STATUSES,
   type ReportedStatus,
   type ReportSale,

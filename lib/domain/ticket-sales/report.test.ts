@@ -3,6 +3,8 @@ import {
   CSV_HEADER,
   csvField,
   formatEuro,
+  groupByEvent,
+  groupByOrganizer,
   type LedgerClaim,
   type Order,
   type OrderLine,
@@ -160,12 +162,21 @@ describe('the report', () => {
     const sale = reportSale(one, two, 'org');
     return sale ? [sale] : [];
   });
+  const organizers = new Map([
+    ['ev-1', 'orgz-b'],
+    ['ev-2', 'orgz-a'],
+  ]);
 
   it('groups per event with totals that add up to the organisation total', () => {
-    const view = reportView({ organisationId: 'org', from: '2025-01-01', to: '2025-12-31' }, sales, null);
-    expect(view.events.map((event) => [event.eventId, event.sales.length])).toEqual([
-      ['ev-1', 2],
-      ['ev-2', 2],
+    const view = reportView(
+      { organisationId: 'org', from: '2025-01-01', to: '2025-12-31' },
+      sales,
+      null,
+      organizers,
+    );
+    expect(view.events.map((event) => [event.eventId, event.organizerId, event.sales.length])).toEqual([
+      ['ev-1', 'orgz-b', 2],
+      ['ev-2', 'orgz-a', 2],
     ]);
     expect(view.events[0]?.totals).toEqual({
       sales: 2,
@@ -187,26 +198,113 @@ describe('the report', () => {
       paidPrice: '7.00',
       difference: '28.00',
       unpriced: 1,
+      // Sorted by organizer id: ev-2's organizer first.
+      perOrganizer: [
+        { organizerId: 'orgz-a', ...view.events[1]?.totals },
+        { organizerId: 'orgz-b', ...view.events[0]?.totals },
+      ],
     });
     expect(view.events[0]?.sales[1]).toMatchObject({ paidPrice: null, difference: null });
   });
 
+  it('totals per organizer: the exact sum of its events’ totals, the unresolved under null, last', () => {
+    const more = [
+      ...sales,
+      ...[
+        claim({ ticketSaleId: 's5', lineId: 'l4', eventId: 'ev-3' }),
+        claim({ ticketSaleId: 's6', lineId: 'l5', eventId: 'ev-4' }),
+      ].flatMap((one) => {
+        const sale = reportSale(
+          one,
+          order([
+            line({
+              lineId: 'l4',
+              eventId: 'ev-3',
+              ticketSaleIds: ['s5'],
+              registeredPrice: 0.1,
+              regularPrice: 0.3,
+            }),
+            line({
+              lineId: 'l5',
+              eventId: 'ev-4',
+              ticketSaleIds: ['s6'],
+              registeredPrice: 0.2,
+              regularPrice: 0.3,
+            }),
+          ]),
+          'org',
+        );
+        return sale ? [sale] : [];
+      }),
+    ];
+    // ev-1 and ev-3 share an organizer; ev-4 has none (deleted, say): null, as absent from the map.
+    const shared = new Map<string, string | null>([
+      ['ev-1', 'orgz-b'],
+      ['ev-2', 'orgz-a'],
+      ['ev-3', 'orgz-b'],
+    ]);
+    const groups = groupByEvent(more);
+    const perOrganizer = groupByOrganizer(groups, shared);
+    expect(perOrganizer.map((group) => [group.organizerId, group.eventIds])).toEqual([
+      ['orgz-a', ['ev-2']],
+      ['orgz-b', ['ev-1', 'ev-3']],
+      [null, ['ev-4']],
+    ]);
+    for (const group of perOrganizer) {
+      const own = groups.filter((event) => group.eventIds.includes(event.eventId));
+      for (const field of ['sales', 'regularCents', 'paidCents', 'differenceCents', 'unpriced'] as const)
+        expect(group.totals[field]).toBe(own.reduce((sum, event) => sum + event.totals[field], 0));
+    }
+    expect(perOrganizer[1]?.totals).toEqual({
+      sales: 3,
+      regularCents: 2030,
+      paidCents: 210,
+      differenceCents: 820,
+      unpriced: 1,
+    });
+    // Every sale counts under exactly one organizer: the organizers add up to the whole.
+    const whole = totalsOf(more);
+    for (const field of ['sales', 'regularCents', 'paidCents', 'differenceCents', 'unpriced'] as const)
+      expect(perOrganizer.reduce((sum, group) => sum + group.totals[field], 0)).toBe(whole[field]);
+    const view = reportView(
+      { organisationId: 'org', from: '2025-01-01', to: '2025-12-31' },
+      more,
+      null,
+      shared,
+    );
+    expect(view.events.find((event) => event.eventId === 'ev-4')?.organizerId).toBeNull();
+    expect(view.totals.perOrganizer.map((group) => [group.organizerId, group.difference])).toEqual([
+      ['orgz-a', '20.00'],
+      ['orgz-b', '8.20'],
+      [null, '0.10'],
+    ]);
+  });
+
   it('writes CSV: header, sale rows per event, event totals, the organisation total (or a part total)', () => {
-    const csv = reportCsv(sales, true);
+    const csv = reportCsv(sales, true, organizers);
     const rows = csv.split('\r\n');
     expect(csv.startsWith(CSV_HEADER)).toBe(true);
+    expect(rows[0]).toMatch(/,sales,organizer_id$/);
     expect(rows[1]).toBe(
-      'sale,2025-03-01T10:00:00.000Z,ev-1,udb-1,o-1,l1,s1,CONFIRMED,SOCIALTARIFF,Kansentarief,10.00,2.00,8.00,1',
+      'sale,2025-03-01T10:00:00.000Z,ev-1,udb-1,o-1,l1,s1,CONFIRMED,SOCIALTARIFF,Kansentarief,10.00,2.00,8.00,1,orgz-b',
     );
     expect(rows[2]).toBe(
-      'sale,2025-03-01T10:00:00.000Z,ev-1,udb-1,o-1,l3,s4,CONFIRMED,SOCIALTARIFF,Kansentarief,10.00,,,1',
+      'sale,2025-03-01T10:00:00.000Z,ev-1,udb-1,o-1,l3,s4,CONFIRMED,SOCIALTARIFF,Kansentarief,10.00,,,1,orgz-b',
     );
-    expect(rows[3]).toBe('event-total,,ev-1,udb-1,,,,,,,20.00,2.00,8.00,2');
-    expect(rows[6]).toBe('event-total,,ev-2,udb-2,,,,,,,25.00,5.00,20.00,2');
-    expect(rows[7]).toBe('organisation-total,,,,,,,,,,45.00,7.00,28.00,4');
-    expect(rows[8]).toBe('');
-    expect(reportCsv(sales, false).split('\r\n')[7]).toMatch(/^part-total,/);
-    expect(reportCsv([], true)).toBe(`${CSV_HEADER}organisation-total,,,,,,,,,,0.00,0.00,0.00,0\r\n`);
+    expect(rows[3]).toBe('event-total,,ev-1,udb-1,,,,,,,20.00,2.00,8.00,2,orgz-b');
+    expect(rows[6]).toBe('event-total,,ev-2,udb-2,,,,,,,25.00,5.00,20.00,2,orgz-a');
+    expect(rows[7]).toBe('organizer-total,,,,,,,,,,25.00,5.00,20.00,2,orgz-a');
+    expect(rows[8]).toBe('organizer-total,,,,,,,,,,20.00,2.00,8.00,2,orgz-b');
+    expect(rows[9]).toBe('organisation-total,,,,,,,,,,45.00,7.00,28.00,4,');
+    expect(rows[10]).toBe('');
+    expect(reportCsv(sales, false, organizers).split('\r\n')[9]).toMatch(/^part-total,/);
+    // An event whose organizer is unresolved: empty organizer_id, and its own organizer-total row.
+    expect(reportCsv(sales, true, new Map([['ev-1', 'orgz-b']])).split('\r\n')[8]).toBe(
+      'organizer-total,,,,,,,,,,25.00,5.00,20.00,2,',
+    );
+    expect(reportCsv([], true, new Map())).toBe(
+      `${CSV_HEADER}organisation-total,,,,,,,,,,0.00,0.00,0.00,0,\r\n`,
+    );
   });
 
   it('quotes CSV fields as RFC 4180 says, and defuses spreadsheet formulas', () => {

@@ -4,6 +4,11 @@
  * organiser holds against publiq's expense report. Pure: the claims of a window and their orders go in, the lines,
  * the totals and the CSV text come out.
  *
+ * Per organizer too: each event's UiTdatabank organizer (lib/domain/organizer.ts, resolved by the use case at report
+ * time from the event's current mapping) goes in as a map, and an organizer's totals are the sums of its events'
+ * totals, in cents. An event whose organizer cannot be resolved (deleted since, or no organizer id on its promotor
+ * nor its organisation) has organizer null, and its sales count under a null organizer: never left out.
+ *
  * Amounts are integer cents from the moment they are read (the stored prices are EUR with at most 2 decimals, so
  * `Math.round(price * 100)` is exact), summed as integers and printed as EUR with 2 decimals only at the end: a
  * total is the sum of its lines to the cent, whatever the number of lines.
@@ -150,6 +155,54 @@ export function groupByEvent(sales: readonly ReportSale[]): EventGroup[] {
   return [...groups.values()];
 }
 
+/** Each event's UiTdatabank organizer id, by `eventId`; null (or absent) when it cannot be resolved. */
+export type EventOrganizers = ReadonlyMap<string, string | null>;
+
+export const addTotals = (a: ReportTotalsCents, b: ReportTotalsCents): ReportTotalsCents => ({
+  sales: a.sales + b.sales,
+  regularCents: a.regularCents + b.regularCents,
+  paidCents: a.paidCents + b.paidCents,
+  differenceCents: a.differenceCents + b.differenceCents,
+  unpriced: a.unpriced + b.unpriced,
+});
+
+export interface OrganizerGroup {
+  organizerId: string | null;
+  /** The events whose totals these are, in the order of `groups`. */
+  eventIds: string[];
+  totals: ReportTotalsCents;
+}
+
+const organizerOf = (organizers: EventOrganizers, eventId: string): string | null =>
+  organizers.get(eventId) ?? null;
+
+/**
+ * The event groups' totals per organizer: each the sum of its events' totals (so of their sales), sorted by
+ * organizer id (code units, not locale), the unresolved organizer (null) last.
+ */
+export function groupByOrganizer(
+  groups: readonly EventGroup[],
+  organizers: EventOrganizers,
+): OrganizerGroup[] {
+  const byOrganizer = new Map<string | null, OrganizerGroup>();
+  for (const group of groups) {
+    const organizerId = organizerOf(organizers, group.eventId);
+    const found = byOrganizer.get(organizerId) ?? { organizerId, eventIds: [], totals: emptyTotals() };
+    found.eventIds.push(group.eventId);
+    found.totals = addTotals(found.totals, group.totals);
+    byOrganizer.set(organizerId, found);
+  }
+  return [...byOrganizer.values()].sort((a, b) =>
+    a.organizerId === b.organizerId
+      ? 0
+      : a.organizerId === null
+        ? 1
+        : b.organizerId === null || a.organizerId < b.organizerId
+          ? -1
+          : 1,
+  );
+}
+
 // --- the JSON answer ---------------------------------------------------------------------------------------------
 
 export interface ReportTotalsView {
@@ -177,9 +230,16 @@ export interface TicketSalesReport {
   from: string;
   to: string;
   currency: 'EUR';
-  events: { eventId: string; uitdatabankId: string; sales: ReportSaleView[]; totals: ReportTotalsView }[];
-  /** Of the sales in this answer (this page): the sum of `events[].totals`. */
-  totals: ReportTotalsView;
+  events: {
+    eventId: string;
+    uitdatabankId: string;
+    /** The event's UiTdatabank organizer as resolved at report time; null when it cannot be resolved. */
+    organizerId: string | null;
+    sales: ReportSaleView[];
+    totals: ReportTotalsView;
+  }[];
+  /** Of the sales in this answer (this page): the sum of `events[].totals`, and per organizer. */
+  totals: ReportTotalsView & { perOrganizer: (ReportTotalsView & { organizerId: string | null })[] };
   /** Opaque; pass it back as `cursor` for the next page. Null when the window has no more sales. */
   nextCursor: string | null;
 }
@@ -198,15 +258,18 @@ export function reportView(
   query: { organisationId: string; from: string; to: string },
   sales: readonly ReportSale[],
   nextCursor: string | null,
+  organizers: EventOrganizers,
 ): TicketSalesReport {
+  const groups = groupByEvent(sales);
   return {
     organisationId: query.organisationId,
     from: query.from,
     to: query.to,
     currency: 'EUR',
-    events: groupByEvent(sales).map((group) => ({
+    events: groups.map((group) => ({
       eventId: group.eventId,
       uitdatabankId: group.uitdatabankId,
+      organizerId: organizerOf(organizers, group.eventId),
       sales: group.sales.map((sale) => ({
         registeredAt: sale.registeredAt,
         ticketSaleId: sale.ticketSaleId,
@@ -220,7 +283,13 @@ export function reportView(
       })),
       totals: totalsView(group.totals),
     })),
-    totals: totalsView(totalsOf(sales)),
+    totals: {
+      ...totalsView(totalsOf(sales)),
+      perOrganizer: groupByOrganizer(groups, organizers).map((group) => ({
+        organizerId: group.organizerId,
+        ...totalsView(group.totals),
+      })),
+    },
     nextCursor,
   };
 }
@@ -242,6 +311,8 @@ export const CSV_COLUMNS = [
   'paid_price_eur',
   'difference_eur',
   'sales',
+  /** Last, so that the columns before it keep their places: the event's organizer (empty when unresolved). */
+  'organizer_id',
 ] as const;
 
 /**
@@ -262,7 +333,7 @@ export const csvRow = (fields: readonly (string | number | null)[]): string =>
 
 export const CSV_HEADER = csvRow(CSV_COLUMNS);
 
-export function csvSaleRow(sale: ReportSale): string {
+export function csvSaleRow(sale: ReportSale, organizerId: string | null): string {
   return csvRow([
     'sale',
     sale.registeredAt,
@@ -278,14 +349,19 @@ export function csvSaleRow(sale: ReportSale): string {
     euroOrNull(sale.paidCents),
     euroOrNull(sale.differenceCents),
     1,
+    organizerId,
   ]);
 }
 
-/** `event-total` per event and then `organisation-total`, or `part-total` when more follows in a next part. */
+/**
+ * `event-total` per event, `organizer-total` per organizer, then `organisation-total`, or `part-total` when more
+ * follows in a next part. `organizerId` null: none (the organisation's or part's total) or unresolved.
+ */
 export function csvTotalRow(
-  record: 'event-total' | 'organisation-total' | 'part-total',
+  record: 'event-total' | 'organizer-total' | 'organisation-total' | 'part-total',
   totals: ReportTotalsCents,
   event?: { eventId: string; uitdatabankId: string },
+  organizerId: string | null = null,
 ): string {
   return csvRow([
     record,
@@ -302,19 +378,29 @@ export function csvTotalRow(
     formatEuro(totals.paidCents),
     formatEuro(totals.differenceCents),
     totals.sales,
+    organizerId,
   ]);
 }
 
 /**
- * The whole CSV of the sales given: the header, each event's sales (in the order given) followed by its total, and
- * the organisation's total (`part-total` when `complete` is false: the window goes on in a next part).
+ * The whole CSV of the sales given: the header, each event's sales (in the order given) followed by its total, an
+ * `organizer-total` per organizer (sorted as `groupByOrganizer`; of this part when the window goes on), and the
+ * organisation's total (`part-total` when `complete` is false: the window goes on in a next part).
  */
-export function reportCsv(sales: readonly ReportSale[], complete: boolean): string {
+export function reportCsv(
+  sales: readonly ReportSale[],
+  complete: boolean,
+  organizers: EventOrganizers,
+): string {
   const parts = [CSV_HEADER];
-  for (const group of groupByEvent(sales)) {
-    for (const sale of group.sales) parts.push(csvSaleRow(sale));
-    parts.push(csvTotalRow('event-total', group.totals, group));
+  const groups = groupByEvent(sales);
+  for (const group of groups) {
+    const organizerId = organizerOf(organizers, group.eventId);
+    for (const sale of group.sales) parts.push(csvSaleRow(sale, organizerId));
+    parts.push(csvTotalRow('event-total', group.totals, group, organizerId));
   }
+  for (const group of groupByOrganizer(groups, organizers))
+    parts.push(csvTotalRow('organizer-total', group.totals, undefined, group.organizerId));
   parts.push(csvTotalRow(complete ? 'organisation-total' : 'part-total', totalsOf(sales)));
   return parts.join('');
 }
