@@ -77,7 +77,13 @@ export function createHandler(deps: () => RunDeps, options?: HttpOptions) {
       'POST /v1/reconciliation/runs': route(
         { auth: admin, body: runBodySchema },
         async ({ body, principal, answerBy }) =>
-          ok(await runReconciliation({ ...deps(), stopBy: answerBy - EVENT_MARGIN_MS }, principal, body)),
+          ok(
+            await runReconciliation(
+              { ...deps(), stopBy: answerBy - EVENT_MARGIN_MS, deadline: answerBy },
+              principal,
+              body,
+            ),
+          ),
       ),
       'GET /v1/reconciliation': route(
         { auth: admin, query: resultsQuerySchema },
@@ -92,8 +98,9 @@ export function createHandler(deps: () => RunDeps, options?: HttpOptions) {
   );
   const scheduled = lambdaHandler(async (_event: unknown, context: Context) => {
     const remaining = context.getRemainingTimeInMillis();
+    const deadline = Date.now() + remaining - Math.min(SCHEDULE_MARGIN_MS, remaining / 5) / 2;
     const stopBy = Date.now() + remaining - Math.min(SCHEDULE_MARGIN_MS, remaining / 5);
-    return reconcileAll({ ...deps(), stopBy });
+    return reconcileAll({ ...deps(), stopBy, deadline });
   });
   const handler = (event: unknown, context: Context) =>
     isHttp(event) ? http(event, context) : scheduled(event, context);

@@ -179,6 +179,21 @@ describe('runReconciliation', () => {
     expect(down.events[0]).toMatchObject({ status: 'unavailable', discrepancies: [] });
   });
 
+  it("gives every UiTPAS call the run's deadline", async () => {
+    const { store, uitpas } = fixture({ ours: 1, theirs: [] });
+    const deadlines: (number | undefined)[] = [];
+    const search = uitpas.searchTicketSales.bind(uitpas);
+    uitpas.searchTicketSales = async (query, options) => {
+      deadlines.push(options?.deadline);
+      return search(query);
+    };
+    await runReconciliation({ store, uitpas, now: () => NOW, deadline: 1234 }, ADMIN, {
+      organisationId: 'org',
+    });
+    expect(deadlines.length).toBeGreaterThan(0);
+    expect(deadlines.every((deadline) => deadline === 1234)).toBe(true);
+  });
+
   it('starts no event once the time is up, and says which were left', async () => {
     const { store, uitpas, calls, saved } = fixture({ ours: 2, theirs: ['1', '2'] });
     const result = await runReconciliation({ store, uitpas, now: () => NOW, stopBy: Date.now() - 1 }, ADMIN, {

@@ -64,6 +64,11 @@ export interface RunDeps {
   now?: () => Date;
   /** No event is started after this time (epoch ms): the answer still goes out; the rest is listed `unreached`. */
   stopBy?: number | undefined;
+  /**
+   * When every UiTPAS call must have ended (epoch ms): a search cut short leaves its event `unavailable` (compared
+   * by the next run), so the answer still goes out before the Lambda's timeout.
+   */
+  deadline?: number | undefined;
 }
 
 export interface RunResult {
@@ -118,11 +123,10 @@ function entryOf(claim: Pick<LedgerClaim, 'ticketSaleId' | 'orderId' | 'lineId'>
 async function uitpasSales(deps: RunDeps, uitdatabankId: string): Promise<UitpasSale[]> {
   const sales = new Map<string, UitpasSale>();
   for (let page = 0; page < MAX_SEARCH_PAGES; page++) {
-    const answer = await deps.uitpas.searchTicketSales({
-      eventId: uitdatabankId,
-      start: page * SEARCH_PAGE,
-      limit: SEARCH_PAGE,
-    });
+    const answer = await deps.uitpas.searchTicketSales(
+      { eventId: uitdatabankId, start: page * SEARCH_PAGE, limit: SEARCH_PAGE },
+      { deadline: deps.deadline },
+    );
     for (const sale of answer.member)
       sales.set(sale.id, {
         ticketSaleId: sale.id,
@@ -148,7 +152,7 @@ function inWindow(sale: UitpasSale, since: string, until: string): boolean {
 
 async function cancelAtUitpas(deps: RunDeps, ticketSaleId: string): Promise<boolean> {
   try {
-    await deps.uitpas.cancelTicketSale(ticketSaleId);
+    await deps.uitpas.cancelTicketSale(ticketSaleId, { deadline: deps.deadline });
     return true;
   } catch (error) {
     if (error instanceof UpstreamProblem && error.is('ticket-sale-not-found')) return true;
