@@ -125,6 +125,11 @@ export function toCents(price: number): number {
   return Math.round(price * 100);
 }
 
+/** Two valid prices that are the same amount of cents; false when either is not a valid price. */
+export function samePrice(a: number, b: number): boolean {
+  return isValidPrice(a) && isValidPrice(b) && toCents(a) === toCents(b);
+}
+
 /** Zero or several is a configuration error the readiness check reports; it is never resolved by guessing. */
 export function standardTicketTypes(event: Pick<TicketingEvent, 'ticketTypes'>): TicketType[] {
   return event.ticketTypes.filter((ticketType) => ticketType.standard);

@@ -50,6 +50,7 @@ export {
   type PriceDriftPolicy,
   priceDriftRefused,
   registeredPriceOf,
+  registeredPriceOfLine,
 } from './price-drift.js';
 export {
   forLine,

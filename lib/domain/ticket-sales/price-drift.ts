@@ -11,16 +11,12 @@
  * Either way the line keeps the price UiTPAS registered (`registeredPrice`). Plain data in, decision or problem out.
  */
 import { AppError, type EndUserMessage } from '../errors.js';
-import { isValidPrice, toCents } from '../mappings.js';
+import { samePrice } from '../mappings.js';
 import { publicOrderId } from './order-key.js';
 import type { Order, OrderLine, PriceDrift } from './types.js';
 
 export type PriceDriftPolicy = 'refuse' | 'flag';
 export const DEFAULT_PRICE_DRIFT_POLICY: PriceDriftPolicy = 'refuse';
-
-function samePrice(a: number, b: number): boolean {
-  return isValidPrice(a) && isValidPrice(b) && toCents(a) === toCents(b);
-}
 
 /**
  * What UiTPAS registered a line at, set against what the till charged: the first of the line's sales whose price is
@@ -45,6 +41,16 @@ export function registeredPriceOf(
   salePrices: readonly (number | null)[],
 ): number | null {
   return drift ? drift.registered : (salePrices[0] ?? null);
+}
+
+/**
+ * The price UiTPAS registered a line's sales at, as the view, the export and the reconciliation read it: the line's
+ * `registeredPrice`, or for a line from before it was kept, its tariff price (what UiTPAS answered then).
+ */
+export function registeredPriceOfLine(
+  line: Pick<OrderLine, 'registeredPrice' | 'tariffPrice'>,
+): number | null {
+  return line.registeredPrice === undefined ? line.tariffPrice : line.registeredPrice;
 }
 
 /** The lines that drifted, with their position in the request. */

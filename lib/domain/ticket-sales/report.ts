@@ -14,6 +14,7 @@
  * total is the sum of its lines to the cent, whatever the number of lines.
  */
 import { publicOrderId } from './order-key.js';
+import { registeredPriceOfLine } from './price-drift.js';
 import type { Order, OrderLine } from './types.js';
 
 /** A sale claim as the ledger (gsi1 `SALES#<organisationId>`) lists it. */
@@ -90,8 +91,7 @@ export function reportSale(
   const line = order?.lines.find((candidate) => candidate.lineId === claim.lineId);
   if (!order || !line || line.organisationId !== organisationId || !isReported(line, claim.ticketSaleId))
     return undefined;
-  // Orders registered before `registeredPrice` existed: their tariff price is what UiTPAS registered.
-  const paid = line.registeredPrice === undefined ? line.tariffPrice : line.registeredPrice;
+  const paid = registeredPriceOfLine(line);
   const regularCents = cents(line.regularPrice);
   const paidCents = paid === null ? null : cents(paid);
   return {

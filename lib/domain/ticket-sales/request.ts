@@ -4,7 +4,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { SchemaError } from '../errors.js';
-import { isValidPrice, toCents } from '../mappings.js';
+import { samePrice } from '../mappings.js';
 import type { Order, OrderLine, OrderRequest } from './types.js';
 
 /** One ticket to register at UiTPAS (the shape of `POST /ticket-sales`'s array items). */
@@ -209,8 +209,4 @@ export function assignmentOf(picked: readonly RegisteredSale[]): LineAssignment 
     tariffPrice: first?.tariff.price ?? null,
     salePrices: picked.map((sale) => sale.tariff.price ?? null),
   };
-}
-
-function samePrice(a: number, b: number): boolean {
-  return isValidPrice(a) && isValidPrice(b) && toCents(a) === toCents(b);
 }

@@ -1,5 +1,6 @@
 import { mayActFor, type Principal } from '../access.js';
 import { publicOrderId } from './order-key.js';
+import { registeredPriceOfLine } from './price-drift.js';
 import type { LineStatus, Order, OrderStatus, PriceDrift, Reconciliation } from './types.js';
 
 // --- access and views -------------------------------------------------------------------------------------------
@@ -67,7 +68,7 @@ export function orderView(order: Order, uitpasTicketTypeId?: string): OrderView 
       quantity: line.quantity,
       ...(line.chargedPrice === undefined ? {} : { chargedPrice: line.chargedPrice }),
       // Orders registered before the field existed: their tariff price is what UiTPAS registered.
-      registeredPrice: line.registeredPrice === undefined ? line.tariffPrice : line.registeredPrice,
+      registeredPrice: registeredPriceOfLine(line),
       ...(line.priceDrift ? { priceDrift: line.priceDrift } : {}),
       ticketSaleIds: line.ticketSaleIds,
       cancelledTicketSaleIds: line.cancelledTicketSaleIds,

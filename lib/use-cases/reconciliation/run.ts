@@ -14,7 +14,7 @@
 import { mayActFor, type Principal } from '../../domain/access.js';
 import { UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
 import { organisationNotAllowed } from '../../domain/mappings.js';
-import type { LedgerClaim, Order } from '../../domain/ticket-sales/index.js';
+import { type LedgerClaim, type Order, registeredPriceOfLine } from '../../domain/ticket-sales/index.js';
 import { publicOrderId } from '../../domain/ticket-sales/order-key.js';
 import {
   countByKind,
@@ -108,7 +108,7 @@ async function readLedger(deps: RunDeps, organisationId: string, since: string, 
 
 function entryOf(claim: Pick<LedgerClaim, 'ticketSaleId' | 'orderId' | 'lineId'>, order: Order | undefined) {
   const line = order?.lines.find((candidate) => candidate.lineId === claim.lineId);
-  const paid = line ? (line.registeredPrice === undefined ? line.tariffPrice : line.registeredPrice) : null;
+  const paid = line ? registeredPriceOfLine(line) : null;
   return {
     ticketSaleId: claim.ticketSaleId,
     orderId: publicOrderId(claim.orderId),
