@@ -23,6 +23,7 @@ import {
   toTariffAnswer,
   type UitpasTariffs,
 } from '../../domain/tariffs.js';
+import { BoundedMap } from './bounded-map.js';
 import type { BasketEvent, EventsForBasket, TariffsAtUitpas, UpstreamCall } from './ports.js';
 
 /** Where the composition roots have always taken it from. */
@@ -45,21 +46,18 @@ export interface LookupTariffsInput {
 
 /** A bounded memory of the last mapping read per event. Only ever a hint: every answer is checked against a fresh read. */
 export class SeenEvents {
-  private readonly entries = new Map<string, BasketEvent>();
-  constructor(private readonly capacity = 1000) {}
+  private readonly entries: BoundedMap<string, BasketEvent>;
+  constructor(capacity = 1000) {
+    this.entries = new BoundedMap(capacity);
+  }
 
   get(eventId: string): BasketEvent | undefined {
     return this.entries.get(eventId);
   }
 
   remember(eventId: string, stored: BasketEvent | undefined): void {
-    this.entries.delete(eventId);
-    if (!stored) return;
-    this.entries.set(eventId, stored);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
+    if (stored) this.entries.set(eventId, stored);
+    else this.entries.delete(eventId);
   }
 }
 

@@ -20,6 +20,7 @@ import {
   type UitpasPrices,
   type UitpasStaticTariffs,
 } from '../../domain/uitpas-prices.js';
+import { BoundedMap } from './bounded-map.js';
 import type { EventsForBasket, StaticTariffsAtUitpas, UpstreamCall } from './ports.js';
 
 export interface UitpasPricesDeps {
@@ -43,14 +44,13 @@ interface Kept {
  * The key says what the answer was asked for (see `staticTariffsKey`); `get` with another key misses.
  */
 export class StaticTariffsCache {
-  private readonly entries = new Map<string, Kept>();
+  private readonly entries: BoundedMap<string, Kept>;
   private readonly ttlMs: number;
-  private readonly capacity: number;
   private readonly now: () => number;
 
   constructor(options: { ttlMs?: number; capacity?: number; now?: () => number } = {}) {
     this.ttlMs = options.ttlMs ?? STATIC_TARIFFS_TTL_MS;
-    this.capacity = options.capacity ?? 1000;
+    this.entries = new BoundedMap(options.capacity ?? 1000);
     this.now = options.now ?? Date.now;
   }
 
@@ -63,12 +63,7 @@ export class StaticTariffsCache {
   }
 
   set(eventId: string, key: string, tariffs: UitpasStaticTariffs): void {
-    this.entries.delete(eventId);
     this.entries.set(eventId, { key, expiresAt: this.now() + this.ttlMs, tariffs });
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
   }
 }
 
