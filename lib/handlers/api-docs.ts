@@ -6,7 +6,7 @@
  * script or style.
  */
 import * as z from 'zod';
-import { type HttpOptions, httpRouter, ok, okText, route } from '../adapters/http/handler.js';
+import { type HttpOptions, httpRouter, okText, route } from '../adapters/http/handler.js';
 import { AppError } from '../domain/errors.js';
 
 export interface DocsAsset {
@@ -84,10 +84,12 @@ const assetPath = z.object({
 
 export function createHandler(content: DocsContent, options?: HttpOptions) {
   const assets: Record<string, DocsAsset> = { ...content.assets, 'init.js': INIT_ASSET };
+  // Some 300 KB of JSON: serialised once per container, not on every request.
+  const documentJson = JSON.stringify(content.document);
   return httpRouter(
     {
       'GET /v1/openapi.json': route({ auth: 'public' }, async () =>
-        ok(content.document, { 'Cache-Control': SHORT_CACHE }),
+        okText('application/json', documentJson, { 'Cache-Control': SHORT_CACHE }),
       ),
       'GET /v1/docs': route({ auth: 'public' }, async () =>
         okText('text/html; charset=utf-8', PAGE, {

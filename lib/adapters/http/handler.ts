@@ -298,8 +298,7 @@ function requestIdOf(event: APIGatewayProxyEventV2): string {
  * Every problem answer counts as a refusal of its type (an unexpected error as `about:blank`, as it is answered); a
  * registration left unknown counts as such too. Read from the error, not from the body just serialised from it.
  */
-function countProblem(error: unknown): void {
-  const known = toAppError(error);
+function countProblem(known: AppError | undefined): void {
   countRefusal(known?.slug ?? 'about:blank');
   if (known?.extensions.outcome === 'unknown') count('UnknownOutcomes');
 }
@@ -343,12 +342,14 @@ function withStack(core: Core, options: HttpOptions) {
       after: flushMetrics,
       onError: (request) => {
         const correlationId = (request.event as WithCorrelationId).correlationId;
-        const problem = problemResponse(request.error, correlationId);
+        // Classified once: an upstream problem's meaning is worked out here, for the answer and the count alike.
+        const known = toAppError(request.error);
+        const problem = problemResponse(known ?? request.error, correlationId);
         request.response = {
           ...problem,
           headers: { ...problem.headers, ...(correlationId ? { 'X-Correlation-Id': correlationId } : {}) },
         };
-        countProblem(request.error);
+        countProblem(known);
         flushMetrics();
       },
     });
