@@ -98,9 +98,10 @@ export function createHandler(deps: () => RunDeps, options?: HttpOptions) {
   );
   const scheduled = lambdaHandler(async (_event: unknown, context: Context) => {
     const remaining = context.getRemainingTimeInMillis();
-    const deadline = Date.now() + remaining - Math.min(SCHEDULE_MARGIN_MS, remaining / 5) / 2;
-    const stopBy = Date.now() + remaining - Math.min(SCHEDULE_MARGIN_MS, remaining / 5);
-    return reconcileAll({ ...deps(), stopBy, deadline });
+    const end = Date.now() + remaining;
+    const margin = Math.min(SCHEDULE_MARGIN_MS, remaining / 5);
+    // No event is started in the margin; the UiTPAS calls of the last one may use half of it.
+    return reconcileAll({ ...deps(), stopBy: end - margin, deadline: end - margin / 2 });
   });
   const handler = (event: unknown, context: Context) =>
     isHttp(event) ? http(event, context) : scheduled(event, context);

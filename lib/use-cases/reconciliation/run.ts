@@ -27,6 +27,7 @@ import { logger } from '../../logger.js';
 import { count } from '../../metrics.js';
 import { windowOf } from '../reports/ticket-sales.js';
 import type {
+  ClaimRef,
   EventReconciliation,
   ReconciledDiscrepancy,
   ReconciliationStore,
@@ -39,6 +40,8 @@ export const SEARCH_PAGE = 500;
 export const CLOCK_SKEW_MS = 5 * 60_000;
 /** Ledger claims per page read. */
 const LEDGER_PAGE = 500;
+/** Claims of sales the window's ledger did not list, read this many at a time. */
+const CLAIMS_IN_FLIGHT = 16;
 /** Pages of one event's search, at most: 500 × 200 = 100,000 sales; beyond, the event is `unavailable`. */
 const MAX_SEARCH_PAGES = 200;
 /**
@@ -94,12 +97,19 @@ interface EventWork {
   claims: LedgerClaim[];
 }
 
-async function readLedger(deps: RunDeps, organisationId: string, since: string, until: string) {
+/** The window's claims (of one event, when asked) and the orders that hold them, each read once. */
+async function readLedger(
+  deps: RunDeps,
+  organisationId: string,
+  since: string,
+  until: string,
+  eventId: string | undefined,
+) {
   const claims: LedgerClaim[] = [];
   let after: string | undefined;
   do {
     const page = await deps.store.ledger.claims({ organisationId, since, until, limit: LEDGER_PAGE, after });
-    claims.push(...page.claims);
+    claims.push(...page.claims.filter((claim) => eventId === undefined || claim.eventId === eventId));
     after = page.after;
   } while (after !== undefined);
   const orders = await deps.store.ledger.orders([...new Set(claims.map((claim) => claim.orderId))]);
@@ -209,15 +219,19 @@ async function reconcileOne(
       );
     throw error;
   }
-  // UiTPAS sales of the window that the window's ledger does not hold: ours after all when a claim says so.
-  for (const sale of listed) {
-    if (ours.has(sale.ticketSaleId)) continue;
-    const claim = await deps.store.claimOf(sale.ticketSaleId);
-    if (!claim) continue;
-    const order =
-      orders.get(claim.orderId) ?? (await deps.store.ledger.orders([claim.orderId])).get(claim.orderId);
-    ours.set(sale.ticketSaleId, entryOf(claim, order));
+  // UiTPAS sales of the window that the window's ledger does not hold: ours after all when a claim says so. Their
+  // claims are read a few at a time, then the orders not read yet in one go, each once.
+  const unlisted = listed.filter((sale) => !ours.has(sale.ticketSaleId)).map((sale) => sale.ticketSaleId);
+  const claims: ClaimRef[] = [];
+  for (let start = 0; start < unlisted.length; start += CLAIMS_IN_FLIGHT) {
+    const chunk = unlisted.slice(start, start + CLAIMS_IN_FLIGHT);
+    for (const claim of await Promise.all(chunk.map((id) => deps.store.claimOf(id))))
+      if (claim) claims.push(claim);
   }
+  const unread = [...new Set(claims.map((claim) => claim.orderId))].filter((id) => !orders.has(id));
+  if (unread.length > 0)
+    for (const [id, order] of await deps.store.ledger.orders(unread)) orders.set(id, order);
+  for (const claim of claims) ours.set(claim.ticketSaleId, entryOf(claim, orders.get(claim.orderId)));
   const discrepancies: ReconciledDiscrepancy[] = [];
   for (const found of reconcileEvent([...ours.values()], listed)) {
     const cancelled =
@@ -245,10 +259,9 @@ export async function reconcileOrganisation(deps: RunDeps, input: RunInput): Pro
     ...(input.to ? { to: input.to } : {}),
   };
   const { since, until } = windowOf({ from, to });
-  const { claims, orders } = await readLedger(deps, input.organisationId, since, until);
+  const { claims, orders } = await readLedger(deps, input.organisationId, since, until, input.eventId);
   const byEvent = new Map<string, EventWork>();
   for (const claim of claims) {
-    if (input.eventId !== undefined && claim.eventId !== input.eventId) continue;
     const line = orders.get(claim.orderId)?.lines.find((candidate) => candidate.lineId === claim.lineId);
     const work = byEvent.get(claim.eventId) ?? { eventId: claim.eventId, uitdatabankId: null, claims: [] };
     work.uitdatabankId ??= line?.uitdatabankId ?? null;
