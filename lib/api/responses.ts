@@ -15,7 +15,11 @@ import type { PassView } from '../domain/pass.js';
 import { READINESS_ITEM_IDS, type ReadinessReport } from '../domain/readiness.js';
 import type { TariffAnswer } from '../domain/tariffs.js';
 import { ORDER_STATUSES, type OrderView, type TicketSalesReport } from '../domain/ticket-sales/index.js';
-import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../domain/ticket-sales/reconciliation.js';
+import {
+  DISCREPANCY_KINDS,
+  type DiscrepancyKind,
+  OPERATOR_ACTION,
+} from '../domain/ticket-sales/reconciliation.js';
 import type { UitpasPrices } from '../domain/uitpas-prices.js';
 import type { createHandler as createHealthHandler } from '../handlers/health.js';
 import type { listOrganisations } from '../use-cases/mapping-admin/organisations.js';
@@ -734,8 +738,7 @@ export const eventReconciliation = z
       .array(
         z.object({
           kind: z.enum(DISCREPANCY_KINDS).meta({
-            description:
-              '`missing-at-uitpas`: we hold it registered, UiTPAS does not know it. `cancelled-still-at-uitpas`: one of our orders cancelled it, UiTPAS still has it (cancelled by the run). `not-ours`: at UiTPAS, no order of ours holds it (another channel, or an orphan; never touched). `price-differs` / `tariff-differs`: both hold it, differently.',
+            description: DISCREPANCY_KINDS.map((kind) => `\`${kind}\`: ${OPERATOR_ACTION[kind]}`).join(' '),
           }),
           ticketSaleId: z.string(),
           orderId: z.string().nullable().meta({ description: 'Your order id; null for `not-ours`.' }),

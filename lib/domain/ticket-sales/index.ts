@@ -77,24 +77,17 @@ export {
   uncertainStart,
 } from './reconcile.js';
 export {
-  addSale,
-  addTotals,
-  CSV_COLUMNS,
   CSV_HEADER,
   cents,
   csvField,
-  csvRow,
   csvSaleRow,
-  csvTotalRow,
   type EventGroup,
   type EventOrganizers,
-  emptyTotals,
   formatEuro,
   groupByEvent,
   groupByOrganizer,
   type LedgerClaim,
   type OrganizerGroup,
-  REPORTED_STATUSES,
   type ReportedStatus,
   type ReportSale,
   type ReportSaleView,
@@ -105,7 +98,6 @@ export {
   reportView,
   type TicketSalesReport,
   totalsOf,
-  totalsView,
 } from './report.js';
 export {
   assignmentOf,
