@@ -5,7 +5,7 @@
  * - zip size, against issue 12's target of 300 KB;
  * - the bundled JavaScript without its source map;
  * - import time as deployed: a fresh `node` with `NODE_OPTIONS=--enable-source-maps` as serverless.yml sets it,
- *   loading the bundle (the composition root's work at module scope included); median of 7, the samples of all the
+ *   loading the bundle (the composition root's work at module scope included); median of 15, the samples of all the
  *   bundles and of the floor interleaved, so a slow moment of the machine falls on all of them alike;
  * - that import time as a ratio to the floor's (target 1.5x).
  *
@@ -13,15 +13,16 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import yaml from 'js-yaml';
 import { percentile } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SAMPLES = 7;
+const SAMPLES = 15;
 const TARGET_ZIP_BYTES = 300 * 1000;
 const TARGET_RATIO = 1.5;
 /**
@@ -38,14 +39,32 @@ interface Bundle {
   times: number[];
 }
 
-/** serverless.yml's `custom.esbuild`, read as text: the rest of the file holds CloudFormation tags js-yaml rejects. */
-export function esbuildOptions(): Record<string, unknown> {
+/**
+ * serverless.yml's `custom.esbuild`, read as text (the rest of the file holds CloudFormation tags js-yaml rejects),
+ * with its plugins loaded from the file it names, as serverless-esbuild loads them.
+ */
+export function esbuildOptions(): BuildOptions {
   const text = readFileSync(join(root, 'serverless.yml'), 'utf8');
   const block = /^ {2}esbuild:\n((?: {4}.*\n| *#.*\n)+)/m.exec(text)?.[1];
   if (!block) throw new Error('no custom.esbuild block in serverless.yml');
-  const options = yaml.load(block.replace(/^ {4}/gm, '')) as Record<string, unknown>;
-  const { bundle, minify, sourcemap, sourcesContent, target, platform, format, keepNames } = options;
-  return { bundle, minify, sourcemap, sourcesContent, target, platform, format, keepNames };
+  const options = yaml.load(block.replace(/^ {4}/gm, '')) as BuildOptions & { plugins?: string };
+  const { bundle, mainFields, minify, keepNames, sourcemap, sourcesContent, target, platform, format } =
+    options;
+  const plugins = options.plugins
+    ? (createRequire(import.meta.url)(join(root, options.plugins)) as Plugin[])
+    : [];
+  return {
+    bundle,
+    mainFields,
+    minify,
+    keepNames,
+    sourcemap,
+    sourcesContent,
+    target,
+    platform,
+    format,
+    plugins,
+  };
 }
 
 async function buildFloor(dir: string): Promise<Bundle> {
@@ -65,6 +84,21 @@ async function buildFloor(dir: string): Promise<Bundle> {
     path: out,
     times: [],
   };
+}
+
+/**
+ * A bundle that only touches `globalThis.Request`, as ky does at import: its import time is what loading Node's fetch
+ * costs, a share of every function that calls publiq that the floor, whose DynamoDB client speaks node:https, has not.
+ */
+async function buildFetchProbe(dir: string): Promise<Bundle> {
+  const out = join(dir, 'fetch-probe.cjs');
+  await build({
+    ...esbuildOptions(),
+    stdin: { contents: 'void globalThis.Request;', loader: 'ts', sourcefile: 'fetch-probe.ts' },
+    outfile: out,
+    logLevel: 'silent',
+  });
+  return { name: "(Node's fetch)", zipBytes: 0, jsBytes: statSync(out).size, path: out, times: [] };
 }
 
 function unpack(dir: string, zip: string): Bundle | undefined {
@@ -121,8 +155,9 @@ export async function benchBundles(): Promise<void> {
       .sort()
       .map((zip) => unpack(dir, zip))
       .filter((bundle): bundle is Bundle => bundle !== undefined);
+    const fetchProbe = await buildFetchProbe(dir);
     for (let round = 0; round < SAMPLES; round += 1) {
-      for (const bundle of [floor, ...bundles]) bundle.times.push(importMs(bundle.path));
+      for (const bundle of [floor, fetchProbe, ...bundles]) bundle.times.push(importMs(bundle.path));
     }
     const floorMs = percentile(floor.times, 50);
     console.log(
@@ -144,6 +179,9 @@ export async function benchBundles(): Promise<void> {
         `  ${bundle.name.padEnd(26)} ${(bundle.zipBytes / 1024).toFixed(0).padStart(6)} KiB ${(bundle.jsBytes / 1024).toFixed(0).padStart(6)} KiB ${ms.toFixed(1).padStart(7)} ms ${ratio.toFixed(2).padStart(6)}x${carries ? `   carries ${carries}` : ''}${misses.length ? `   over target: ${misses.join(', ')}` : ''}`,
       );
     }
+    console.log(
+      `  of which Node's fetch (undici), loaded at its first touch, in every function that calls publiq (ky touches it at import): ${percentile(fetchProbe.times, 50).toFixed(1)} ms`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -25,7 +25,7 @@ import { esbuildOptions } from './bundles.js';
 import { percentile } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const RUNS = 5;
+const RUNS = 11;
 
 /** What the child prints: import time, the first invocation's time and status, and its requests in order. */
 interface ColdStart {

@@ -3,8 +3,8 @@
  * every alarm reaches a person, every function keeps its logs for a set time, and every function runs under a role
  * of its own (deploy/roles.int.test.ts holds each role's grants to what its function's code does).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,5 +99,32 @@ describe('the packaged stack', () => {
         .map(([name]) => name)
         .sort(),
     ).toEqual([...used].sort());
+  });
+
+  it("ships each function's source map beside its code, mapping our own files alone (deploy/esbuild-plugins.cjs)", () => {
+    const zips = readdirSync(out).filter((file) => file.endsWith('.zip'));
+    expect(zips).toHaveLength(functions.length);
+    for (const zip of zips) {
+      const listing = execFileSync('unzip', ['-Z1', join(out, zip)], { encoding: 'utf8' }).split('\n');
+      const mapFile = listing.find((file) => file.endsWith('.cjs.map'));
+      expect({ zip, mapFile }).toEqual({ zip, mapFile: expect.stringMatching(/^functions\/.+\.cjs\.map$/) });
+      const map = JSON.parse(
+        execFileSync('unzip', ['-p', join(out, zip), mapFile as string], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 26,
+        }),
+      ) as { sources: string[] };
+      const entry = (mapFile as string).replace(/\.cjs\.map$/, '.ts');
+      expect({ zip, ours: map.sources.some((source) => source.endsWith(entry)) }).toEqual({
+        zip,
+        ours: true,
+      });
+      expect({ zip, dependencies: map.sources.filter((source) => source.includes('node_modules/')) }).toEqual(
+        {
+          zip,
+          dependencies: [],
+        },
+      );
+    }
   });
 });
