@@ -78,6 +78,11 @@ describe('reconcileEvent', () => {
     expect(reconcileEvent([entry('1', { state: 'unsettled' })], [])).toEqual([]);
   });
 
+  it('leaves a sale whose cancellation is under way to that cancellation, at UiTPAS or not', () => {
+    expect(reconcileEvent([entry('1', { state: 'cancelling' })], [sale('1')])).toEqual([]);
+    expect(reconcileEvent([entry('1', { state: 'cancelling' })], [])).toEqual([]);
+  });
+
   it('is deterministic: the same result whatever the input order, ids in numeric order', () => {
     const ours = [entry('10'), entry('9'), entry('100')];
     const a = reconcileEvent(ours, [sale('7'), sale('70'), sale('8')]);
@@ -102,17 +107,20 @@ describe('ledgerState', () => {
     expect(ledgerState(order([line({})]), 'l1', '1')).toBe('standing');
     expect(ledgerState(order([line({ status: 'HELD' })]), 'l1', '2')).toBe('standing');
   });
-  it('cancelled once our order cancels it, or when it is an orphan', () => {
-    for (const status of ['CANCELLING', 'CANCEL_PENDING', 'CANCELLED'] as const)
-      expect(ledgerState(order([line({ status })]), 'l1', '1')).toBe('cancelled');
-    expect(ledgerState(order([line({ cancelledTicketSaleIds: ['1'] })]), 'l1', '1')).toBe('cancelled');
-    expect(
-      ledgerState(
-        order([line({})], { orphanedSales: [{ ticketSaleId: '9', lineId: 'l1', foundAt: 'x' }] }),
-        'l1',
-        '9',
-      ),
-    ).toBe('cancelled');
+  it('cancelled once our cancellation of it is done: the line CANCELLED, the sale cancelled, a cancelled orphan', () => {
+    expect(ledgerState(order([line({ status: 'CANCELLED' })]), 'l1', '1')).toBe('cancelled');
+    for (const status of ['CONFIRMED', 'CANCEL_PENDING'] as const)
+      expect(ledgerState(order([line({ status, cancelledTicketSaleIds: ['1'] })]), 'l1', '1')).toBe(
+        'cancelled',
+      );
+    const orphan = { ticketSaleId: '9', lineId: 'l1', foundAt: 'x', cancelledAt: 'y' };
+    expect(ledgerState(order([line({})], { orphanedSales: [orphan] }), 'l1', '9')).toBe('cancelled');
+  });
+  it('cancelling while the cancellation is under way: the line CANCELLING or CANCEL_PENDING, an orphan to cancel', () => {
+    for (const status of ['CANCELLING', 'CANCEL_PENDING'] as const)
+      expect(ledgerState(order([line({ status })]), 'l1', '1')).toBe('cancelling');
+    const orphan = { ticketSaleId: '9', lineId: 'l1', foundAt: 'x' };
+    expect(ledgerState(order([line({})], { orphanedSales: [orphan] }), 'l1', '9')).toBe('cancelling');
   });
   it('unsettled while the registration is not settled, or the order is gone', () => {
     expect(ledgerState(undefined, 'l1', '1')).toBe('unsettled');

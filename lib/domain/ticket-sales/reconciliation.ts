@@ -12,6 +12,9 @@
  * | `price-differs`             | both hold it, at another price                            | `investigate`                 |
  * | `tariff-differs`            | both hold it, under another tariff                        | `investigate`                 |
  *
+ * A sale whose cancellation is still under way (its line CANCELLING or CANCEL_PENDING, an orphan not cancelled yet) is
+ * the cancellation's to finish, with its retries and alarms: a run leaves it out rather than cancel it beside them.
+ *
  * Amounts are compared in cents (`cents`, lib/domain/ticket-sales/report.ts).
  */
 import { cents } from './report.js';
@@ -19,10 +22,12 @@ import type { Order } from './types.js';
 
 /**
  * What our ledger says of one sale: `standing` (registered, not cancelled), `cancelled` (one of our orders cancelled
- * it or is cancelling it: such a sale may be cancelled at UiTPAS again), `unsettled` (the order's registration is not
- * settled yet, or the order is gone: it is ours, but nothing is asserted about it).
+ * it and the cancellation is done: such a sale may be cancelled at UiTPAS again), `cancelling` (a cancellation is
+ * under way: the cancellation's own retries, dead letters and needs-a-person alarm own it, so a run neither compares
+ * nor cancels it), `unsettled` (the order's registration is not settled yet, or the order is gone: it is ours, but
+ * nothing is asserted about it).
  */
-export type LedgerState = 'standing' | 'cancelled' | 'unsettled';
+export type LedgerState = 'standing' | 'cancelled' | 'cancelling' | 'unsettled';
 
 export interface LedgerEntry {
   ticketSaleId: string;
@@ -92,8 +97,11 @@ export const OPERATOR_ACTION: Record<DiscrepancyKind, string> = {
 export function ledgerState(order: Order | undefined, lineId: string, ticketSaleId: string): LedgerState {
   if (!order) return 'unsettled';
   const line = order.lines.find((candidate) => candidate.lineId === lineId);
-  const orphan = (order.orphanedSales ?? []).some((sale) => sale.ticketSaleId === ticketSaleId);
-  if (!line?.ticketSaleIds.includes(ticketSaleId)) return orphan ? 'cancelled' : 'unsettled';
+  if (!line?.ticketSaleIds.includes(ticketSaleId)) {
+    const orphan = (order.orphanedSales ?? []).find((sale) => sale.ticketSaleId === ticketSaleId);
+    if (!orphan) return 'unsettled';
+    return orphan.cancelledAt ? 'cancelled' : 'cancelling';
+  }
   if (line.cancelledTicketSaleIds.includes(ticketSaleId)) return 'cancelled';
   switch (line.status) {
     case 'HELD':
@@ -101,6 +109,7 @@ export function ledgerState(order: Order | undefined, lineId: string, ticketSale
       return 'standing';
     case 'CANCELLING':
     case 'CANCEL_PENDING':
+      return 'cancelling';
     case 'CANCELLED':
       return 'cancelled';
     default:
@@ -151,7 +160,7 @@ export function reconcileEvent(ours: readonly LedgerEntry[], uitpas: readonly Ui
     });
   for (const entry of held.values()) {
     const sale = theirs.get(entry.ticketSaleId);
-    if (entry.state === 'unsettled') continue;
+    if (entry.state === 'unsettled' || entry.state === 'cancelling') continue;
     if (entry.state === 'cancelled') {
       if (sale) add('cancelled-still-at-uitpas', entry, sale, entry.ticketSaleId);
       continue;

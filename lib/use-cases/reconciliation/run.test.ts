@@ -3,13 +3,14 @@ import type { Principal } from '../../domain/access.js';
 import { UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
 import type { LedgerClaim, Order } from '../../domain/ticket-sales/index.js';
 import type { RegisteredSale } from '../../domain/ticket-sales/request.js';
+import { LISTING_PAGE } from '../ticket-sales/listing.js';
 import type { EventReconciliation, ReconciliationStore, ReconciliationUitpas } from './ports.js';
 import {
   defaultWindow,
+  LISTING_UNSTEADY,
   MAX_LISTED,
   reconcileAll,
   runReconciliation,
-  SEARCH_PAGE,
   TICKETSALES_SEARCH_MISSING,
 } from './run.js';
 
@@ -109,9 +110,9 @@ describe('runReconciliation', () => {
       organisationId: 'org',
     });
     expect(calls.searches).toEqual([
-      { start: 0, limit: SEARCH_PAGE },
-      { start: 500, limit: SEARCH_PAGE },
-      { start: 1000, limit: SEARCH_PAGE },
+      { start: 0, limit: LISTING_PAGE },
+      { start: 500, limit: LISTING_PAGE },
+      { start: 1000, limit: LISTING_PAGE },
     ]);
     expect(result.events).toHaveLength(1);
     expect(result.events[0]).toMatchObject({
@@ -124,10 +125,11 @@ describe('runReconciliation', () => {
   });
 
   it('cancels only what our orders cancelled; a 404 counts as done, a refusal as not done', async () => {
+    // 4's cancellation is under way (CANCEL_PENDING): its own retries own it, the run leaves it be.
     const { store, uitpas, calls } = fixture({
-      ours: 3,
-      theirs: ['1', '2', '3', '99'],
-      statuses: { '2': 'CANCELLED', '3': 'CANCEL_PENDING' },
+      ours: 4,
+      theirs: ['1', '2', '3', '4', '99'],
+      statuses: { '2': 'CANCELLED', '3': 'CANCELLED', '4': 'CANCEL_PENDING' },
     });
     uitpas.cancelTicketSale = async (id) => {
       calls.cancelled.push(id);
@@ -177,6 +179,37 @@ describe('runReconciliation', () => {
     };
     const down = await runReconciliation({ store, uitpas, now: () => NOW }, ADMIN, { organisationId: 'org' });
     expect(down.events[0]).toMatchObject({ status: 'unavailable', discrepancies: [] });
+  });
+
+  it('reads a listing again when it changes while paged, and compares nothing while it keeps changing', async () => {
+    // 1200 sales, three pages; the count changes between pages of the first read (a sale cancelled meanwhile: the
+    // later pages shift by one), so the listing is read again and the second, steady read is the one compared.
+    const { store, uitpas, calls } = fixture({ ours: 1200, theirs: ids(1, 1200) });
+    const search = uitpas.searchTicketSales.bind(uitpas);
+    let changes = 1;
+    uitpas.searchTicketSales = async (query) => {
+      const answer = await search(query);
+      if (query.start === 500 && changes > 0) {
+        changes -= 1;
+        return { totalItems: 1199, member: answer.member.slice(1) };
+      }
+      return answer;
+    };
+    const result = await runReconciliation({ store, uitpas, now: () => NOW }, ADMIN, {
+      organisationId: 'org',
+    });
+    expect(calls.searches.map((search) => search.start)).toEqual([0, 500, 0, 500, 1000]);
+    expect(result.events[0]).toMatchObject({ status: 'compared', uitpasSales: 1200, discrepancies: [] });
+
+    changes = Number.POSITIVE_INFINITY;
+    const unsteady = await runReconciliation({ store, uitpas, now: () => NOW }, ADMIN, {
+      organisationId: 'org',
+    });
+    expect(unsteady.events[0]).toMatchObject({
+      status: 'unavailable',
+      note: LISTING_UNSTEADY,
+      discrepancies: [],
+    });
   });
 
   it("gives every UiTPAS call the run's deadline", async () => {

@@ -1,10 +1,11 @@
 /**
  * A reconciliation run: for an organisation (or, scheduled, every organisation) and a window of UTC days (default
  * the last 7), the organisation's sales ledger is read for the window and grouped by event; for each event UiTPAS's
- * sales are paged (`GET /ticket-sales?eventId=<uitdatabankId>`, 500 a page), compared (lib/domain/ticket-sales/
- * reconciliation.ts), the sales one of our orders cancelled that UiTPAS still has are cancelled at UiTPAS (the one
- * change a run makes; a 404 means UiTPAS has let it go meanwhile), and the result is stored per event, over the
- * previous run's. Nothing else is changed, at UiTPAS or in our orders.
+ * sales are paged (`GET /ticket-sales?eventId=<uitdatabankId>`, 500 a page; a listing that changed while it was
+ * paged is read again, and left `unavailable` if it keeps changing: lib/use-cases/ticket-sales/listing.ts), compared
+ * (lib/domain/ticket-sales/reconciliation.ts), the sales one of our orders cancelled that UiTPAS still has are
+ * cancelled at UiTPAS (the one change a run makes; a 404 means UiTPAS has let it go meanwhile), and the result is
+ * stored per event, over the previous run's. Nothing else is changed, at UiTPAS or in our orders.
  *
  * UiTPAS's search has no date filter: its sales of the event are kept when their creation date falls in the window
  * (give or take CLOCK_SKEW_MS), and one the window's ledger does not hold is looked up by its claim, so a sale of ours
@@ -26,6 +27,7 @@ import {
 import { logger } from '../../logger.js';
 import { count } from '../../metrics.js';
 import { windowOf } from '../reports/ticket-sales.js';
+import { steadySalesOfEvent } from '../ticket-sales/listing.js';
 import type {
   ClaimRef,
   EventReconciliation,
@@ -35,20 +37,20 @@ import type {
 } from './ports.js';
 
 export const DEFAULT_WINDOW_DAYS = 7;
-export const SEARCH_PAGE = 500;
 /** UiTPAS's clock against ours, both ways: a sale's creation date may be this far outside our registration time. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 /** Ledger claims per page read. */
 const LEDGER_PAGE = 500;
 /** Claims of sales the window's ledger did not list, read this many at a time. */
 const CLAIMS_IN_FLIGHT = 16;
-/** Pages of one event's search, at most: 500 × 200 = 100,000 sales; beyond, the event is `unavailable`. */
-const MAX_SEARCH_PAGES = 200;
 /**
  * Discrepancies listed per event, at most: a stored result is one DynamoDB item (400 KB). The counts hold them all;
  * `omitted` says how many are not listed (the last in the sort order).
  */
 export const MAX_LISTED = 1000;
+
+export const LISTING_UNSTEADY =
+  'cannot compare now: UiTPAS\u2019s list of the event\u2019s sales kept changing while it was read (sales registered or cancelled meanwhile); the next run compares it again';
 
 export const TICKETSALES_SEARCH_MISSING =
   'cannot compare: TICKETSALES_SEARCH missing (UiTPAS refused the search of this event\u2019s sales; ask publiq for the permission for the event\u2019s organizer)';
@@ -129,28 +131,19 @@ function entryOf(claim: Pick<LedgerClaim, 'ticketSaleId' | 'orderId' | 'lineId'>
   } satisfies LedgerEntry;
 }
 
-/** Every sale UiTPAS lists for the event, page after page until a short page or the count. */
-async function uitpasSales(deps: RunDeps, uitdatabankId: string): Promise<UitpasSale[]> {
+/** Every sale UiTPAS lists for the event, the listing steady (see listing.ts); undefined when it kept changing. */
+async function uitpasSales(deps: RunDeps, uitdatabankId: string): Promise<UitpasSale[] | undefined> {
+  const listed = await steadySalesOfEvent(deps.uitpas, uitdatabankId, { deadline: deps.deadline });
+  if (!listed) return undefined;
   const sales = new Map<string, UitpasSale>();
-  for (let page = 0; page < MAX_SEARCH_PAGES; page++) {
-    const answer = await deps.uitpas.searchTicketSales(
-      { eventId: uitdatabankId, start: page * SEARCH_PAGE, limit: SEARCH_PAGE },
-      { deadline: deps.deadline },
-    );
-    for (const sale of answer.member)
-      sales.set(sale.id, {
-        ticketSaleId: sale.id,
-        tariffId: sale.tariff.id,
-        price: sale.tariff.price ?? null,
-        creationDate: sale.creationDate,
-      });
-    const seen = (page + 1) * SEARCH_PAGE;
-    if (answer.member.length < SEARCH_PAGE || (answer.totalItems !== undefined && seen >= answer.totalItems))
-      return [...sales.values()];
-  }
-  throw new UpstreamUnavailable('uitpas', 'invalid-response', false, {
-    detail: `more than ${MAX_SEARCH_PAGES * SEARCH_PAGE} sales listed for the event`,
-  });
+  for (const sale of listed)
+    sales.set(sale.id, {
+      ticketSaleId: sale.id,
+      tariffId: sale.tariff.id,
+      price: sale.tariff.price ?? null,
+      creationDate: sale.creationDate,
+    });
+  return [...sales.values()];
 }
 
 function inWindow(sale: UitpasSale, since: string, until: string): boolean {
@@ -204,11 +197,9 @@ async function reconcileOne(
   });
   if (work.uitdatabankId === null)
     return notCompared('cannot-compare', 'cannot compare: the event has no UiTdatabank id');
-  let listed: UitpasSale[];
+  let all: UitpasSale[] | undefined;
   try {
-    listed = (await uitpasSales(deps, work.uitdatabankId)).filter((sale) =>
-      inWindow(sale, window.since, window.until),
-    );
+    all = await uitpasSales(deps, work.uitdatabankId);
   } catch (error) {
     if (error instanceof UpstreamProblem && error.status === 403)
       return notCompared('cannot-compare', TICKETSALES_SEARCH_MISSING);
@@ -219,6 +210,8 @@ async function reconcileOne(
       );
     throw error;
   }
+  if (!all) return notCompared('unavailable', LISTING_UNSTEADY);
+  const listed = all.filter((sale) => inWindow(sale, window.since, window.until));
   // UiTPAS sales of the window that the window's ledger does not hold: ours after all when a claim says so. Their
   // claims are read a few at a time, then the orders not read yet in one go, each once.
   const unlisted = listed.filter((sale) => !ours.has(sale.ticketSaleId)).map((sale) => sale.ticketSaleId);

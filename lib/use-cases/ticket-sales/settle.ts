@@ -38,14 +38,11 @@ import {
 import { logger } from '../../logger.js';
 import { count, needsAPerson } from '../../metrics.js';
 import { type Ctx, mutate, reread } from './deps.js';
+import { steadySalesOfEvent } from './listing.js';
 import type { ClaimResult } from './ports.js';
 
 /** Claim writes in flight at once. */
 const CLAIMS_IN_FLIGHT = 10;
-/** UiTPAS's page size cap. */
-const PAGE_SIZE = 500;
-/** A listing that keeps changing while it is paged is read again this often before giving up (outcome unknown). */
-const LISTING_READS = 3;
 /** Lost races in a row on one order before giving up (a 500): only a flood of writes gets there. */
 const MAX_WRITES = 6;
 
@@ -95,46 +92,16 @@ export async function takeLease(
   return (await ctx.deps.orders.save(next)) ? next : undefined;
 }
 
-/**
- * Every ticket sale of the order's events at UiTPAS, page by page; read again if it changed while being paged. Paging
- * by offset skips a sale when an earlier one is cancelled meanwhile, so only a steady listing is trusted: the same
- * `totalItems` on every page, or, when UiTPAS leaves the count out, the same sales on two reads in a row (paged until
- * a page comes back empty).
- */
+/** Every ticket sale of the order's events at UiTPAS, each event's listing steady (listing.ts); undefined if not. */
 async function searchSales(ctx: Ctx, order: Order): Promise<RegisteredSale[] | undefined> {
   const eventIds = [
     ...new Map(order.lines.map((line) => [line.uitdatabankId.toLowerCase(), line.uitdatabankId])).values(),
   ];
   const sales: RegisteredSale[] = [];
   for (const eventId of eventIds) {
-    let stable: RegisteredSale[] | undefined;
-    let previous: string | undefined;
-    for (let read = 0; read < LISTING_READS && !stable; read += 1) {
-      const call = { deadline: ctx.deps.answerBy };
-      const first = await ctx.deps.uitpas.searchTicketSales({ eventId, start: 0, limit: PAGE_SIZE }, call);
-      const total = first.totalItems;
-      const listed = [...first.member];
-      let unchanged = true;
-      let more = total === undefined ? first.member.length > 0 : PAGE_SIZE < total;
-      for (let start = PAGE_SIZE; more && unchanged; start += PAGE_SIZE) {
-        const page = await ctx.deps.uitpas.searchTicketSales({ eventId, start, limit: PAGE_SIZE }, call);
-        unchanged = page.totalItems === total;
-        listed.push(...page.member);
-        more = total === undefined ? page.member.length > 0 : start + PAGE_SIZE < total;
-      }
-      if (total !== undefined) {
-        if (unchanged) stable = listed;
-        continue;
-      }
-      const seen = listed
-        .map((sale) => sale.id)
-        .sort()
-        .join(',');
-      if (seen === previous) stable = listed;
-      previous = seen;
-    }
-    if (!stable) return undefined;
-    sales.push(...stable);
+    const listed = await steadySalesOfEvent(ctx.deps.uitpas, eventId, { deadline: ctx.deps.answerBy });
+    if (!listed) return undefined;
+    sales.push(...listed);
   }
   return sales;
 }
