@@ -17,7 +17,11 @@ export interface EndUserMessage {
 export interface AppErrorOptions {
   detail?: string;
   endUserMessage?: EndUserMessage;
-  /** Extra problem members (RFC 7807 extensions), serialised as they are: never put secrets or full UiTPAS numbers here. */
+  /**
+   * Extra problem members (RFC 7807 extensions), serialised as they are, and never logged (the refusal's log line has
+   * type, status and detail). Never a secret; a UiTPAS number only where the answer to the same caller would carry it
+   * anyway (the pass view of the pass it asked about, in `social-tariff-expired`), never one it did not give.
+   */
   extensions?: Record<string, unknown>;
   cause?: unknown;
   headers?: Record<string, string>;
