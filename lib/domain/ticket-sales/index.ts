@@ -9,6 +9,8 @@
  * - `cancel.ts`: cancellation rules, orphaned sales and the sweep's backoff
  * - `price-drift.ts`: the price-drift guard (the till's `chargedPrice` against the price UiTPAS registered)
  * - `views.ts`: who may see an order, and how it is answered
+ * - `ledger.ts`: the sales ledger's claims and what our orders say of each sale; `report.ts` and `reconciliation.ts`
+ *   build the export and the comparison with UiTPAS on it
  * - `problems.ts`: the problems (AppError) these rules answer
  */
 export {
@@ -27,6 +29,7 @@ export {
   startCancelling,
   withOrphans,
 } from './cancel.js';
+export { claimedLine, type LedgerClaim, type LedgerState, ledgerState } from './ledger.js';
 export {
   cancelRequestedFor,
   confirm,
@@ -86,7 +89,6 @@ export {
   formatEuro,
   groupByEvent,
   groupByOrganizer,
-  type LedgerClaim,
   type OrganizerGroup,
   type ReportedStatus,
   type ReportSale,

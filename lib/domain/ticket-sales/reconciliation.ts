@@ -17,17 +17,8 @@
  *
  * Amounts are compared in cents (`cents`, lib/domain/ticket-sales/report.ts).
  */
+import type { LedgerState } from './ledger.js';
 import { cents } from './report.js';
-import type { Order } from './types.js';
-
-/**
- * What our ledger says of one sale: `standing` (registered, not cancelled), `cancelled` (one of our orders cancelled
- * it and the cancellation is done: such a sale may be cancelled at UiTPAS again), `cancelling` (a cancellation is
- * under way: the cancellation's own retries, dead letters and needs-a-person alarm own it, so a run neither compares
- * nor cancels it), `unsettled` (the order's registration is not settled yet, or the order is gone: it is ours, but
- * nothing is asserted about it).
- */
-export type LedgerState = 'standing' | 'cancelled' | 'cancelling' | 'unsettled';
 
 export interface LedgerEntry {
   ticketSaleId: string;
@@ -92,30 +83,6 @@ export const OPERATOR_ACTION: Record<DiscrepancyKind, string> = {
   'tariff-differs':
     'UiTPAS registered another tariff than we hold: check the order against the expense report before it is reimbursed.',
 };
-
-/** The ledger state of a claimed sale on its order: see LedgerState. */
-export function ledgerState(order: Order | undefined, lineId: string, ticketSaleId: string): LedgerState {
-  if (!order) return 'unsettled';
-  const line = order.lines.find((candidate) => candidate.lineId === lineId);
-  if (!line?.ticketSaleIds.includes(ticketSaleId)) {
-    const orphan = (order.orphanedSales ?? []).find((sale) => sale.ticketSaleId === ticketSaleId);
-    if (!orphan) return 'unsettled';
-    return orphan.cancelledAt ? 'cancelled' : 'cancelling';
-  }
-  if (line.cancelledTicketSaleIds.includes(ticketSaleId)) return 'cancelled';
-  switch (line.status) {
-    case 'HELD':
-    case 'CONFIRMED':
-      return 'standing';
-    case 'CANCELLING':
-    case 'CANCEL_PENDING':
-      return 'cancelling';
-    case 'CANCELLED':
-      return 'cancelled';
-    default:
-      return 'unsettled';
-  }
-}
 
 const samePrice = (a: number | null, b: number | null) => a === null || b === null || cents(a) === cents(b);
 

@@ -13,21 +13,10 @@
  * `Math.round(price * 100)` is exact), summed as integers and printed as EUR with 2 decimals only at the end: a
  * total is the sum of its lines to the cent, whatever the number of lines.
  */
+import { claimedLine, type LedgerClaim, ledgerState } from './ledger.js';
 import { publicOrderId } from './order-key.js';
 import { registeredPriceOfLine } from './price-drift.js';
-import type { Order, OrderLine } from './types.js';
-
-/** A sale claim as the ledger (gsi1 `SALES#<organisationId>`) lists it. */
-export interface LedgerClaim {
-  ticketSaleId: string;
-  /** The order's key (namespaced by client), as stored. */
-  orderId: string;
-  lineId: string;
-  organisationId: string;
-  eventId: string;
-  /** When the attempt that registered the sale started (UiTPAS dated it within that attempt's lease). */
-  registeredAt: string;
-}
+import type { Order } from './types.js';
 
 /** The line statuses whose sales stand registered at UiTPAS: held (not yet paid) or confirmed. */
 export const REPORTED_STATUSES = ['HELD', 'CONFIRMED'] as const;
@@ -71,26 +60,19 @@ export function formatEuro(amountCents: number): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-function isReported(line: OrderLine, ticketSaleId: string): line is OrderLine & { status: ReportedStatus } {
-  return (
-    (REPORTED_STATUSES as readonly string[]).includes(line.status) &&
-    line.ticketSaleIds.includes(ticketSaleId) &&
-    !line.cancelledTicketSaleIds.includes(ticketSaleId)
-  );
-}
-
 /**
- * The sale a claim stands for, if it counts: its order holds it on the claimed line (an orphaned sale is no sale of
- * the order), of the organisation asked, and that line is HELD or CONFIRMED (not cancelled, nor being cancelled).
+ * The sale a claim stands for, if it counts: of the organisation asked, and `standing` in the ledger (ledger.ts: its
+ * order holds it on the claimed line, which is HELD or CONFIRMED, and it is not cancelled nor being cancelled; an
+ * orphaned sale is no sale of the order). Reconciliation holds UiTPAS to the same rule.
  */
 export function reportSale(
   claim: LedgerClaim,
   order: Order | undefined,
   organisationId: string,
 ): ReportSale | undefined {
-  const line = order?.lines.find((candidate) => candidate.lineId === claim.lineId);
-  if (!order || !line || line.organisationId !== organisationId || !isReported(line, claim.ticketSaleId))
-    return undefined;
+  const line = claimedLine(order, claim);
+  if (!order || !line || line.organisationId !== organisationId) return undefined;
+  if (ledgerState(order, claim.lineId, claim.ticketSaleId) !== 'standing') return undefined;
   const paid = registeredPriceOfLine(line);
   const regularCents = cents(line.regularPrice);
   const paidCents = paid === null ? null : cents(paid);
@@ -101,7 +83,8 @@ export function reportSale(
     lineId: line.lineId,
     eventId: line.eventId,
     uitdatabankId: line.uitdatabankId,
-    status: line.status,
+    // `standing` is a HELD or CONFIRMED line.
+    status: line.status as ReportedStatus,
     tariffId: line.tariffId,
     tariffName: line.tariffName,
     regularCents,

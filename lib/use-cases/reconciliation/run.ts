@@ -15,12 +15,17 @@
 import { mayActFor, type Principal } from '../../domain/access.js';
 import { UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
 import { organisationNotAllowed } from '../../domain/mappings.js';
-import { type LedgerClaim, type Order, registeredPriceOfLine } from '../../domain/ticket-sales/index.js';
+import {
+  claimedLine,
+  type LedgerClaim,
+  ledgerState,
+  type Order,
+  registeredPriceOfLine,
+} from '../../domain/ticket-sales/index.js';
 import { publicOrderId } from '../../domain/ticket-sales/order-key.js';
 import {
   countByKind,
   type LedgerEntry,
-  ledgerState,
   reconcileEvent,
   type UitpasSale,
 } from '../../domain/ticket-sales/reconciliation.js';
@@ -119,7 +124,7 @@ async function readLedger(
 }
 
 function entryOf(claim: Pick<LedgerClaim, 'ticketSaleId' | 'orderId' | 'lineId'>, order: Order | undefined) {
-  const line = order?.lines.find((candidate) => candidate.lineId === claim.lineId);
+  const line = claimedLine(order, claim);
   const paid = line ? registeredPriceOfLine(line) : null;
   return {
     ticketSaleId: claim.ticketSaleId,
@@ -255,7 +260,7 @@ export async function reconcileOrganisation(deps: RunDeps, input: RunInput): Pro
   const { claims, orders } = await readLedger(deps, input.organisationId, since, until, input.eventId);
   const byEvent = new Map<string, EventWork>();
   for (const claim of claims) {
-    const line = orders.get(claim.orderId)?.lines.find((candidate) => candidate.lineId === claim.lineId);
+    const line = claimedLine(orders.get(claim.orderId), claim);
     const work = byEvent.get(claim.eventId) ?? { eventId: claim.eventId, uitdatabankId: null, claims: [] };
     work.uitdatabankId ??= line?.uitdatabankId ?? null;
     work.claims.push(claim);
