@@ -7,44 +7,46 @@
  *
  * - One item per organisation and event: the last run's result, overwritten (unconditional Put) by the next run, so
  *   running twice leaves one result. The stored result is the JSON of the answer, under `result`.
- * - Reads: the sales ledger (lib/adapters/dynamodb/sales-ledger.ts), a sale claim by id (`TICKETSALE#<id>`), a
- *   ticketing event (`EVENT#<id>`), the organisations (gsi1 `ORGS`), and the results (Query on `RECON#<org>`).
+ * - Reads: the sales ledger (lib/adapters/dynamodb/sales-ledger.ts), a sale claim by id and the orders (through the
+ *   order repository), a ticketing event and the organisations (through the mapping repository), and the results
+ *   (Query on `RECON#<org>`).
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventReconciliation, ReconciliationStore } from '../../use-cases/reconciliation/ports.js';
+import { createMappingRepository } from './mappings.js';
+import { createOrderRepository } from './orders.js';
 import { createSalesLedger } from './sales-ledger.js';
-import { queryPartition, type Table } from './table.js';
+import type { Table } from './table.js';
 
 export const reconciliationPartition = (organisationId: string) => `RECON#${organisationId}`;
 
 export function createReconciliationStore(table: Table): ReconciliationStore {
   const { doc, name: TableName } = table;
+  const orders = createOrderRepository(table);
+  const mappings = createMappingRepository(table);
   return {
-    ledger: createSalesLedger(table),
+    ledger: createSalesLedger(table, orders),
 
     async claimOf(ticketSaleId) {
-      const { Item } = await doc.send(
-        new GetCommand({ TableName, Key: { pk: `TICKETSALE#${ticketSaleId}`, sk: 'TICKETSALE' } }),
-      );
-      if (!Item) return undefined;
-      return { ticketSaleId, orderId: String(Item.orderId), lineId: String(Item.lineId) };
+      const claim = await orders.getClaim(ticketSaleId);
+      return claim && { ticketSaleId, orderId: claim.orderId, lineId: claim.lineId };
     },
 
     async event(eventId) {
-      const { Item } = await doc.send(
-        new GetCommand({ TableName, Key: { pk: `EVENT#${eventId}`, sk: 'EVENT' } }),
+      const event = await mappings.getEvent(eventId);
+      return (
+        event && {
+          eventId,
+          organisationId: event.organisationId,
+          uitdatabankId: event.uitdatabankId ?? null,
+        }
       );
-      if (!Item) return undefined;
-      return {
-        eventId,
-        organisationId: String(Item.organisationId),
-        uitdatabankId: typeof Item.uitdatabankId === 'string' ? Item.uitdatabankId : null,
-      };
     },
 
     async organisations() {
-      const items = await queryPartition(table, 'ORGS');
-      return items.map((item) => String(item.organisationId ?? item.gsi1sk)).sort();
+      return (await mappings.listAllOrganisations())
+        .map((organisation) => organisation.organisationId)
+        .sort();
     },
 
     async save(result: EventReconciliation) {

@@ -1,19 +1,19 @@
 /**
  * The organisations' sales ledgers, for the reimbursement export: the sale claims (lib/adapters/dynamodb/orders.ts)
  * carry gsi1 keys `SALES#<organisationId>` / `<registeredAt ISO>#<ticketSaleId>`, written in the claim's own
- * PutItem. A page is one Query of that partition between the window's bounds; its orders are read with GetItem, each
- * once, a few at a time (a page of 500 claims is at most 500 orders, usually far fewer). Reads only: Query on gsi1
- * (`SALES#` partitions) and GetItem on orders.
+ * PutItem. A page is one Query of that partition between the window's bounds; its orders are read through the order
+ * repository (GetItem, not consistent), each once, a few at a time (a page of 500 claims is at most 500 orders,
+ * usually far fewer). Reads only: Query on gsi1 (`SALES#` partitions) and GetItem on orders.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerClaim, Order } from '../../domain/ticket-sales/index.js';
 import type { SalesLedger } from '../../use-cases/reports/ports.js';
-import { salesPartition } from './orders.js';
+import type { OrderRepository } from '../../use-cases/ticket-sales/ports.js';
+import { createOrderRepository, salesPartition } from './orders.js';
 import { GSI1, type Table } from './table.js';
 
 /** Order reads in flight at once. */
 const READS_IN_FLIGHT = 16;
-const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'kind', 'gsi1pk', 'gsi1sk']);
 
 function toClaim(item: Record<string, unknown>): LedgerClaim {
   return {
@@ -37,7 +37,10 @@ function startKey(organisationId: string, after: string): Record<string, string>
   };
 }
 
-export function createSalesLedger(table: Table): SalesLedger {
+export function createSalesLedger(
+  table: Table,
+  orders: Pick<OrderRepository, 'get'> = createOrderRepository(table),
+): SalesLedger {
   const { doc, name: TableName } = table;
   return {
     async claims({ organisationId, since, until, limit, after }) {
@@ -72,14 +75,8 @@ export function createSalesLedger(table: Table): SalesLedger {
       for (let i = 0; i < orderIds.length; i += READS_IN_FLIGHT) {
         await Promise.all(
           orderIds.slice(i, i + READS_IN_FLIGHT).map(async (orderId) => {
-            const { Item } = await doc.send(
-              new GetCommand({ TableName, Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' } }),
-            );
-            if (!Item) return;
-            const order: Record<string, unknown> = {};
-            for (const [name, value] of Object.entries(Item))
-              if (!KEY_ATTRIBUTES.has(name)) order[name] = value;
-            found.set(orderId, order as unknown as Order);
+            const order = await orders.get(orderId);
+            if (order) found.set(orderId, order);
           }),
         );
       }
