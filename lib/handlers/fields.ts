@@ -1,8 +1,10 @@
 /**
- * Fields the basket routes share: the ticketing id of the admin API (one pattern, one message, one JSON Schema), and
- * a price whose bounds JSON Schema shows; only "at most 2 decimals" is a refinement the document states in words.
+ * Fields the routes share: the ticketing id of the admin API (one pattern, one message, one JSON Schema), a price
+ * whose bounds JSON Schema shows (only "at most 2 decimals" is a refinement the document states in words), and the
+ * rule of a window of days.
  */
 import * as z from 'zod';
+import { daysFrom } from '../domain/days.js';
 import { isValidPrice, MAX_PRICE, TICKETING_ID_RULE } from '../domain/mappings.js';
 import { ticketingId as mappingId } from '../use-cases/mapping-admin/schemas.js';
 
@@ -20,3 +22,22 @@ export const price = z
   .max(MAX_PRICE, PRICE_RULE)
   .refine(isValidPrice, PRICE_RULE)
   .meta({ description: 'A price in EUR, with at most 2 decimals.' });
+
+/**
+ * A refinement of a query or body with a window of UTC days (`from`, `to`, both `YYYY-MM-DD`): `to` not before
+ * `from`, and at most `maxDays` days from it; `hint` is added to the message of a window too long. Either bound may be
+ * absent (then nothing is checked).
+ */
+export function dayWindowRule(maxDays: number, hint = '') {
+  return (window: { from?: string | undefined; to?: string | undefined }, context: z.RefinementCtx): void => {
+    if (window.from === undefined || window.to === undefined) return;
+    const days = daysFrom(window.from, window.to);
+    if (days < 0) context.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    else if (days >= maxDays)
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `must be at most ${maxDays} days from from${hint ? ` (${hint})` : ''}`,
+      });
+  };
+}

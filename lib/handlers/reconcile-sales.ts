@@ -19,30 +19,18 @@ import {
   runReconciliation,
   storedResults,
 } from '../use-cases/reconciliation/run.js';
+import { dayWindowRule } from './fields.js';
 import { lambdaHandler } from './lambda.js';
 
 const admin = { roles: ['admin'] } as const;
 /** At most this many days in one run (UiTPAS lists an event's sales without a date filter anyway). */
 export const MAX_RUN_DAYS = 92;
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** No event is started this close to the answer's deadline (an event's search and its result's write). */
 const EVENT_MARGIN_MS = 5000;
 /** The scheduled run starts no event this close to the Lambda timeout (at most a fifth of the time given). */
 const SCHEDULE_MARGIN_MS = 30_000;
 
 const day = (description: string) => z.iso.date().meta({ description });
-
-function windowRule(query: { from?: string | undefined; to?: string | undefined }, context: z.RefinementCtx) {
-  if (query.from === undefined || query.to === undefined) return;
-  const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS;
-  if (days < 0) context.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-  else if (days >= MAX_RUN_DAYS)
-    context.addIssue({
-      code: 'custom',
-      path: ['to'],
-      message: `must be at most ${MAX_RUN_DAYS} days from from`,
-    });
-}
 
 export const runBodySchema = z
   .strictObject({
@@ -52,7 +40,7 @@ export const runBodySchema = z
     to: day('The last day (UTC), `YYYY-MM-DD`, inclusive; default: today.').optional(),
   })
   .superRefine((body, context) => {
-    windowRule(body, context);
+    dayWindowRule(MAX_RUN_DAYS)(body, context);
     if ((body.from === undefined) !== (body.to === undefined))
       context.addIssue({ code: 'custom', path: ['to'], message: 'give from and to together, or neither' });
   });
@@ -63,10 +51,7 @@ export const resultsQuerySchema = z
     from: day('Results checked on or after this day (UTC), `YYYY-MM-DD`.').optional(),
     to: day('Results checked on or before this day (UTC), `YYYY-MM-DD`.').optional(),
   })
-  .superRefine((query, context) => {
-    if (query.from !== undefined && query.to !== undefined && query.to < query.from)
-      context.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-  });
+  .superRefine(dayWindowRule(Number.POSITIVE_INFINITY));
 
 const isHttp = (event: unknown): event is APIGatewayProxyEventV2 =>
   typeof event === 'object' && event !== null && 'requestContext' in event && 'routeKey' in event;

@@ -17,6 +17,7 @@ import { reportCsv, reportView } from '../domain/ticket-sales/index.js';
 import { ticketingId } from '../use-cases/mapping-admin/schemas.js';
 import type { ReportMappings, SalesLedger } from '../use-cases/reports/ports.js';
 import { reportForCsv, reportPage } from '../use-cases/reports/ticket-sales.js';
+import { dayWindowRule } from './fields.js';
 
 const admin = { roles: ['admin'] } as const;
 
@@ -28,8 +29,6 @@ export const CSV_MAX_BYTES = 4 * 1024 * 1024;
 const CSV_PAGE = 500;
 /** No new page is read this close to the answer's deadline. */
 const CSV_TIME_MARGIN_MS = 3000;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const reportQuerySchema = z
   .object({
@@ -43,16 +42,7 @@ export const reportQuerySchema = z
       description: 'Sale claims per JSON page (cancelled ones count, so a page may hold fewer sales).',
     }),
   })
-  .superRefine((query, context) => {
-    const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS;
-    if (days < 0) context.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    else if (days >= MAX_WINDOW_DAYS)
-      context.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `must be at most ${MAX_WINDOW_DAYS} days from from (ask for a year in one go, or in parts)`,
-      });
-  });
+  .superRefine(dayWindowRule(MAX_WINDOW_DAYS, 'ask for a year in one go, or in parts'));
 
 /** CSV when the caller asks for it (`Accept: text/csv`), JSON otherwise. */
 function wantsCsv(event: APIGatewayProxyEventV2): boolean {

@@ -13,9 +13,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { AuditEntry } from '../../domain/audit.js';
-import { AppError } from '../../domain/errors.js';
 import type { EntityKind } from '../../domain/mappings.js';
-import type { Page } from '../../domain/page.js';
+import { cursorJson, encodeCursor, invalidCursor, type Page } from '../../domain/page.js';
 import type { AuditListQuery } from '../../use-cases/mapping-admin/ports.js';
 import type { Table } from './table.js';
 
@@ -28,21 +27,10 @@ const sortKey = (entry: Pick<AuditEntry, 'at' | 'version' | 'action'>) =>
 
 const cursorSchema = z.strictObject({ s: z.string().min(1).max(100) });
 
-function invalidCursor(): AppError {
-  return new AppError('invalid-cursor', 400, 'The cursor is not valid for this list', {
-    detail: 'Use the nextCursor of the previous page; or leave cursor out to start over.',
-    extensions: { invalidParams: [{ pointer: 'query.cursor', detail: 'not a cursor of this list' }] },
-  });
-}
-
 function decodeCursor(raw: string): string {
-  try {
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-    if (parsed.success) return parsed.data.s;
-  } catch {
-    // fall through
-  }
-  throw invalidCursor();
+  const parsed = cursorSchema.safeParse(cursorJson(raw));
+  if (parsed.success) return parsed.data.s;
+  throw invalidCursor('Use the nextCursor of the previous page; or leave cursor out to start over.');
 }
 
 export function createAuditRepository(table: Table) {
@@ -100,9 +88,7 @@ export function createAuditRepository(table: Table) {
       } while (start && items.length < query.limit);
       return {
         items,
-        nextCursor: start
-          ? Buffer.from(JSON.stringify({ s: String(start.sk) }), 'utf8').toString('base64url')
-          : null,
+        nextCursor: start ? encodeCursor({ s: String(start.sk) }) : null,
       };
     },
   };

@@ -39,7 +39,6 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { SYNC_ACTOR } from '../../domain/audit.js';
-import { AppError } from '../../domain/errors.js';
 import {
   type EntityKind,
   hasMappingLabel,
@@ -53,7 +52,7 @@ import {
   versionConflict,
 } from '../../domain/mappings.js';
 import type { OrganizerVerdict } from '../../domain/organizer.js';
-import type { Page } from '../../domain/page.js';
+import { cursorJson, encodeCursor, invalidCursor, type Page } from '../../domain/page.js';
 import type { CardSystemCoverage, CardSystemRef, OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
 import type {
   EventListQuery,
@@ -164,30 +163,17 @@ const cursorSchema = z.strictObject({
 });
 type Cursor = z.infer<typeof cursorSchema>;
 
-function invalidCursor(): AppError {
-  return new AppError('invalid-cursor', 400, 'The cursor is not valid for this list', {
-    detail:
-      'Use the nextCursor of the previous page, with the same filters; or leave cursor out to start over.',
-    extensions: { invalidParams: [{ pointer: 'query.cursor', detail: 'not a cursor of this list' }] },
-  });
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-}
+const invalidListCursor = () =>
+  invalidCursor(
+    'Use the nextCursor of the previous page, with the same filters; or leave cursor out to start over.',
+  );
 
 function decodeCursor(raw: string, filter: string, prefix: string): Cursor {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  const result = cursorSchema.safeParse(parsed);
-  if (!result.success || result.data.f !== filter) throw invalidCursor();
+  const result = cursorSchema.safeParse(cursorJson(raw));
+  if (!result.success || result.data.f !== filter) throw invalidListCursor();
   const { s, e } = result.data;
   // A position we did not hand out could make DynamoDB refuse the query with a 500: check its shape.
-  if ((s === undefined) !== (e === undefined)) throw invalidCursor();
+  if ((s === undefined) !== (e === undefined)) throw invalidListCursor();
   if (
     s !== undefined &&
     (!s.startsWith(prefix) ||
@@ -195,7 +181,7 @@ function decodeCursor(raw: string, filter: string, prefix: string): Cursor {
       !isTicketingId(e) ||
       !s.endsWith(`#${e}`))
   )
-    throw invalidCursor();
+    throw invalidListCursor();
   return result.data;
 }
 

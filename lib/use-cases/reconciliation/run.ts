@@ -13,6 +13,7 @@
  * TICKETSALES_SEARCH for the organizer) is recorded for the event as `cannot-compare`, not a failure of the run.
  */
 import { mayActFor, type Principal } from '../../domain/access.js';
+import { dayWindow } from '../../domain/days.js';
 import { UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
 import { organisationNotAllowed } from '../../domain/mappings.js';
 import {
@@ -31,7 +32,6 @@ import {
 } from '../../domain/ticket-sales/reconciliation.js';
 import { logger } from '../../logger.js';
 import { count } from '../../metrics.js';
-import { windowOf } from '../reports/ticket-sales.js';
 import { steadySalesOfEvent } from '../ticket-sales/listing.js';
 import type {
   ClaimRef,
@@ -256,7 +256,7 @@ export async function reconcileOrganisation(deps: RunDeps, input: RunInput): Pro
     ...(input.from ? { from: input.from } : {}),
     ...(input.to ? { to: input.to } : {}),
   };
-  const { since, until } = windowOf({ from, to });
+  const { since, until } = dayWindow({ from, to });
   const { claims, orders } = await readLedger(deps, input.organisationId, since, until, input.eventId);
   const byEvent = new Map<string, EventWork>();
   for (const claim of claims) {

@@ -6,10 +6,11 @@
  * rule resolves it now (lib/domain/organizer.ts): its event, organisation and promotor read once per request.
  */
 import { mayActFor, type Principal } from '../../domain/access.js';
-import { AppError } from '../../domain/errors.js';
+import { dayWindow } from '../../domain/days.js';
 import type { Organisation, Promotor, TicketingEvent } from '../../domain/mappings.js';
 import { organisationNotAllowed } from '../../domain/mappings.js';
 import { resolveOrganizer } from '../../domain/organizer.js';
+import { cursorJson, encodeCursor, invalidCursor } from '../../domain/page.js';
 import { CSV_HEADER, csvSaleRow, type ReportSale, reportSale } from '../../domain/ticket-sales/index.js';
 import type { LedgerPage, ReportMappings, SalesLedger } from './ports.js';
 
@@ -28,13 +29,6 @@ export interface ReportQuery {
   limit: number;
 }
 
-/** The window's bounds as the ledger's sort keys: [from 00:00Z, the day after `to` 00:00Z). */
-export function windowOf(query: Pick<ReportQuery, 'from' | 'to'>): { since: string; until: string } {
-  const until = new Date(`${query.to}T00:00:00.000Z`);
-  until.setUTCDate(until.getUTCDate() + 1);
-  return { since: `${query.from}T00:00:00.000Z`, until: until.toISOString() };
-}
-
 /** The cursor names the query it belongs to: another organisation or window is a 400, never a wrong page. */
 interface Cursor {
   o: string;
@@ -43,28 +37,20 @@ interface Cursor {
   a: string;
 }
 
-function invalidCursor(): AppError {
-  return new AppError('invalid-cursor', 400, 'The cursor is not valid for this list', {
-    detail:
-      'Use the nextCursor (or Link rel="next") of the previous answer with the same organisationId, from and to; or leave cursor out to start over.',
-    extensions: { invalidParams: [{ pointer: 'query.cursor', detail: 'not a cursor of this export' }] },
-  });
-}
+const invalidExportCursor = () =>
+  invalidCursor(
+    'Use the nextCursor (or Link rel="next") of the previous answer with the same organisationId, from and to; or leave cursor out to start over.',
+    'not a cursor of this export',
+  );
 
-export function encodeCursor(query: ReportQuery, after: string): string {
+function encodeReportCursor(query: ReportQuery, after: string): string {
   const cursor: Cursor = { o: query.organisationId, f: query.from, t: query.to, a: after };
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+  return encodeCursor(cursor);
 }
 
 function decodeCursor(query: ReportQuery): string | undefined {
   if (query.cursor === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  const cursor = parsed as Partial<Cursor> | null;
+  const cursor = cursorJson(query.cursor) as Partial<Cursor> | null | undefined;
   if (
     !cursor ||
     typeof cursor !== 'object' ||
@@ -75,10 +61,10 @@ function decodeCursor(query: ReportQuery): string | undefined {
     cursor.a.length > 300 ||
     !/^\d{4}-\d{2}-\d{2}T[0-9:.]+Z#./.test(cursor.a)
   )
-    throw invalidCursor();
+    throw invalidExportCursor();
   // Within the window, or DynamoDB would refuse it as a start key outside the query's bounds.
-  const { since, until } = windowOf(query);
-  if (cursor.a < since || cursor.a > until) throw invalidCursor();
+  const { since, until } = dayWindow(query);
+  if (cursor.a < since || cursor.a > until) throw invalidExportCursor();
   return cursor.a;
 }
 
@@ -160,7 +146,7 @@ export async function reportPage(
   const { ledger } = sources;
   const page = await ledger.claims({
     organisationId: query.organisationId,
-    ...windowOf(query),
+    ...dayWindow(query),
     limit: query.limit,
     after: after ?? decodeCursor(query),
   });
@@ -168,7 +154,7 @@ export async function reportPage(
   return {
     sales,
     organizers: await lookup(sales, organizers),
-    nextCursor: page.after === undefined ? null : encodeCursor(query, page.after),
+    nextCursor: page.after === undefined ? null : encodeReportCursor(query, page.after),
     after: page.after,
   };
 }
@@ -206,6 +192,6 @@ export async function reportForCsv(
     after = page.after;
     if (after === undefined) return { sales, organizers, nextCursor: null };
     if (bytes >= bounds.maxBytes || bounds.now() >= bounds.stopBy)
-      return { sales, organizers, nextCursor: encodeCursor(query, after) };
+      return { sales, organizers, nextCursor: encodeReportCursor(query, after) };
   }
 }
