@@ -223,4 +223,16 @@ describe('the daily schedule', () => {
     const stored = (await results({ organisationId: ORGANISATION })).body.events;
     expect(stored[0]).toMatchObject({ eventId: EVENTS.festival, status: 'compared' });
   });
+
+  it('refuses any other event unrun: an invoke meant for one organisation does not run them all', async () => {
+    const scheduled = reconcile as unknown as (event: unknown, context: unknown) => Promise<unknown>;
+    const searches = () => stack.sandbox.requests.count('GET /uitpas/ticket-sales');
+    const before = searches();
+    await expect(scheduled({ organisationId: ORGANISATION }, lambdaContext())).rejects.toThrow(
+      /POST \/v1\/reconciliation\/runs/,
+    );
+    await expect(scheduled({}, lambdaContext())).rejects.toThrow(/"reconcile": "all"/);
+    expect(searches()).toBe(before);
+    expect(before).toBeGreaterThan(0);
+  });
 });

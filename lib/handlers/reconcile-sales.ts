@@ -32,6 +32,9 @@ const SCHEDULE_MARGIN_MS = 30_000;
 
 const day = (description: string) => z.iso.date().meta({ description });
 
+/** The input of the daily schedule (serverless.yml), the only non-HTTP event this function runs. */
+const scheduleInput = z.object({ reconcile: z.literal('all') });
+
 export const runBodySchema = z
   .strictObject({
     organisationId: ticketingId,
@@ -81,7 +84,12 @@ export function createHandler(deps: () => RunDeps, options?: HttpOptions) {
     },
     options,
   );
-  const scheduled = lambdaHandler(async (_event: unknown, context: Context) => {
+  const scheduled = lambdaHandler(async (event: unknown, context: Context) => {
+    // Only the schedule's own input runs every organisation: anything else is a mistaken invoke, refused unrun.
+    if (!scheduleInput.safeParse(event).success)
+      throw new Error(
+        'reconcileSales runs every organisation only for the schedule\'s input { "reconcile": "all" }; for one organisation or event, POST /v1/reconciliation/runs',
+      );
     const remaining = context.getRemainingTimeInMillis();
     const end = Date.now() + remaining;
     const margin = Math.min(SCHEDULE_MARGIN_MS, remaining / 5);
