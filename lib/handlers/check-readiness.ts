@@ -11,7 +11,7 @@
  */
 import * as z from 'zod';
 import { type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
-import { eventPathSchema, ticketingId } from '../use-cases/mapping-admin/schemas.js';
+import { eventPathSchema, ticketingId } from '../use-cases/mapping-admin/ids.js';
 import type { ReadinessDeps } from '../use-cases/readiness/assess.js';
 import { checkEventReadiness, checkOrganisationReadiness } from '../use-cases/readiness/check.js';
 

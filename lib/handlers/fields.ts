@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { daysFrom } from '../domain/days.js';
 import { isValidPrice, MAX_PRICE, TICKETING_ID_RULE } from '../domain/mappings.js';
-import { ticketingId as mappingId } from '../use-cases/mapping-admin/schemas.js';
+import { ticketingId as mappingId } from '../use-cases/mapping-admin/ids.js';
 
 /** An id of the ticketing system's own (order, line, event). */
 export const ticketingId = mappingId.meta({

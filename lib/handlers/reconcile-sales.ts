@@ -12,7 +12,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
-import { ticketingId } from '../use-cases/mapping-admin/schemas.js';
+import { ticketingId } from '../use-cases/mapping-admin/ids.js';
 import {
   type RunDeps,
   reconcileAll,

@@ -14,7 +14,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { type HttpOptions, httpRouter, ok, okText, route } from '../adapters/http/handler.js';
 import { reportCsv, reportView } from '../domain/ticket-sales/index.js';
-import { ticketingId } from '../use-cases/mapping-admin/schemas.js';
+import { ticketingId } from '../use-cases/mapping-admin/ids.js';
 import type { ReportMappings, SalesLedger } from '../use-cases/reports/ports.js';
 import { reportForCsv, reportPage } from '../use-cases/reports/ticket-sales.js';
 import { dayWindowRule } from './fields.js';

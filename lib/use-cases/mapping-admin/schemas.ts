@@ -4,19 +4,18 @@
  * fields of a stored item are accepted and ignored, so a client can GET an item, edit it and PUT it back.
  */
 import * as z from 'zod';
-import {
-  isValidPrice,
-  MAPPING_LABELS,
-  MAX_PRICE,
-  TICKETING_ID_PATTERN,
-  TICKETING_ID_RULE,
-  UITDATABANK_ID_PATTERN,
-  UITDATABANK_ID_RULE,
-} from '../../domain/mappings.js';
+import { isValidPrice, MAPPING_LABELS, MAX_PRICE } from '../../domain/mappings.js';
 import { freeText as text } from '../../domain/text.js';
+import { ticketingId, uitdatabankId } from './ids.js';
 
-export const ticketingId = z.string().regex(TICKETING_ID_PATTERN, `must be ${TICKETING_ID_RULE}`);
-export const uitdatabankId = z.string().regex(UITDATABANK_ID_PATTERN, `must be ${UITDATABANK_ID_RULE}`);
+export {
+  eventPathSchema,
+  organisationPathSchema,
+  promotorPathSchema,
+  ticketingId,
+  uitdatabankId,
+} from './ids.js';
+
 const dateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset' });
 /** `version` in a body: the version the client read (same as `If-Match`). */
 const version = z.number().int().positive().optional();
@@ -94,10 +93,6 @@ export const promotorBodySchema = z.strictObject({
   updatedBy: readOnly,
 });
 export type PromotorBody = z.output<typeof promotorBodySchema>;
-
-export const eventPathSchema = z.object({ eventId: ticketingId });
-export const organisationPathSchema = z.object({ organisationId: ticketingId });
-export const promotorPathSchema = z.object({ promotorId: ticketingId });
 
 const oneOrMany = <T extends z.ZodType>(schema: T) =>
   z.union([schema, z.array(schema)]).transform((value) => (Array.isArray(value) ? value : [value]));
