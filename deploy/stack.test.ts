@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import yaml from 'js-yaml';
 import { describe, expect, it, vi } from 'vitest';
+import { PROBLEM_CONTENT_TYPE } from '../lib/adapters/http/problem.js';
 import { apiEvent, lambdaContext } from '../test-support/api-event.js';
 
 /** CloudFormation's short forms, kept as plain data: the test only needs to know they are there. */
@@ -86,16 +87,20 @@ describe('serverless.yml', () => {
     expect(Object.keys(roles).length).toBe(functions.length);
   });
 
-  it('describes every HTTP route of the stack in the OpenAPI document, and no other', async () => {
+  it('describes every HTTP route of the stack in the OpenAPI document, and no other, as served by its function', async () => {
+    // The document names the function of each operation by the key it declares its routes under (`x-function`).
     const { declaredRoutes } = await import('../lib/api/document.js');
-    const stackRoutes = functions.flatMap(([, spec]) =>
+    const stackRoutes = functions.flatMap(([name, spec]) =>
       (spec.events ?? []).flatMap((event) =>
         event.httpApi && typeof event.httpApi === 'object'
-          ? [`${event.httpApi.method} ${event.httpApi.path}`]
+          ? [`${name}: ${event.httpApi.method} ${event.httpApi.path}`]
           : [],
       ),
     );
-    expect(stackRoutes.sort()).toEqual(Object.keys(declaredRoutes()).sort());
+    const documented = Object.entries(declaredRoutes()).flatMap(([name, routes]) =>
+      Object.keys(routes).map((key) => `${name}: ${key}`),
+    );
+    expect(stackRoutes.sort()).toEqual(documented.sort());
   });
 
   it('carries no pass number in a path: every path parameter is one of our own ids', () => {
@@ -156,7 +161,7 @@ describe.each(functions)('the %s function', (name, spec) => {
     const response = await handler(apiEvent({ method, route: path, pathParameters }), lambdaContext(name));
     vi.unstubAllEnvs();
     // The docs page and its files answer text; only a problem can say route-not-found.
-    const problem = response.headers?.['Content-Type'] === 'application/problem+json';
+    const problem = response.headers?.['Content-Type'] === PROBLEM_CONTENT_TYPE;
     expect(problem && JSON.parse(response.body).type).not.toBe(
       'urn:uitpas-ticketing:problem:route-not-found',
     );

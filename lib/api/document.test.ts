@@ -10,6 +10,8 @@ import { PROBLEMS, problemTypeUri } from './problems.js';
 const document = openApiDocument({ version: 'test' });
 type OperationObject = {
   operationId?: string;
+  description?: string;
+  'x-function'?: string;
   security?: Array<Record<string, string[]>>;
   responses?: Record<string, { content?: Record<string, unknown> }>;
   requestBody?: { content: Record<string, { schema: unknown }> };
@@ -60,11 +62,17 @@ describe('the OpenAPI document', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('describes exactly the declared routes, each with the roles the route admits', () => {
-    const declared = declaredRoutes();
-    expect(operations.map(({ key }) => key).sort()).toEqual(Object.keys(declared).sort());
-    for (const [key, route] of Object.entries(declared))
-      expect(rolesOf(byKey.get(key)), key).toEqual(route.auth === 'public' ? [] : [...route.auth.roles]);
+  it('describes exactly the declared routes, each with the roles the route admits and the function that declares it', () => {
+    const declared = Object.entries(declaredRoutes()).flatMap(([name, routes]) =>
+      Object.entries(routes).map(([key, route]) => ({ key, name, route })),
+    );
+    expect(operations.map(({ key }) => key).sort()).toEqual(declared.map(({ key }) => key).sort());
+    for (const { key, name, route } of declared) {
+      const operation = byKey.get(key);
+      expect(rolesOf(operation), key).toEqual(route.auth === 'public' ? [] : [...route.auth.roles]);
+      expect(operation?.['x-function'], key).toBe(name);
+      expect(operation?.description, key).toContain(`Served by the \`${name}\` function.`);
+    }
   });
 
   it('lists only catalogued problem types, and always the 500', () => {

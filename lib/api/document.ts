@@ -17,7 +17,7 @@ import { createHandler as reconcileSales } from '../handlers/reconcile-sales.js'
 import { createHandler as registerTicketSales } from '../handlers/register-ticket-sales.js';
 import { createHandler as reportTicketSales } from '../handlers/report-ticket-sales.js';
 import { createHandler as validatePass } from '../handlers/validate-pass.js';
-import { OPERATIONS, type Operation } from './operations.js';
+import { type Header, OPERATIONS, type Operation } from './operations.js';
 import { PROBLEMS, type ProblemSlug, problemSchema, problemTypeUri } from './problems.js';
 
 /** The document only reads the routes' declarations; a route that ran with these would say so. */
@@ -25,19 +25,23 @@ const noDeps = (): never => {
   throw new Error('The OpenAPI document reads the routes; it does not serve them.');
 };
 
-/** Every HTTP function's routes, keyed `METHOD /path`, as the functions declare them. */
-export function declaredRoutes(): Record<string, DeclaredRoute> {
+/**
+ * Every HTTP function's routes, keyed `METHOD /path` as the function declares them, under the function's name in
+ * serverless.yml: the document says which function serves an operation from here, and deploy/stack.test.ts holds
+ * each function's routes to the httpApi events serverless.yml gives it.
+ */
+export function declaredRoutes(): Record<string, Record<string, DeclaredRoute>> {
   return {
-    ...health({ version: 'document' }).routes,
-    ...apiDocs({ document: {}, assets: {} }).routes,
-    ...validatePass(noDeps).routes,
-    ...lookupTariffs(noDeps).routes,
-    ...registerTicketSales(noDeps).routes,
-    ...cancelTicketSales(noDeps).routes,
-    ...manageMappings(noDeps).routes,
-    ...checkReadiness(noDeps).routes,
-    ...reportTicketSales(noDeps).routes,
-    ...reconcileSales(noDeps).routes,
+    health: health({ version: 'document' }).routes,
+    apiDocs: apiDocs({ document: {}, assets: {} }).routes,
+    validatePass: validatePass(noDeps).routes,
+    lookupTariffs: lookupTariffs(noDeps).routes,
+    registerTicketSales: registerTicketSales(noDeps).routes,
+    cancelTicketSales: cancelTicketSales(noDeps).routes,
+    manageMappings: manageMappings(noDeps).routes,
+    checkReadiness: checkReadiness(noDeps).routes,
+    reportTicketSales: reportTicketSales(noDeps).routes,
+    reconcileSales: reconcileSales(noDeps).routes,
   };
 }
 
@@ -48,15 +52,14 @@ const correlationHeader = z.object({
   }),
 });
 
-const headersWith = (extra: Record<string, string> = {}, optional: Record<string, string> = {}) =>
+const headersWith = (headers: Record<string, Header> = {}) =>
   correlationHeader.extend(
-    Object.fromEntries([
-      ...Object.entries(extra).map(([name, description]) => [name, z.string().meta({ description })]),
-      ...Object.entries(optional).map(([name, description]) => [
+    Object.fromEntries(
+      Object.entries(headers).map(([name, { description, required }]) => [
         name,
-        z.string().optional().meta({ description }),
+        required ? z.string().meta({ description }) : z.string().optional().meta({ description }),
       ]),
-    ]),
+    ),
   );
 
 const statusOf = (slug: ProblemSlug): readonly number[] => {
@@ -92,7 +95,11 @@ function problemAnswers(slugs: readonly ProblemSlug[]): ZodOpenApiOperationObjec
       String(status),
       {
         description: types.map((slug) => `\`${slug}\`: ${PROBLEMS[slug].explanation}`).join('\n\n'),
-        headers: headersWith(status === 503 ? { 'Retry-After': 'Seconds to wait before asking again.' } : {}),
+        headers: headersWith(
+          status === 503
+            ? { 'Retry-After': { description: 'Seconds to wait before asking again.', required: true } }
+            : {},
+        ),
         content: {
           'application/problem+json': {
             // The shared Problem, narrowed to the types this answer can carry (loose: Problem says what else).
@@ -111,7 +118,11 @@ function problemAnswers(slugs: readonly ProblemSlug[]): ZodOpenApiOperationObjec
   );
 }
 
-function operationObject(route: DeclaredRoute, operation: Operation): ZodOpenApiOperationObject {
+function operationObject(
+  route: DeclaredRoute,
+  servedBy: string,
+  operation: Operation,
+): ZodOpenApiOperationObject {
   const roles = route.auth === 'public' ? [] : [...route.auth.roles];
   const params = {
     ...(route.path ? { path: route.path as z.ZodObject } : {}),
@@ -120,10 +131,10 @@ function operationObject(route: DeclaredRoute, operation: Operation): ZodOpenApi
   return {
     operationId: operation.operationId,
     summary: operation.summary,
-    description: `${operation.description}\n\n${roles.length ? `Role: ${roles.join(' or ')}.` : 'No API key needed.'} Served by the \`${operation.function}\` function.`,
+    description: `${operation.description}\n\n${roles.length ? `Role: ${roles.join(' or ')}.` : 'No API key needed.'} Served by the \`${servedBy}\` function.`,
     tags: [operation.tag],
     security: roles.length ? [{ apiKey: roles }] : [],
-    'x-function': operation.function,
+    'x-function': servedBy,
     ...(Object.keys(params).length ? { requestParams: params } : {}),
     ...(route.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } }
@@ -134,16 +145,12 @@ function operationObject(route: DeclaredRoute, operation: Operation): ZodOpenApi
           status,
           {
             description: answer.description,
-            headers: headersWith(answer.headers, answer.optionalHeaders),
-            ...(answer.schema
+            headers: headersWith(answer.headers),
+            ...(answer.content
               ? {
-                  content: Object.fromEntries([
-                    ...(answer.contentTypes ?? ['application/json']).map((type) => [
-                      type,
-                      { schema: answer.schema },
-                    ]),
-                    ...Object.entries(answer.alsoAs ?? {}).map(([type, schema]) => [type, { schema }]),
-                  ]),
+                  content: Object.fromEntries(
+                    Object.entries(answer.content).map(([type, schema]) => [type, { schema }]),
+                  ),
                 }
               : {}),
           },
@@ -154,19 +161,39 @@ function operationObject(route: DeclaredRoute, operation: Operation): ZodOpenApi
   };
 }
 
-/** `/v1/events/{eventId}` as OpenAPI writes it: the same as the route key's path. */
-function pathsOf(routes: Record<string, DeclaredRoute>): ZodOpenApiPathsObject {
-  const paths: ZodOpenApiPathsObject = {};
-  const missing = Object.keys(routes).filter((key) => !OPERATIONS[key]);
-  const stale = Object.keys(OPERATIONS).filter((key) => !routes[key]);
-  if (missing.length || stale.length)
+/**
+ * `/v1/events/{eventId}` as OpenAPI writes it: the same as the route key's path. Fails when a route has no entry in
+ * lib/api/operations.ts, an entry has no route, two functions declare one route, or an entry lists a problem the HTTP
+ * stack already answers for its route (stackProblems: each problem type comes from one place).
+ */
+function pathsOf(byFunction: Record<string, Record<string, DeclaredRoute>>): ZodOpenApiPathsObject {
+  const served = Object.entries(byFunction).flatMap(([name, routes]) =>
+    Object.entries(routes).map(([key, route]) => ({ key, name, route })),
+  );
+  const keys = served.map(({ key }) => key);
+  const twice = keys.filter((key, index) => keys.indexOf(key) !== index);
+  const missing = keys.filter((key) => !OPERATIONS[key]);
+  const stale = Object.keys(OPERATIONS).filter((key) => !keys.includes(key));
+  const restated = served.flatMap(({ key, route }) => {
+    const stack = new Set(stackProblems(route));
+    return (OPERATIONS[key]?.problems ?? [])
+      .filter((slug) => stack.has(slug))
+      .map((slug) => `${key} lists ${slug}, which the HTTP stack answers for it`);
+  });
+  if (twice.length || missing.length || stale.length || restated.length)
     throw new Error(
-      `lib/api/operations.ts does not match the routes: ${[...missing.map((key) => `${key} is not described`), ...stale.map((key) => `${key} is no route`)].join('; ')}`,
+      `lib/api/operations.ts does not match the routes: ${[
+        ...twice.map((key) => `${key} is declared by two functions`),
+        ...missing.map((key) => `${key} is not described`),
+        ...stale.map((key) => `${key} is no route`),
+        ...restated,
+      ].join('; ')}`,
     );
-  for (const [key, route] of Object.entries(routes)) {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const { key, name, route } of served) {
     const [method = '', path = ''] = key.split(' ');
     const operation = OPERATIONS[key] as Operation;
-    paths[path] = { ...paths[path], [method.toLowerCase()]: operationObject(route, operation) };
+    paths[path] = { ...paths[path], [method.toLowerCase()]: operationObject(route, name, operation) };
   }
   return paths;
 }

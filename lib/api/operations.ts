@@ -1,7 +1,8 @@
 /**
  * What the OpenAPI document says of each route beyond what the route itself declares: its name, what it is for,
  * its success answers and the problem types it can answer. Who may call it and what it takes (path, query, body)
- * are read from the route (lib/handlers/*), never restated here; lib/api/document.ts joins the two and fails when a
+ * are read from the route (lib/handlers/*), and which function serves it from the function that declares it
+ * (lib/api/document.ts `declaredRoutes`), never restated here; lib/api/document.ts joins the two and fails when a
  * route has no entry here or an entry has no route.
  */
 import type * as z from 'zod';
@@ -30,29 +31,35 @@ import {
   uitpasPricesResponse,
 } from './responses.js';
 
+/** A response header besides X-Correlation-Id, which every answer has. */
+export interface Header {
+  description: string;
+  /** Absent: some answers of this status leave it out (a CSV's, beside its JSON). */
+  required?: true;
+}
+
 export interface Answer {
   description: string;
-  schema?: z.ZodType;
-  /** Absent: `application/json`. */
-  contentTypes?: readonly string[];
-  /** Other content types of the same answer, each with its own schema (a CSV export beside its JSON). */
-  alsoAs?: Record<string, z.ZodType>;
-  /** Response headers besides X-Correlation-Id, which every answer has. */
-  headers?: Record<string, string>;
-  /** Response headers some of these answers have (a CSV's, beside its JSON). */
-  optionalHeaders?: Record<string, string>;
+  /** The body's schema per media type; absent: no body. */
+  content?: Record<string, z.ZodType>;
+  headers?: Record<string, Header>;
 }
 
 export interface Operation {
   operationId: string;
-  /** The Lambda function that serves it (serverless.yml). */
-  function: string;
   tag: 'basket' | 'ticket sales' | 'mappings' | 'readiness' | 'service';
   summary: string;
   description: string;
   answers: Record<number, Answer>;
+  /**
+   * What the operation itself can refuse with; the HTTP stack's own refusals (no API key, a body that does not
+   * parse, ...) are added by lib/api/document.ts from the route's declaration and are not listed here.
+   */
   problems: readonly ProblemSlug[];
 }
+
+/** The body of most answers. */
+const json = (schema: z.ZodType): Answer['content'] => ({ 'application/json': schema });
 
 const ORGANISATION_SCOPE: readonly ProblemSlug[] = ['organisation-not-allowed'];
 const UITPAS: readonly ProblemSlug[] = UPSTREAM_PROBLEMS.uitpas;
@@ -72,7 +79,12 @@ const TILL_RULES: readonly ProblemSlug[] = [
 ];
 const UITDATABANK: readonly ProblemSlug[] = UPSTREAM_PROBLEMS.uitdatabank;
 
-const ETAG = { ETag: 'The item\'s version, quoted ("3"): send it back as If-Match to change or delete it.' };
+const ETAG: Record<string, Header> = {
+  ETag: {
+    description: 'The item\'s version, quoted ("3"): send it back as If-Match to change or delete it.',
+    required: true,
+  },
+};
 
 const mapping = (
   kind: 'event' | 'organisation' | 'promotor',
@@ -83,7 +95,7 @@ const mapping = (
 ): Record<string, Operation> => {
   const Kind = kind[0]?.toUpperCase() + kind.slice(1);
   const one = `/v1/${kind}s/{${kind}Id}`;
-  const common = { function: 'manageMappings', tag: 'mappings' as const };
+  const common = { tag: 'mappings' as const };
   return {
     [`PUT ${one}`]: {
       ...common,
@@ -91,8 +103,8 @@ const mapping = (
       summary: `Create or change a ${kind} mapping`,
       description: `Stores the ${kind} as the ticketing system knows it, with its UiTdatabank id. Send \`If-Match\` (or \`version\` in the body) with the version you read to change it safely; without it the last write wins. The id in the path is the ticketing system's own. A change is audited (GET /v1/audit).`,
       answers: {
-        200: { description: `The ${kind} was changed.`, schema: item, headers: ETAG },
-        201: { description: `The ${kind} was created.`, schema: item, headers: ETAG },
+        200: { description: `The ${kind} was changed.`, content: json(item), headers: ETAG },
+        201: { description: `The ${kind} was created.`, content: json(item), headers: ETAG },
       },
       // Another organisation's item is answered as unknown, never overwritten.
       problems: [
@@ -107,7 +119,7 @@ const mapping = (
       operationId: `get${Kind}`,
       summary: `Read a ${kind} mapping`,
       description: `The stored ${kind}, with its version as ETag.`,
-      answers: { 200: { description: `The ${kind}.`, schema: item, headers: ETAG } },
+      answers: { 200: { description: `The ${kind}.`, content: json(item), headers: ETAG } },
       problems: [`${kind}-not-found` as ProblemSlug],
     },
     [`DELETE ${one}`]: {
@@ -123,7 +135,7 @@ const mapping = (
       operationId: `list${Kind}s`,
       summary: `List ${kind} mappings`,
       description: listDescription,
-      answers: { 200: { description: `The ${kind}s.`, schema: list } },
+      answers: { 200: { description: `The ${kind}s.`, content: json(list) } },
       problems: [...extra.list],
     },
   };
@@ -132,67 +144,62 @@ const mapping = (
 export const OPERATIONS: Record<string, Operation> = {
   'GET /v1/openapi.json': {
     operationId: 'openApiDocument',
-    function: 'apiDocs',
     tag: 'service',
     summary: 'This document',
     description:
       'The OpenAPI 3.1 document of this API, for client generators and validators (`npm run openapi` writes it to a file).',
-    answers: { 200: { description: 'The OpenAPI document.', schema: openApiDocumentResponse } },
+    answers: { 200: { description: 'The OpenAPI document.', content: json(openApiDocumentResponse) } },
     problems: [],
   },
   'GET /v1/docs': {
     operationId: 'apiDocsPage',
-    function: 'apiDocs',
     tag: 'service',
     summary: 'This document, to read',
     description: 'A page that renders the OpenAPI document (Swagger UI, served from here: no CDN).',
-    answers: { 200: { description: 'The page.', schema: textBody, contentTypes: ['text/html'] } },
+    answers: { 200: { description: 'The page.', content: { 'text/html': textBody } } },
     problems: [],
   },
   'GET /v1/docs/{asset}': {
     operationId: 'apiDocsAsset',
-    function: 'apiDocs',
     tag: 'service',
     summary: "The docs page's scripts and style",
     description: 'What the page at /v1/docs loads.',
     answers: {
-      200: { description: 'The file.', schema: textBody, contentTypes: ['text/javascript', 'text/css'] },
+      200: { description: 'The file.', content: { 'text/javascript': textBody, 'text/css': textBody } },
     },
     problems: ['asset-not-found'],
   },
   'GET /v1/health': {
     operationId: 'health',
-    function: 'health',
     tag: 'service',
     summary: 'Is the API up?',
     description:
       "Answers that the API runs, with the build's version. It touches nothing else, so it stays green while UiTPAS is down; the routes that need UiTPAS say so themselves.",
-    answers: { 200: { description: 'The API is up.', schema: healthResponse } },
+    answers: { 200: { description: 'The API is up.', content: json(healthResponse) } },
     problems: [],
   },
   'POST /v1/passes/validate': {
     operationId: 'validatePass',
-    function: 'validatePass',
     tag: 'basket',
     summary: 'Check an UiTPAS, INSZ or chip number',
     description:
       "The pass as the till needs it: kind, first name, card system, social tariff, points, UiTPAS's messages for the buyer. The number travels in the body, never in the URL: it is personal data.",
-    answers: { 200: { description: 'The pass can be used.', schema: passResponse } },
+    answers: { 200: { description: 'The pass can be used.', content: json(passResponse) } },
     problems: ['invalid-pass-identifier', 'invalid-insz', ...UITPAS],
   },
   'POST /v1/tariffs': {
     operationId: 'lookupTariffs',
-    function: 'lookupTariffs',
     tag: 'basket',
     summary: 'Which tariffs may this passholder pay for this event?',
     description:
       "Asks UiTPAS which tariffs (social tariff, coupon, group pass) it offers this passholder for the event's standard ticket type, at the standard price or at `regularPrice`. Answers the UiTPAS ticket type to switch the line to and UiTPAS's message for the buyer. A mapping change applies to the very next lookup.",
-    answers: { 200: { description: 'The tariffs on offer (possibly none).', schema: tariffsResponse } },
+    answers: {
+      200: { description: 'The tariffs on offer (possibly none).', content: json(tariffsResponse) },
+    },
     problems: ['invalid-uitpas-number', ...TILL_RULES, ...UITPAS],
   },
   'GET /v1/events/{eventId}/uitpas-prices': {
     operationId: 'getUitpasPrices',
-    function: 'lookupTariffs',
     tag: 'basket',
     summary: 'The indicative UiTPAS price of an event, before the buyer gives a pass number',
     description:
@@ -200,7 +207,7 @@ export const OPERATIONS: Record<string, Operation> = {
     answers: {
       200: {
         description: 'The indicative tariffs (possibly none) and the hint.',
-        schema: uitpasPricesResponse,
+        content: json(uitpasPricesResponse),
       },
     },
     // No price is asked for, so none can differ from the standard one (regular-price-mismatch).
@@ -208,16 +215,15 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'POST /v1/ticket-sales': {
     operationId: 'registerTicketSales',
-    function: 'registerTicketSales',
     tag: 'ticket sales',
     summary: 'Register the discounted sales of an order at UiTPAS',
     description:
       'Registers every line in one UiTPAS call, exactly once per orderId: the same request again answers the stored order (200), another body under the same orderId is a 409. The order is HELD until `heldUntil`: confirm it when the buyer has paid, or it is cancelled. A line may give `chargedPrice`, what the till charged: when UiTPAS registers another price, the registration is refused (422 `price-drift`) and its sales cancelled, or, as the operator configured, registered with `priceDrift` on the line. When UiTPAS does not answer, the 503 says what is known (`outcome`); with `unknown`, wait for Retry-After before asking again: nothing is posted twice.',
     answers: {
-      201: { description: 'This request registered the order.', schema: orderResponse },
+      201: { description: 'This request registered the order.', content: json(orderResponse) },
       200: {
         description: 'The order was registered by an earlier, identical request.',
-        schema: orderResponse,
+        content: json(orderResponse),
       },
     },
     problems: [
@@ -232,34 +238,31 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'POST /v1/ticket-sales/{orderId}/confirm': {
     operationId: 'confirmTicketSales',
-    function: 'registerTicketSales',
     tag: 'ticket sales',
     summary: 'The buyer paid: keep the order',
     description: 'HELD becomes CONFIRMED, so the sweep does not cancel it. Idempotent.',
-    answers: { 200: { description: 'The order, confirmed.', schema: orderResponse } },
+    answers: { 200: { description: 'The order, confirmed.', content: json(orderResponse) } },
     problems: ['order-not-found', 'order-not-held'],
   },
   'GET /v1/ticket-sales/{orderId}': {
     operationId: 'getTicketSales',
-    function: 'registerTicketSales',
     tag: 'ticket sales',
     summary: 'Read an order',
     description: 'The order, its lines and their states.',
-    answers: { 200: { description: 'The order.', schema: orderResponse } },
+    answers: { 200: { description: 'The order.', content: json(orderResponse) } },
     problems: ['order-not-found'],
   },
   'DELETE /v1/ticket-sales/{orderId}': {
     operationId: 'cancelTicketSales',
-    function: 'cancelTicketSales',
     tag: 'ticket sales',
     summary: 'Cancel an order, or one line (`?lineId=`)',
     description:
       "Cancels the order's sales at UiTPAS (a refund). Idempotent. When UiTPAS cannot take it now, or the registration is still running, the cancellation is written on the order and carried out by the queue and the sweep: 202.",
     answers: {
-      200: { description: 'Every sale asked is cancelled at UiTPAS.', schema: orderResponse },
+      200: { description: 'Every sale asked is cancelled at UiTPAS.', content: json(orderResponse) },
       202: {
         description: 'The cancellation is recorded and will be carried out (CANCEL_PENDING).',
-        schema: orderResponse,
+        content: json(orderResponse),
       },
     },
     problems: ['order-not-found', 'line-not-found', ...UITPAS],
@@ -305,16 +308,14 @@ export const OPERATIONS: Record<string, Operation> = {
   ),
   'GET /v1/audit': {
     operationId: 'listAudit',
-    function: 'manageMappings',
     tag: 'mappings',
     summary: 'Who changed a mapping, when, and what',
     description: 'The audit trail of one event, organisation or promotor, newest first, paged.',
-    answers: { 200: { description: 'A page of changes.', schema: auditPage } },
+    answers: { 200: { description: 'A page of changes.', content: json(auditPage) } },
     problems: ['invalid-cursor'],
   },
   'GET /v1/reports/ticket-sales': {
     operationId: 'reportTicketSales',
-    function: 'reportTicketSales',
     tag: 'ticket sales',
     summary:
       'The reimbursement export: registered UiTPAS sales of an organisation, per event, with totals per event and organizer',
@@ -323,13 +324,16 @@ export const OPERATIONS: Record<string, Operation> = {
     answers: {
       200: {
         description: 'The sales and their totals (a page of them, or a CSV part).',
-        schema: ticketSalesReport,
-        alsoAs: { 'text/csv': ticketSalesReportCsv },
-        optionalHeaders: {
-          'X-Next-Cursor': 'CSV only, when more follows: the `cursor` of the next part.',
-          Link: 'CSV only, when more follows: `</v1/reports/ticket-sales?…&cursor=…>; rel="next"`.',
-          'Content-Disposition':
-            'CSV only: `attachment; filename="uitpas-ticket-sales-<organisation>-<from>-<to>.csv"`.',
+        content: { 'application/json': ticketSalesReport, 'text/csv': ticketSalesReportCsv },
+        headers: {
+          'X-Next-Cursor': { description: 'CSV only, when more follows: the `cursor` of the next part.' },
+          Link: {
+            description: 'CSV only, when more follows: `</v1/reports/ticket-sales?…&cursor=…>; rel="next"`.',
+          },
+          'Content-Disposition': {
+            description:
+              'CSV only: `attachment; filename="uitpas-ticket-sales-<organisation>-<from>-<to>.csv"`.',
+          },
         },
       },
     },
@@ -337,42 +341,38 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'POST /v1/reconciliation/runs': {
     operationId: 'runReconciliation',
-    function: 'reconcileSales',
     tag: 'ticket sales',
     summary: 'Reconcile our sales ledger with UiTPAS now, per event, and answer the result',
     description:
       "For every event of the organisation with sales of ours registered from `from` to `to` (UTC days, inclusive; default the last 7 days; or only `eventId`), UiTPAS's own record (`GET /ticket-sales?eventId=`, 500 a page) is compared with our ledger: a sale we hold registered that UiTPAS does not know (`missing-at-uitpas`), one we cancelled that UiTPAS still has (`cancelled-still-at-uitpas`: cancelled at UiTPAS by the run, the only change it makes), one at UiTPAS that no order of ours holds (`not-ours`: another channel or an orphan, never touched), and a price or tariff that differs. UiTPAS's sales count when their creation date falls in the window. Each event's result is stored over the previous run's, so running twice leaves the same result. Without TICKETSALES_SEARCH for the event's organizer the event says `cannot-compare` with a plain note; the run goes on.",
-    answers: { 200: { description: 'The result per event.', schema: reconciliationRun } },
+    answers: { 200: { description: 'The result per event.', content: json(reconciliationRun) } },
     problems: ORGANISATION_SCOPE,
   },
   'GET /v1/reconciliation': {
     operationId: 'listReconciliation',
-    function: 'reconcileSales',
     tag: 'ticket sales',
     summary: "The last reconciliation result of each of an organisation's events",
     description:
       'The stored result of the last run (on demand or the daily schedule) per event, by event id; `from`/`to` keep the results checked on those UTC days.',
-    answers: { 200: { description: 'The last result per event.', schema: reconciliationResults } },
+    answers: { 200: { description: 'The last result per event.', content: json(reconciliationResults) } },
     problems: ORGANISATION_SCOPE,
   },
   'GET /v1/events/{eventId}/readiness': {
     operationId: 'checkEventReadiness',
-    function: 'checkReadiness',
     tag: 'readiness',
     summary: 'Is this event UiTPAS-ready, and if not, what to fix?',
     description:
       'The checklist, item by item: ok, severity, what was observed and how to fix it, in Dutch and English. An unreachable UiTPAS or UiTdatabank makes the items that need it fail as `unreachable`, not the request.',
-    answers: { 200: { description: "The event's checklist.", schema: eventReadinessResponse } },
+    answers: { 200: { description: "The event's checklist.", content: json(eventReadinessResponse) } },
     problems: ['event-not-found'],
   },
   'GET /v1/readiness': {
     operationId: 'checkOrganisationReadiness',
-    function: 'checkReadiness',
     tag: 'readiness',
     summary: "Readiness of all of an organisation's UiTPAS events",
     description: 'The checklist of each UiTPAS-labelled event of the organisation, and a summary.',
     answers: {
-      200: { description: 'The reports and their summary.', schema: organisationReadinessResponse },
+      200: { description: 'The reports and their summary.', content: json(organisationReadinessResponse) },
     },
     problems: [...ORGANISATION_SCOPE, 'organisation-not-found'],
   },
