@@ -143,7 +143,8 @@ export async function benchBundles(): Promise<void> {
   const packaged = spawnSync(
     process.execPath,
     [join(root, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'bench'],
-    { cwd: root, encoding: 'utf8' },
+    // Its own build folder, so a local stack running meanwhile keeps its bundles (serverless.yml outputWorkFolder).
+    { cwd: root, encoding: 'utf8', env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' } },
   );
   if (packaged.status !== 0)
     throw new Error(`serverless package failed:\n${packaged.stdout}\n${packaged.stderr}`);
