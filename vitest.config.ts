@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vitest/config';
 
 /** Where tests live: beside the code they test. */
@@ -25,20 +26,50 @@ const TEXT_IMPORT = /(from\s*)(['"])([^'"]+)\2\s*with\s*\{\s*type:\s*(['"])text\
 const textImports: Plugin = {
   name: 'text-imports',
   enforce: 'pre',
-  transform(code) {
-    const rewritten = code.replace(TEXT_IMPORT, `$1$2${TEXT}$3$2`);
-    return rewritten === code ? undefined : rewritten;
+  // Vite calls each hook only for what its filter matches: other modules and imports never reach the plugin.
+  transform: {
+    filter: { code: /with\s*\{\s*type:\s*['"]text['"]\s*\}/ },
+    handler(code) {
+      const rewritten = code.replace(TEXT_IMPORT, `$1$2${TEXT}$3$2`);
+      return rewritten === code ? undefined : rewritten;
+    },
   },
-  async resolveId(source, importer) {
-    if (!source.startsWith(TEXT)) return undefined;
-    const file = await this.resolve(source.slice(TEXT.length), importer, { skipSelf: true });
-    // Named so that vitest neither empties it (a `.css`) nor leaves it to Node (a path in node_modules).
-    return file && `\0${TEXT}${Buffer.from(file.id).toString('base64url')}`;
+  resolveId: {
+    filter: { id: new RegExp(`^${TEXT}`) },
+    async handler(source, importer) {
+      const file = await this.resolve(source.slice(TEXT.length), importer, { skipSelf: true });
+      // Named so that vitest neither empties it (a `.css`) nor leaves it to Node (a path in node_modules).
+      return file && `\0${TEXT}${Buffer.from(file.id).toString('base64url')}`;
+    },
   },
-  load(id) {
-    if (!id.startsWith(`\0${TEXT}`)) return undefined;
-    const file = Buffer.from(id.slice(TEXT.length + 1), 'base64url').toString();
-    return `export default ${JSON.stringify(readFileSync(file, 'utf8'))};`;
+  load: {
+    filter: { id: new RegExp(`^\0${TEXT}`) },
+    handler(id) {
+      const file = Buffer.from(id.slice(TEXT.length + 1), 'base64url').toString();
+      return `export default ${JSON.stringify(readFileSync(file, 'utf8'))};`;
+    },
+  },
+};
+
+/**
+ * The integration project's handler module (test-support/checked-handler.ts): every import of
+ * lib/adapters/http/handler.ts resolves to it, but its own, so each answer of each HTTP handler is logged for the
+ * setup file test-support/validate-responses.ts to check. A resolution, not a `vi.mock`: `vi.resetModules` keeps a
+ * mocked module as first built (the handler of the first module graph, whose `instanceof AppError` knows none of the
+ * next graph's errors), but evaluates this one again with the rest.
+ */
+const HANDLER_MODULE = fileURLToPath(new URL('./lib/adapters/http/handler.ts', import.meta.url));
+const CHECKED_HANDLER = fileURLToPath(new URL('./test-support/checked-handler.ts', import.meta.url));
+const checkedHandler: Plugin = {
+  name: 'checked-handler',
+  enforce: 'pre',
+  resolveId: {
+    filter: { id: /(^|\/)handler(\.[jt]s)?$/ },
+    async handler(source, importer, options) {
+      if (importer === CHECKED_HANDLER) return undefined;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === HANDLER_MODULE ? CHECKED_HANDLER : undefined;
+    },
   },
 };
 
@@ -60,7 +91,7 @@ export default defineConfig({
         },
       },
       {
-        plugins: [textImports],
+        plugins: [textImports, checkedHandler],
         test: {
           ...shared,
           name: 'integration',

@@ -5,6 +5,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DEFAULT_MAX_BODY_BYTES } from '../lib/adapters/http/handler.js';
+import { PROBLEM_CONTENT_TYPE } from '../lib/adapters/http/problem.js';
 import type { Principal } from '../lib/domain/access.js';
 import { MAX_PRICE } from '../lib/domain/mappings.js';
 
@@ -532,7 +533,7 @@ export function judge(c: Case, response: APIGatewayProxyStructuredResultV2): str
   const headers = Object.fromEntries(
     Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
   );
-  if (!headers['content-type']?.startsWith('application/problem+json'))
+  if (!headers['content-type']?.startsWith(PROBLEM_CONTENT_TYPE))
     return `Content-Type ${headers['content-type']}`;
   let body: {
     type?: unknown;

@@ -9,9 +9,9 @@
  * The document and the compiled schemas are built once per process (kept on globalThis, so a `vi.resetModules`
  * does not build them again).
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { openApiDocument } from '../lib/api/document.js';
+import { DOCUMENT_ID, documentAjv, pointerFragment } from './ajv.js';
 
 export const ROUTE_NOT_FOUND = 'urn:uitpas-ticketing:problem:route-not-found';
 
@@ -59,13 +59,6 @@ export interface Validator {
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
-const DOC_ID = 'openapi-document';
-
-/** A JSON pointer segment as a URI fragment holds it. */
-const pointer = (...segments: string[]) =>
-  segments
-    .map((segment) => encodeURIComponent(segment.replaceAll('~', '~0').replaceAll('/', '~1')))
-    .join('/');
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 /** A value as JSON (strings quoted), cut short. */
@@ -116,23 +109,12 @@ function matches(template: string, path: string): boolean {
 }
 
 export function createValidator(document: OpenApiDocument): Validator {
-  // A CommonJS module: its default is the plugin under Node, `{ default }` under some interops.
-  const formats = addFormatsModule as unknown as { default?: unknown };
-  const addFormats = (formats.default ?? formats) as (ajv: Ajv2020) => Ajv2020;
-  const ajv = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    strict: false,
-    validateSchema: false,
-    logger: false,
-  });
-  addFormats(ajv);
-  ajv.addSchema(document as object, DOC_ID);
+  const ajv = documentAjv(document, { allErrors: true, verbose: true });
   const compiled = new Map<string, ValidateFunction>();
   const compile = (ref: string): ValidateFunction => {
     let validate = compiled.get(ref);
     if (!validate) {
-      validate = ajv.compile({ $ref: `${DOC_ID}#/${ref}` });
+      validate = ajv.compile({ $ref: `${DOCUMENT_ID}#/${ref}` });
       compiled.set(ref, validate);
     }
     return validate;
@@ -224,7 +206,7 @@ export function createValidator(document: OpenApiDocument): Validator {
       }
     }
     const validate = compile(
-      pointer('paths', template, method, 'responses', status, 'content', type, 'schema'),
+      pointerFragment('paths', template, method, 'responses', status, 'content', type, 'schema'),
     );
     if (!validate(body)) {
       const problemBody = type === 'application/problem+json';

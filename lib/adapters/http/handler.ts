@@ -199,8 +199,8 @@ export type DeclaredRoute = RouteSpec<
 >;
 
 /**
- * A route: its core, ready to be served alone (httpHandler) or with others (httpRouter), and its declaration, kept on
- * it so the OpenAPI document describes exactly what the route checks and cannot drift from it.
+ * A route: its core, ready to be served by `httpRouter` (or alone by `httpHandler`, in tests), and its declaration,
+ * kept on it so the OpenAPI document describes exactly what the route checks and cannot drift from it.
  */
 export type Route = Core & { readonly spec: DeclaredRoute };
 
@@ -275,6 +275,11 @@ export function httpRouter(routes: Record<string, Route>, options: HttpOptions =
   return Object.assign(withStack(router as Core, options), { routes: declared });
 }
 
+/**
+ * For tests: one route served alone through the whole stack, with no routing (lib/adapters/http/handler.test.ts,
+ * lib/metrics.test.ts). Every function serves its routes through `httpRouter`, however few; this exists so a test
+ * can put a route of its own through the stack without a route key, whatever method and path its events carry.
+ */
 export function httpHandler<
   A extends AuthRule,
   B extends z.ZodType | undefined = undefined,
