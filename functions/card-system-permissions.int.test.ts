@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
 import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
 import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
+import { PROBLEM_CONTENT_TYPE } from '../lib/adapters/http/problem.js';
 import { createEntryClient } from '../lib/adapters/uitdatabank/client.js';
 import type { ReadinessItem, ReadinessReport } from '../lib/domain/readiness.js';
 import { createHandler as createCancelHandler } from '../lib/handlers/cancel-ticket-sales.js';
@@ -150,7 +151,7 @@ describe('a permission limited to card systems the event does not use', () => {
     stack.sandbox.requests.reset();
     const refused = await tariffs(PASSES.socialTariff);
     expect(refused.status).toBe(422);
-    expect(refused.headers['Content-Type']).toBe('application/problem+json');
+    expect(refused.headers['Content-Type']).toBe(PROBLEM_CONTENT_TYPE);
     expect(refused.body).toMatchObject({
       type: `${PROBLEM}card-systems-not-permitted`,
       detail: expect.stringMatching(/UiTPAS Gent, Paspartoe/),

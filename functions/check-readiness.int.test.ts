@@ -25,6 +25,7 @@ import { createMappingRepository, type MappingRepository } from '../lib/adapters
 import { createPermissionsCache } from '../lib/adapters/dynamodb/permissions.js';
 import { createReadinessRepository } from '../lib/adapters/dynamodb/readiness.js';
 import type { Table } from '../lib/adapters/dynamodb/table.js';
+import { PROBLEM_CONTENT_TYPE } from '../lib/adapters/http/problem.js';
 import { createEntryClient } from '../lib/adapters/uitdatabank/client.js';
 import { createUitpasClient, type UitpasClient } from '../lib/adapters/uitpas/client.js';
 import { createTokenProvider } from '../lib/adapters/uitpas/token.js';
@@ -370,7 +371,7 @@ describe('GET /v1/events/{eventId}/readiness', () => {
   it('answers 404 for an event of another organisation, as for a missing one', async () => {
     const other = await eventReport(KEY_B, 'ev-ready');
     expect(other.statusCode).toBe(404);
-    expect(other.headers['Content-Type']).toBe('application/problem+json');
+    expect(other.headers['Content-Type']).toBe(PROBLEM_CONTENT_TYPE);
     expect(other.body.type).toBe('urn:uitpas-ticketing:problem:event-not-found');
     const missing = await eventReport(KEY_B, 'ev-nowhere');
     expect(missing.statusCode).toBe(404);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PROBLEM_CONTENT_TYPE } from '../lib/adapters/http/problem.js';
 import { apiEvent, lambdaContext } from '../test-support/api-event.js';
 import { handler } from './health.js';
 
@@ -19,7 +20,7 @@ describe('health', () => {
     const event = apiEvent({ method: 'DELETE', route: '/v1/nothing/here' });
     const response = await handler({ ...event, routeKey: '$default' }, lambdaContext());
     expect(response.statusCode).toBe(404);
-    expect(response.headers?.['Content-Type']).toBe('application/problem+json');
+    expect(response.headers?.['Content-Type']).toBe(PROBLEM_CONTENT_TYPE);
     expect(JSON.parse(response.body ?? '{}').detail).toBe(
       'DELETE /v1/nothing/here is not a route of this API.',
     );

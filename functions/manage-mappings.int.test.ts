@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditRepository } from '../lib/adapters/dynamodb/audit.js';
 import { createMappingRepository } from '../lib/adapters/dynamodb/mappings.js';
+import { PROBLEM_CONTENT_TYPE } from '../lib/adapters/http/problem.js';
 import type { Principal } from '../lib/domain/access.js';
 import { UpstreamUnavailable } from '../lib/domain/errors.js';
 import { createHandler } from '../lib/handlers/manage-mappings.js';
@@ -183,7 +184,7 @@ describe('events', () => {
       }),
     );
     expect(response.statusCode).toBe(400);
-    expect(response.headers['Content-Type']).toBe('application/problem+json');
+    expect(response.headers['Content-Type']).toBe(PROBLEM_CONTENT_TYPE);
     expect(pointers(response.body)).toEqual(
       expect.arrayContaining([
         '/name',

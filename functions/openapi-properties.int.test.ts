@@ -21,12 +21,13 @@ import {
   TEST_PLACE_ID,
   UNKNOWN_UITPAS_NUMBER,
 } from '@uitpas-ticketing/sandbox';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_BODY_BYTES } from '../lib/adapters/http/handler.js';
 import { DEMO_EVENT_TO_SYNC, DEMO_EVENTS, DEMO_ORGANISATION_ID, DEMO_PROMOTOR_ID } from '../local/seed.js';
+import { DOCUMENT_ID, documentAjv, unescapePointerSegment } from '../test-support/ajv.js';
 import { ADMIN, apiEvent, BASKET, lambdaContext } from '../test-support/api-event.js';
 import {
   arbitraryOf,
@@ -42,7 +43,6 @@ import { startTestStack, type TestStack } from '../test-support/test-stack.js';
 const SEED = 20_260_415;
 const RUNS = 25;
 const ORDER = 'properties-order';
-const MAX_BODY_BYTES = 64 * 1024;
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -70,25 +70,13 @@ const document = validator.document as unknown as {
 
 // --- the document's schemas, as ajv and the generators read them -----------------------------------------------
 
-const DOC = 'openapi-document';
-const plain = new Ajv2020({ strict: false, validateSchema: false, allErrors: false, logger: false });
+const plain = documentAjv(document);
 // Query and path values travel as strings: `limit=5` is the integer 5, as OpenAPI serialises parameters.
-const coercing = new Ajv2020({
-  strict: false,
-  validateSchema: false,
-  allErrors: false,
-  coerceTypes: true,
-  logger: false,
-});
-const formats = addFormatsModule as unknown as { default?: unknown };
-for (const ajv of [plain, coercing]) {
-  ((formats.default ?? formats) as (ajv: Ajv2020) => void)(ajv);
-  ajv.addSchema(document as object, DOC);
-}
+const coercing = documentAjv(document, { coerceTypes: true });
 
 /** `#/components/...` as seen from outside the document. */
 const rebased = (schema: unknown): unknown =>
-  JSON.parse(JSON.stringify(schema).replaceAll('"#/', `"${DOC}#/`));
+  JSON.parse(JSON.stringify(schema).replaceAll('"#/', `"${DOCUMENT_ID}#/`));
 const compiled = new Map<string, ValidateFunction>();
 function compile(ajv: Ajv2020, schema: unknown): ValidateFunction {
   const key = `${ajv === coercing ? 'c' : 'p'}${JSON.stringify(schema)}`;
@@ -105,7 +93,7 @@ function resolveRef(ref: string): JsonSchema {
   if (!ref.startsWith('#/')) throw new Error(`a $ref out of the document: ${ref}`);
   let node: unknown = document;
   for (const segment of ref.slice(2).split('/'))
-    node = (node as Record<string, unknown>)[segment.replaceAll('~1', '/').replaceAll('~0', '~')];
+    node = (node as Record<string, unknown>)[unescapePointerSegment(segment)];
   if (!node) throw new Error(`a $ref to nothing: ${ref}`);
   return node as JsonSchema;
 }
@@ -329,7 +317,7 @@ function invalidCases(op: OperationUnderTest, generated: Generated): RequestCase
     invalid('bad JSON', { body: text.slice(0, -1) });
     invalid('no body', { body: undefined });
     invalid('another media type', { contentType: 'text/plain' });
-    invalid('a body over 64 KiB', { body: JSON.stringify({ padding: 'x'.repeat(MAX_BODY_BYTES) }) });
+    invalid('a body over 64 KiB', { body: JSON.stringify({ padding: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) }) });
   } else {
     invalid('a body where none is read', { body: '{}' });
   }

@@ -18,6 +18,7 @@ import {
   TEST_ORGANIZER_ID,
 } from '@uitpas-ticketing/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROBLEM_CONTENT_TYPE } from '../lib/adapters/http/problem.js';
 import { uitpasEventBody } from '../test-support/api-event.js';
 import { recordResponse } from '../test-support/response-log.js';
 import { LOCAL_API_KEY_ADMIN, LOCAL_API_KEY_BASKET } from './settings.js';
@@ -458,7 +459,7 @@ describe('the API description, without a key', () => {
   it('answers an unknown file with a problem+json 404', async () => {
     const { response, text } = await fetchApi('/v1/docs/swagger-ui.js');
     expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.headers.get('content-type')).toBe(PROBLEM_CONTENT_TYPE);
     expect(JSON.parse(text)).toMatchObject({
       type: 'urn:uitpas-ticketing:problem:asset-not-found',
       status: 404,

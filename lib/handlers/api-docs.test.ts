@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiEvent, BASKET, lambdaContext } from '../../test-support/api-event.js';
+import { PROBLEM_CONTENT_TYPE } from '../adapters/http/problem.js';
 import { createHandler, DOCS_PAGE_CSP } from './api-docs.js';
 
 const document = { openapi: '3.1.0', info: { title: 'test', version: 't' }, paths: {} };
@@ -81,7 +82,7 @@ describe('apiDocs', () => {
     async (name) => {
       const response = await asset(name);
       expect(response.statusCode).toBe(404);
-      expect(response.headers?.['Content-Type']).toBe('application/problem+json');
+      expect(response.headers?.['Content-Type']).toBe(PROBLEM_CONTENT_TYPE);
       const problem = JSON.parse(response.body ?? '');
       expect(problem).toMatchObject({
         type: 'urn:uitpas-ticketing:problem:asset-not-found',

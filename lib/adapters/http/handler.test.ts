@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { ADMIN, apiEvent, BASKET, lambdaContext } from '../../../test-support/api-event.js';
 import { AppError, UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
 import { httpHandler, httpRouter, noContent, ok, okText, route } from './handler.js';
+import { PROBLEM_CONTENT_TYPE } from './problem.js';
 
 const echo = httpHandler(
   {
@@ -44,7 +45,7 @@ describe('the HTTP stack', () => {
   it('refuses a request without an API key with a 401 problem', async () => {
     const response = await call(echo, { ...valid, principal: undefined });
     expect(response.statusCode).toBe(401);
-    expect(response.headers?.['Content-Type']).toBe('application/problem+json');
+    expect(response.headers?.['Content-Type']).toBe(PROBLEM_CONTENT_TYPE);
     expect(parse(response.body)).toMatchObject({
       type: 'urn:uitpas-ticketing:problem:unauthenticated',
       status: 401,
@@ -235,7 +236,7 @@ describe('a text answer', () => {
   it('is a 500 when its body is not text', async () => {
     const answer = await router(get('/not-text'), lambdaContext());
     expect(answer.statusCode).toBe(500);
-    expect(answer.headers?.['Content-Type']).toBe('application/problem+json');
+    expect(answer.headers?.['Content-Type']).toBe(PROBLEM_CONTENT_TYPE);
   });
 });
 
