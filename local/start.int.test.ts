@@ -445,6 +445,8 @@ describe('the API description, without a key', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(contentType);
     expect(response.headers.get('cache-control')).toMatch(/max-age=\d{4,}/);
+    // fetch asks for gzip and unzips: the file crossed the wire gzipped and arrives as the package has it.
+    expect(response.headers.get('content-encoding')).toBe('gzip');
     expect(body.length).toBeGreaterThan(100_000);
     expect(body === swaggerUi(file)).toBe(true);
   });

@@ -165,7 +165,14 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: "The docs page's scripts and style",
     description: 'What the page at /v1/docs loads.',
     answers: {
-      200: { description: 'The file.', content: { 'text/javascript': textBody, 'text/css': textBody } },
+      200: {
+        description: "The file; gzipped when the request's Accept-Encoding takes gzip.",
+        content: { 'text/javascript': textBody, 'text/css': textBody },
+        headers: {
+          'Content-Encoding': { description: '`gzip` when the file is answered gzipped.' },
+          Vary: { description: '`Accept-Encoding`: the answer depends on it.', required: true },
+        },
+      },
     },
     problems: ['asset-not-found'],
   },

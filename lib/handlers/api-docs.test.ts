@@ -1,7 +1,8 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { apiEvent, BASKET, lambdaContext } from '../../test-support/api-event.js';
 import { PROBLEM_CONTENT_TYPE } from '../adapters/http/problem.js';
-import { createHandler, DOCS_PAGE_CSP } from './api-docs.js';
+import { acceptsGzip, createHandler, DOCS_PAGE_CSP } from './api-docs.js';
 
 const document = { openapi: '3.1.0', info: { title: 'test', version: 't' }, paths: {} };
 const handler = createHandler({
@@ -75,6 +76,41 @@ describe('apiDocs', () => {
     expect(init.body).toContain("url: '/v1/openapi.json'");
     expect(init.body).toContain("dom_id: '#swagger-ui'");
     expect(init.body).toContain('validatorUrl: null');
+  });
+
+  it('answers a file gzipped to a caller that takes gzip, the same bytes once unzipped', async () => {
+    const event = apiEvent({
+      method: 'GET',
+      route: '/v1/docs/{asset}',
+      pathParameters: { asset: 'swagger-ui-bundle.js' },
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    for (const response of [await handler(event, lambdaContext()), await handler(event, lambdaContext())]) {
+      expect(response.statusCode).toBe(200);
+      expect(response.isBase64Encoded).toBe(true);
+      expect(response.headers).toMatchObject({
+        'Content-Encoding': 'gzip',
+        'Content-Type': 'text/javascript; charset=utf-8',
+        Vary: 'Accept-Encoding',
+      });
+      expect(gunzipSync(Buffer.from(response.body ?? '', 'base64')).toString('utf8')).toBe(
+        'window.SwaggerUIBundle = 1;',
+      );
+    }
+    const plain = await asset('swagger-ui-bundle.js');
+    expect(plain.headers?.['Content-Encoding']).toBeUndefined();
+    expect(plain.headers?.Vary).toBe('Accept-Encoding');
+  });
+
+  it('reads Accept-Encoding as HTTP says: gzip or *, unless refused with q=0', () => {
+    expect(acceptsGzip('gzip')).toBe(true);
+    expect(acceptsGzip('br;q=1.0, GZIP;q=0.5')).toBe(true);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip('gzip;q=0')).toBe(false);
+    expect(acceptsGzip('gzip;q=0, *')).toBe(false);
+    expect(acceptsGzip('identity')).toBe(false);
+    expect(acceptsGzip('br')).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
   });
 
   it.each(['swagger-ui.js', 'constructor', '__proto__', 'toString', 'hasOwnProperty'])(

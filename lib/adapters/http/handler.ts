@@ -57,6 +57,8 @@ export interface HttpResult {
   body?: unknown;
   /** The Content-Type of a text answer (a page, a script, a style sheet): `body` is then that text, as it is. */
   contentType?: string;
+  /** With `contentType`: `body` is base64 of bytes (a compressed file), answered as such (`isBase64Encoded`). */
+  base64?: boolean;
   headers?: Record<string, string>;
 }
 
@@ -170,6 +172,7 @@ function toResponse(result: HttpResult, correlationId: string): APIGatewayProxyS
       statusCode: status,
       headers: { ...headers, 'Content-Type': result.contentType },
       body: result.body,
+      ...(result.base64 ? { isBase64Encoded: true } : {}),
     };
   }
   return {
