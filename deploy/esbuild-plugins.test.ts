@@ -29,8 +29,9 @@ const entry = [
 
 async function bundle(
   withPlugins: boolean,
-): Promise<{ out: string; map: { sources: string[]; names: string[] } }> {
-  const out = join(dir, withPlugins ? 'trimmed.cjs' : 'full.cjs');
+  sourcesContent = false,
+): Promise<{ out: string; map: { sources: string[]; names: string[]; sourcesContent?: (string | null)[] } }> {
+  const out = join(dir, `${withPlugins ? 'trimmed' : 'full'}${sourcesContent ? '-sources' : ''}.cjs`);
   await build({
     stdin: { contents: entry, loader: 'ts', resolveDir: root, sourcefile: 'entry.ts' },
     bundle: true,
@@ -38,7 +39,7 @@ async function bundle(
     keepNames: true,
     mainFields: ['module', 'main'],
     sourcemap: 'linked',
-    sourcesContent: false,
+    sourcesContent,
     platform: 'node',
     format: 'cjs',
     outfile: out,
@@ -73,6 +74,11 @@ describe('own-source-map', () => {
     expect(full.map.sources.some((source) => source.includes('node_modules/zod/'))).toBe(true);
     expect(trimmed.map.sources).toEqual([expect.stringMatching(/(^|\/)entry\.ts$/)]);
     expect(trimmed.map.names.length).toBeLessThan(full.map.names.length);
+  });
+
+  it("keeps the sources' text in step with the sources left, when the map carries it", async () => {
+    const { map } = await bundle(true, true);
+    expect(map.sourcesContent).toEqual([entry]);
   });
 
   it('names our file and line in a stack trace, and leaves the frames inside a dependency in the bundle', async () => {
