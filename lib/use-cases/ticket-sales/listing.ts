@@ -5,7 +5,9 @@
  *
  * UiTPAS pages by offset, and a sale cancelled meanwhile shifts the later pages by one, so only a steady listing is
  * trusted: the same `totalItems` on every page, or, when UiTPAS leaves the count out, the same sales on two reads in
- * a row (paged until a page comes back empty). A listing still changing after `reads` reads is undefined.
+ * a row (paged until a page comes back empty, so such a listing costs at least two reads of one page more than it
+ * has). A count on some pages and not on others is a changed count. A listing still changing after LISTING_READS
+ * reads is undefined.
  */
 import { UpstreamUnavailable } from '../../domain/errors.js';
 import type { RegisteredSale } from '../../domain/ticket-sales/index.js';
@@ -14,7 +16,10 @@ import type { UitpasTicketSales } from './ports.js';
 
 /** UiTPAS's page size cap. */
 export const LISTING_PAGE = 500;
-/** Pages of one listing, at most: 500 × 200 = 100,000 sales; beyond, the answer is taken for an invalid one. */
+/**
+ * Pages of one read, at most: 500 × 200 = 100,000 sales (99,500 without a count: the empty page that ends it is one
+ * of them); beyond, the answer is taken for an invalid one (UpstreamUnavailable `invalid-response`).
+ */
 export const MAX_LISTING_PAGES = 200;
 /** A listing that keeps changing while it is paged is read again this often before giving up. */
 export const LISTING_READS = 3;
