@@ -101,16 +101,16 @@ async function buildFetchProbe(dir: string): Promise<Bundle> {
   return { name: "(Node's fetch)", zipBytes: 0, jsBytes: statSync(out).size, path: out, times: [] };
 }
 
-function unpack(dir: string, zip: string): Bundle | undefined {
+function unpack(dir: string, packaged: string, zip: string): Bundle | undefined {
   const into = join(dir, zip.replace('.zip', ''));
   mkdirSync(into);
-  execFileSync('unzip', ['-q', join(root, '.serverless', zip), '-d', into]);
+  execFileSync('unzip', ['-q', join(packaged, zip), '-d', into]);
   const [file] = readdirSync(join(into, 'functions')).filter((name) => name.endsWith('.cjs'));
   if (!file) return undefined;
   const path = join(into, 'functions', file);
   return {
     name: zip.replace('.zip', ''),
-    zipBytes: statSync(join(root, '.serverless', zip)).size,
+    zipBytes: statSync(join(packaged, zip)).size,
     jsBytes: statSync(path).size,
     path,
     times: [],
@@ -140,21 +140,30 @@ function importMs(path: string): number {
 
 export async function benchBundles(): Promise<void> {
   console.log('\nBundles: serverless package --stage bench ...');
-  const packaged = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'bench'],
-    // Its own build folder, so a local stack running meanwhile keeps its bundles (serverless.yml outputWorkFolder).
-    { cwd: root, encoding: 'utf8', env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' } },
-  );
-  if (packaged.status !== 0)
-    throw new Error(`serverless package failed:\n${packaged.stdout}\n${packaged.stderr}`);
   const dir = mkdtempSync(join(tmpdir(), 'bundles-'));
   try {
+    // Its own build folder and output folder, so neither a local stack running meanwhile (its bundles in .esbuild)
+    // nor a `npm run package` (its artifacts in .serverless) is touched (serverless.yml outputWorkFolder).
+    const out = join(dir, 'package');
+    const packaged = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/serverless/bin/serverless.js'),
+        'package',
+        '--stage',
+        'bench',
+        '--package',
+        out,
+      ],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' } },
+    );
+    if (packaged.status !== 0)
+      throw new Error(`serverless package failed:\n${packaged.stdout}\n${packaged.stderr}`);
     const floor = await buildFloor(dir);
-    const zips = readdirSync(join(root, '.serverless')).filter((file) => file.endsWith('.zip'));
+    const zips = readdirSync(out).filter((file) => file.endsWith('.zip'));
     const bundles = zips
       .sort()
-      .map((zip) => unpack(dir, zip))
+      .map((zip) => unpack(dir, out, zip))
       .filter((bundle): bundle is Bundle => bundle !== undefined);
     const fetchProbe = await buildFetchProbe(dir);
     for (let round = 0; round < SAMPLES; round += 1) {
