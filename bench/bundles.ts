@@ -87,8 +87,8 @@ async function buildFloor(dir: string): Promise<Bundle> {
 }
 
 /**
- * A bundle that only touches `globalThis.Request`, as ky does at import: its import time is what loading Node's fetch
- * costs, a share of every function that calls publiq that the floor, whose DynamoDB client speaks node:https, has not.
+ * A bundle that only touches `globalThis.Request`: its import time is what loading Node's fetch costs, which the
+ * functions no longer pay (their HTTP goes over node:https, as the floor's DynamoDB client's does).
  */
 async function buildFetchProbe(dir: string): Promise<Bundle> {
   const out = join(dir, 'fetch-probe.cjs');
@@ -190,7 +190,7 @@ export async function benchBundles(): Promise<void> {
       );
     }
     console.log(
-      `  of which Node's fetch (undici), loaded at its first touch, in every function that calls publiq (ky touches it at import): ${percentile(fetchProbe.times, 50).toFixed(1)} ms`,
+      `  for scale: loading Node's fetch (undici), which no function does (lib/adapters/http-client/transport.ts): ${percentile(fetchProbe.times, 50).toFixed(1)} ms`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

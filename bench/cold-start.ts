@@ -37,8 +37,9 @@ interface ColdStart {
 }
 
 /**
- * The child: times the require and the first call, and listens on the diagnostics channels of node:http (the AWS
- * SDK) and of undici (fetch: ky and the token request). Times are from the start of the first call.
+ * The child: times the require and the first call, and listens on node:http's diagnostics channel, which every
+ * request goes through (the AWS SDK's, and the publiq clients' and the token request's: transport.ts). Times are from
+ * the start of the first call.
  */
 const CHILD = `
 const dc = require('node:diagnostics_channel');
@@ -48,19 +49,12 @@ let t0 = 0;
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 dc.subscribe('http.client.request.start', ({ request }) => {
   const target = request.getHeader('x-amz-target');
-  const entry = { what: 'DynamoDB ' + String(target || request.path).replace('DynamoDB_20120810.', ''), startMs: now() - t0, endMs: NaN };
+  const what = target
+    ? 'DynamoDB ' + String(target).replace('DynamoDB_20120810.', '')
+    : request.method + ' ' + request.path.split('?')[0];
+  const entry = { what, startMs: now() - t0, endMs: NaN };
   requests.push(entry);
   request.once('response', (response) => response.once('end', () => { entry.endMs = now() - t0; }));
-});
-const open = new Map();
-dc.subscribe('undici:request:create', ({ request }) => {
-  const entry = { what: request.method + ' ' + request.path.split('?')[0], startMs: now() - t0, endMs: NaN };
-  open.set(request, entry);
-  requests.push(entry);
-});
-dc.subscribe('undici:request:trailers', ({ request }) => {
-  const entry = open.get(request);
-  if (entry) entry.endMs = now() - t0;
 });
 const started = now();
 const { handler } = require(bundle);

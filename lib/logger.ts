@@ -65,7 +65,7 @@ export function redactString(value: string): string {
 }
 
 const MAX_DEPTH = 10;
-/** Bounds the `cause` chain: enough for our error wrapping ky's wrapping undici's socket error, and more. */
+/** Bounds the `cause` chain: enough for our error wrapping an upstream error wrapping a socket error, and more. */
 const MAX_CAUSE_DEPTH = 5;
 
 class RedactingLogFormatter extends LogFormatter {

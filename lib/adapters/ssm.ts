@@ -11,6 +11,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider, Checksum, SourceData } from '@smithy/types';
+import { exchange, type HttpAnswer } from './http-client/transport.js';
 
 export interface SsmReaderOptions {
   region: string;
@@ -20,7 +21,6 @@ export interface SsmReaderOptions {
   credentials?: AwsCredentialIdentityProvider;
   /** Per attempt; default 3000 ms. */
   timeoutMs?: number;
-  fetch?: typeof globalThis.fetch;
 }
 
 /** The parameter's value, or undefined when SSM has it without one. */
@@ -65,6 +65,14 @@ function toBytes(data: SourceData): Buffer {
 
 const RETRYABLE_CODES = new Set(['ThrottlingException', 'InternalServerError']);
 
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export function createSsmReader(options: SsmReaderOptions): ReadParameter {
   const endpoint = new URL(options.endpoint ?? `https://ssm.${options.region}.amazonaws.com`);
   const signer = new SignatureV4({
@@ -73,7 +81,6 @@ export function createSsmReader(options: SsmReaderOptions): ReadParameter {
     credentials: options.credentials ?? defaultProvider(),
     sha256: NodeSha256,
   });
-  const send = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 3000;
 
   async function attempt(name: string): Promise<string | undefined> {
@@ -92,24 +99,28 @@ export function createSsmReader(options: SsmReaderOptions): ReadParameter {
       },
       body,
     });
-    let response: Response;
+    let response: HttpAnswer;
+    let text: string;
     try {
-      response = await send(new URL('/', endpoint), {
+      response = await exchange({
         method: 'POST',
+        url: new URL('/', endpoint),
         headers: signed.headers,
         body,
         signal: AbortSignal.timeout(timeoutMs),
+        followRedirects: false,
       });
+      text = await response.text();
     } catch (error) {
       throw new SsmError(`SSM could not be reached: ${(error as Error).message}`, 'Network', undefined);
     }
-    const answer = (await response.json().catch(() => ({}))) as {
+    const answer = (parsed(text) ?? {}) as {
       Parameter?: { Value?: string };
       __type?: string;
       message?: string;
       Message?: string;
     };
-    if (response.ok) return answer.Parameter?.Value;
+    if (response.status >= 200 && response.status < 300) return answer.Parameter?.Value;
     // `__type` may carry a namespace: `com.amazonaws.ssm#ParameterNotFound`.
     const code = (answer.__type ?? `Http${response.status}`).split('#').pop() ?? 'Unknown';
     throw new SsmError(

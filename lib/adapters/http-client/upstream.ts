@@ -1,7 +1,7 @@
 /**
  * The one HTTP layer under every publiq client (UiTPAS, UiTdatabank Entry and Search, the UiTiD token endpoint).
- * It owns what they share: ky, per-attempt timeouts, the retry policy, the single 401 refresh, problem parsing,
- * response validation and the log lines. Callers get parsed JSON or a domain error; they never see ky types.
+ * It owns what they share: the HTTP exchange (transport.ts), per-attempt timeouts, the retry policy, the single 401
+ * refresh, problem parsing, response validation and the log lines. Callers get parsed JSON or a domain error.
  *
  * Retry and `mayHaveApplied` policy (see `classifyStatus` / `classifyNetworkError`):
  *
@@ -24,7 +24,6 @@
  * the application (it may be a proxy answering after the backend started work). A wrong "not applied" means a
  * ticket sale registered twice or a single-use coupon spent; a wrong "may have applied" costs one reconciliation.
  */
-import ky, { type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
 import type * as z from 'zod';
 import {
   type EndUserMessage,
@@ -35,6 +34,7 @@ import {
   UpstreamUnavailable,
 } from '../../domain/errors.js';
 import { logger } from '../../logger.js';
+import { exchange, type HttpAnswer } from './transport.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -67,23 +67,18 @@ export interface UpstreamOptions {
   /** Whole call, retries and backoff included. Default: `timeoutMs * (retries + 1) + 1000`. */
   deadlineMs?: number;
   backoff?: BackoffOptions;
-  fetch?: typeof globalThis.fetch;
   /** When set, every request carries `Authorization: Bearer` (unless it opts out) and a 401 refreshes once. */
   tokens?: AccessTokens;
   /** Sent on every request (e.g. `x-client-id`). */
   headers?: Record<string, string>;
 }
 
-/** What every publiq client takes from the configuration (timeout per attempt, retries), and a test's `fetch`. */
-export function transportFromConfig(
-  config: { timeoutMs: number; retries: number },
-  options: { fetch?: typeof globalThis.fetch } = {},
-): Pick<UpstreamOptions, 'timeoutMs' | 'retries' | 'fetch'> {
-  return {
-    timeoutMs: config.timeoutMs,
-    retries: config.retries,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  };
+/** What every publiq client takes from the configuration: the timeout per attempt and the retries. */
+export function transportFromConfig(config: {
+  timeoutMs: number;
+  retries: number;
+}): Pick<UpstreamOptions, 'timeoutMs' | 'retries'> {
+  return { timeoutMs: config.timeoutMs, retries: config.retries };
 }
 
 export interface UpstreamRequest {
@@ -111,7 +106,7 @@ const MIN_ATTEMPT_MS = 100;
 
 export interface UpstreamResponse {
   status: number;
-  headers: Headers;
+  headers: HttpAnswer['headers'];
   /** Parsed JSON, or undefined for an empty body (204). */
   body: unknown;
 }
@@ -126,14 +121,7 @@ export interface Upstream {
 const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 200, maxMs: 2000, maxRetryAfterMs: 5000 };
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 // The request never left this machine: nothing can have been applied, so it is safe to repeat even a write.
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 type Reason = 'timeout' | 'network' | 'status' | 'invalid-response';
 
@@ -152,7 +140,7 @@ interface Failure {
 
 type Attempt = { kind: 'response'; response: UpstreamResponse } | { kind: 'failure'; failure: Failure };
 
-/** What one upstream keeps for all its calls: the resolved options and its ky instance. */
+/** What one upstream keeps for all its calls: the resolved options. */
 interface Transport {
   service: UpstreamService;
   timeoutMs: number;
@@ -161,7 +149,6 @@ interface Transport {
   backoff: Required<BackoffOptions>;
   tokens: AccessTokens | undefined;
   headers: Record<string, string> | undefined;
-  http: KyInstance;
 }
 
 /** The state of one `send`, carried across its attempts. */
@@ -192,11 +179,6 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     tokens: options.tokens,
     headers: options.headers,
-    http: ky.create({
-      retry: 0,
-      throwHttpErrors: false,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    }),
   };
   return {
     service: transport.service,
@@ -347,7 +329,7 @@ async function attempt(
   attemptMs: number,
 ): Promise<Attempt> {
   const { headers, body } = requestContent(request, token, transport.headers);
-  // Our own timer, held until the attempt ends: it bounds the headers (with ky's timeout) and the body (readBody).
+  // One timer, held until the attempt ends: it bounds the headers and the body alike (transport.ts).
   const controller = new AbortController();
   const { signal } = controller;
   const timer = setTimeout(
@@ -358,20 +340,20 @@ async function attempt(
   const started = performance.now();
   let status: number | undefined;
   try {
-    const response = await transport.http(request.url, {
+    const response = await exchange({
       method: request.method,
+      url: request.url,
       headers,
       body,
       signal,
-      timeout: attemptMs,
       // A redirected POST may silently become a GET: for writes we stop at the redirect instead.
-      redirect: write ? 'manual' : 'follow',
+      followRedirects: !write,
     });
     status = response.status;
-    const text = await readBody(response, signal);
+    const text = await response.text();
     return answered(request, response, text);
   } catch (error) {
-    if (error instanceof KyTimeoutError || signal.aborted || isTimeoutError(error)) {
+    if (signal.aborted || isTimeoutError(error)) {
       return failure({
         reason: 'timeout',
         applied: write,
@@ -392,36 +374,6 @@ async function attempt(
       status,
       durationMs: Math.round(performance.now() - started),
     });
-  }
-}
-
-/**
- * The body, read within `signal`. Not `response.text()` bounded by the signal given to fetch: ky hands fetch a signal
- * that combines ours with its own (`AbortSignal.any`), and on Node 20 an abort stops reaching a body still being read
- * once that combined signal has been garbage-collected. An upstream that sent its headers and then went silent held
- * the call until the Lambda's own timeout. Racing each read against our signal does not depend on it, and cancelling
- * the reader closes the connection.
- */
-async function readBody(response: Response, signal: AbortSignal): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const aborted = new Promise<never>((_, reject) => {
-    const fail = () => reject(signal.reason);
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
-  });
-  aborted.catch(() => undefined);
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    for (;;) {
-      const chunk = await Promise.race([reader.read(), aborted]);
-      if (chunk.done) return text + decoder.decode();
-      text += decoder.decode(chunk.value, { stream: true });
-    }
-  } catch (error) {
-    await reader.cancel(error).catch(() => undefined);
-    throw error;
   }
 }
 
@@ -447,10 +399,10 @@ function requestContent(
 }
 
 /** A complete answer: a response to judge, unless a 2xx body is not JSON. */
-function answered(request: UpstreamRequest, response: Response, text: string): Attempt {
+function answered(request: UpstreamRequest, response: HttpAnswer, text: string): Attempt {
   const { status } = response;
   const parsed = parseJson(text);
-  if (response.ok && parsed === INVALID_JSON) {
+  if (status >= 200 && status < 300 && parsed === INVALID_JSON) {
     return failure({
       reason: 'invalid-response',
       applied: request.method !== 'GET',
@@ -539,7 +491,7 @@ function classifyNetworkError(error: unknown, write: boolean, status: number | u
   };
 }
 
-/** Walk the `cause` chain (undici wraps the socket error in `TypeError: fetch failed`). */
+/** The error's code, or its cause's (a wrapped socket error), a few levels down. */
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth += 1) {

@@ -40,7 +40,6 @@ interface ClientTransportOptions {
   baseUrl: string;
   timeoutMs: number;
   retries: number;
-  fetch?: typeof globalThis.fetch;
   backoff?: BackoffOptions;
   deadlineMs?: number;
 }
@@ -140,7 +139,6 @@ function transport(options: ClientTransportOptions) {
   return {
     timeoutMs: options.timeoutMs,
     retries: options.retries,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
   };
@@ -316,22 +314,15 @@ export function searchEventsQuery(params: SearchEventsParams): URLSearchParams {
 }
 
 /** The Entry client for this environment; it shares the UiTPAS token provider. */
-export function entryClientFromConfig(
-  config: PubliqConfig,
-  tokens: AccessTokens,
-  options: { fetch?: typeof globalThis.fetch } = {},
-): EntryClient {
-  return createEntryClient({ baseUrl: config.urls.entry, tokens, ...transportFromConfig(config, options) });
+export function entryClientFromConfig(config: PubliqConfig, tokens: AccessTokens): EntryClient {
+  return createEntryClient({ baseUrl: config.urls.entry, tokens, ...transportFromConfig(config) });
 }
 
-export function searchClientFromConfig(
-  config: PubliqConfig,
-  options: { fetch?: typeof globalThis.fetch } = {},
-): SearchClient {
+export function searchClientFromConfig(config: PubliqConfig): SearchClient {
   return createSearchClient({
     baseUrl: config.urls.search,
     clientId: config.clientId,
-    ...transportFromConfig(config, options),
+    ...transportFromConfig(config),
   });
 }
 

@@ -46,7 +46,6 @@ export interface UitpasClientOptions {
   tokens: AccessTokens;
   timeoutMs: number;
   retries: number;
-  fetch?: typeof globalThis.fetch;
   backoff?: BackoffOptions;
   deadlineMs?: number;
 }
@@ -108,7 +107,6 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
     timeoutMs: options.timeoutMs,
     retries: options.retries,
     tokens: options.tokens,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
   });
@@ -240,12 +238,8 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
 }
 
 /** The client for this environment, with the shared token provider. */
-export function uitpasClientFromConfig(
-  config: PubliqConfig,
-  tokens: AccessTokens,
-  options: { fetch?: typeof globalThis.fetch } = {},
-): UitpasClient {
-  return createUitpasClient({ baseUrl: config.urls.uitpas, tokens, ...transportFromConfig(config, options) });
+export function uitpasClientFromConfig(config: PubliqConfig, tokens: AccessTokens): UitpasClient {
+  return createUitpasClient({ baseUrl: config.urls.uitpas, tokens, ...transportFromConfig(config) });
 }
 
 function price(value: number): string {

@@ -37,7 +37,6 @@ export interface TokenProviderOptions {
   retries: number;
   /** Renew this long before `expires_in` runs out (clock skew), at most half the token's lifetime. Default 2 min. */
   refreshMarginMs?: number;
-  fetch?: typeof globalThis.fetch;
   backoff?: BackoffOptions;
   /** Clock, for tests. */
   now?: () => number;
@@ -64,7 +63,6 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     service: 'uitid',
     timeoutMs: options.timeoutMs,
     retries: options.retries,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
   });
   let cached: CachedToken | undefined;
@@ -167,12 +165,12 @@ async function withinDeadline<T>(promise: Promise<T>, deadline: number | undefin
 /** The token provider for this environment; the secret comes from config locally and from SSM in AWS. */
 export function tokenProviderFromConfig(
   config: PubliqConfig,
-  options: { fetch?: typeof globalThis.fetch; secret?: ClientSecretSourceOptions } = {},
+  options: { secret?: ClientSecretSourceOptions } = {},
 ): TokenProvider {
   return createTokenProvider({
     tokenUrl: config.urls.token,
     clientId: config.clientId,
     getClientSecret: clientSecretSource(config, options.secret),
-    ...transportFromConfig(config, options),
+    ...transportFromConfig(config),
   });
 }

@@ -113,7 +113,7 @@ export async function lookupTariffs(
     }
   }
   // Started after the UiTPAS call, whose round trip is the longer one: the read's own CPU work must not delay it. Its
-  // request is sent at the end of a chain of promise steps (token, ky, fetch); the read waits until they have run.
+  // request is sent at the end of a chain of promise steps (token, upstream, transport); the read waits for them.
   if (early) await afterPendingWork();
   const stored = await deps.events.getForBasket(input.eventId);
   deps.seen?.remember(input.eventId, stored);
