@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exchange } from './transport.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { exchange, neverSent } from './transport.js';
 
 const TEXT = JSON.stringify({ sales: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `sale ${i}` })) });
 let server: Server;
 let base: string;
+let connections = 0;
 const seen: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
 
 beforeAll(async () => {
@@ -28,6 +29,15 @@ beforeAll(async () => {
       } else if (req.url === '/moved') {
         res.writeHead(302, { location: '/plain' });
         res.end();
+      } else if (req.url === '/elsewhere') {
+        // Another origin: the same server under another host name.
+        res.writeHead(302, { location: `${base.replace('127.0.0.1', 'localhost')}/plain` });
+        res.end();
+      } else if (req.url === '/empty') {
+        res.writeHead(204, { 'content-encoding': 'gzip' });
+        res.end();
+      } else if (req.url === '/reset') {
+        req.socket.destroy();
       } else if (req.url === '/stall') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"part":');
@@ -37,19 +47,33 @@ beforeAll(async () => {
       }
     });
   });
+  server.on('connection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
 
-const ask = (path: string, options: { method?: string; body?: string; followRedirects?: boolean } = {}) =>
+const ask = (
+  path: string,
+  options: {
+    method?: string;
+    body?: string;
+    followRedirects?: boolean;
+    headers?: Record<string, string>;
+  } = {},
+) =>
   exchange({
     method: options.method ?? 'GET',
     url: new URL(path, base),
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...options.headers },
     body: options.body,
     signal: AbortSignal.timeout(2000),
     followRedirects: options.followRedirects ?? true,
@@ -81,6 +105,39 @@ describe('exchange', () => {
     expect(write.headers.get('location')).toBe('/plain');
   });
 
+  it('reads an answer without a body as empty, whatever encoding it claims', async () => {
+    const answer = await ask('/empty', { method: 'DELETE' });
+    expect(answer.status).toBe(204);
+    expect(await answer.text()).toBe('');
+  });
+
+  it('sends the token to the origin asked only, not on to where a redirect points', async () => {
+    const answer = await ask('/elsewhere', { headers: { authorization: 'Bearer secret' } });
+    expect(await answer.text()).toBe(TEXT);
+    const [first, second] = seen.slice(-2);
+    expect(first?.headers.authorization).toBe('Bearer secret');
+    expect(second?.headers.host).toMatch(/^localhost:/);
+    expect(second?.headers.authorization).toBeUndefined();
+  });
+
+  it('does not send a request on a kept-alive connection idle too long by the clock (a thawed Lambda)', async () => {
+    await (await ask('/plain')).text();
+    const before = connections;
+    await (await ask('/plain')).text();
+    expect(connections).toBe(before);
+    // The agent's own idle timer has not run (as after a freeze); the wall clock says 5 s have passed.
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + 5000);
+    await (await ask('/plain', { method: 'POST', body: '{}' })).text();
+    expect(connections).toBe(before + 1);
+  });
+
+  it('marks a failure as never sent only when the request had no connection', async () => {
+    const reset = await ask('/reset', { method: 'POST', body: '{}' }).catch((error: unknown) => error);
+    expect(reset).toMatchObject({ code: 'ECONNRESET' });
+    expect(neverSent(reset)).toBe(false);
+  });
+
   it('ends a body that stalls when the signal fires, with the signal’s reason', async () => {
     const answer = await ask('/stall');
     expect(answer.status).toBe(200);
@@ -100,6 +157,8 @@ describe('exchange', () => {
         signal: AbortSignal.timeout(2000),
         followRedirects: true,
       }),
-    ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    ).rejects.toSatisfy(
+      (error: unknown) => neverSent(error) && (error as { code?: string }).code === 'ECONNREFUSED',
+    );
   });
 });

@@ -34,7 +34,7 @@ import {
   UpstreamUnavailable,
 } from '../../domain/errors.js';
 import { logger } from '../../logger.js';
-import { exchange, type HttpAnswer } from './transport.js';
+import { exchange, type HttpAnswer, neverSent } from './transport.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -354,11 +354,13 @@ async function attempt(
     return answered(request, response, text);
   } catch (error) {
     if (signal.aborted || isTimeoutError(error)) {
+      // Cut off before the request had a connection (a connect or TLS handshake that hung): nothing was sent.
+      const unsent = neverSent(error);
       return failure({
         reason: 'timeout',
-        applied: write,
+        applied: write && !unsent,
         retrySafe: true,
-        retryIdempotent: false,
+        retryIdempotent: unsent,
         ...(status === undefined ? {} : { status }),
         detail: `no complete answer within ${attemptMs} ms`,
         cause: error,
@@ -479,7 +481,8 @@ function classifyStatus(
 function classifyNetworkError(error: unknown, write: boolean, status: number | undefined): Failure {
   const code = errorCode(error);
   // Once a status line has arrived, the server has handled the request, whatever happens to the body.
-  const notSent = status === undefined && code !== undefined && NOT_SENT_CODES.has(code);
+  const notSent =
+    status === undefined && (neverSent(error) || (code !== undefined && NOT_SENT_CODES.has(code)));
   return {
     reason: 'network',
     applied: write && !notSent,
