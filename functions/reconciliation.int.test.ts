@@ -123,6 +123,7 @@ describe('POST /v1/reconciliation/runs', () => {
     const [event] = first.events;
     expect(event).toMatchObject({ eventId: EVENTS.festival, uitdatabankId, status: 'compared', note: null });
     expect(event.ourSales).toBe(5);
+    expect(event.cancellingAtUitpas).toBe(1);
     // biome-ignore lint/suspicious/noExplicitAny: answers are inspected field by field
     const found = event.discrepancies.map((d: any) => [d.kind, d.ticketSaleId, d.action, d.cancelled]);
     expect(found).toEqual([

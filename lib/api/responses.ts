@@ -755,6 +755,10 @@ export const eventReconciliation = z
     omitted: z.number().int().min(0).meta({
       description: 'Discrepancies counted in `counts` but not listed (beyond the first 1000).',
     }),
+    cancellingAtUitpas: z.number().int().min(0).meta({
+      description:
+        "Sales of yours whose cancellation is under way (line CANCELLING or CANCEL_PENDING) that UiTPAS still lists: not a discrepancy, the cancellation's own retries finish them. One that stays here run after run is a stuck cancellation: read the order's `lastCancelError`.",
+    }),
   })
   .meta({ id: 'EventReconciliation', description: "One event's last reconciliation with UiTPAS." });
 

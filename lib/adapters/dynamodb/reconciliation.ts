@@ -75,8 +75,11 @@ export function createReconciliationStore(table: Table): ReconciliationStore {
             ExclusiveStartKey: start,
           }),
         );
-        for (const item of page.Items ?? [])
-          found.push(JSON.parse(String(item.result)) as EventReconciliation);
+        for (const item of page.Items ?? []) {
+          const stored = JSON.parse(String(item.result)) as EventReconciliation;
+          // Results stored before `cancellingAtUitpas` existed say nothing of it: none was counted then.
+          found.push({ ...stored, cancellingAtUitpas: stored.cancellingAtUitpas ?? 0 });
+        }
         start = page.LastEvaluatedKey;
       } while (start);
       return found;

@@ -52,6 +52,11 @@ export interface EventReconciliation {
   discrepancies: ReconciledDiscrepancy[];
   /** Discrepancies counted but not listed (beyond MAX_LISTED). */
   omitted: number;
+  /**
+   * Sales of ours whose cancellation is under way (ledger state `cancelling`) that UiTPAS still lists: not a
+   * discrepancy, the cancellation's own retries finish them; one that stays run after run is a stuck cancellation.
+   */
+  cancellingAtUitpas: number;
 }
 
 export interface ReconciliationStore {

@@ -143,6 +143,7 @@ describe('runReconciliation', () => {
       organisationId: 'org',
     });
     expect(calls.cancelled).toEqual(['2', '3']);
+    expect(result.events[0]?.cancellingAtUitpas).toBe(1);
     expect(result.events[0]?.discrepancies.map((d) => [d.kind, d.ticketSaleId, d.cancelled])).toEqual([
       ['cancelled-still-at-uitpas', '2', true],
       ['cancelled-still-at-uitpas', '3', false],

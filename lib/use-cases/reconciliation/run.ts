@@ -199,6 +199,7 @@ async function reconcileOne(
     counts: countByKind([]),
     discrepancies: [],
     omitted: 0,
+    cancellingAtUitpas: 0,
   });
   if (work.uitdatabankId === null)
     return notCompared('cannot-compare', 'cannot compare: the event has no UiTdatabank id');
@@ -244,6 +245,7 @@ async function reconcileOne(
     counts: countByKind(discrepancies),
     discrepancies: discrepancies.slice(0, MAX_LISTED),
     omitted: Math.max(0, discrepancies.length - MAX_LISTED),
+    cancellingAtUitpas: listed.filter((sale) => ours.get(sale.ticketSaleId)?.state === 'cancelling').length,
   };
 }
 
