@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ledgerState } from './ledger.js';
+import { claimedLine, ledgerState as stateOnLine } from './ledger.js';
 import type { Order, OrderLine } from './types.js';
+
+/** The state of sale `id` on line `lineId` of `order`, the line looked up as callers do. */
+const ledgerState = (order: Order | undefined, lineId: string, id: string) =>
+  stateOnLine(order, claimedLine(order, { lineId }), id);
 
 describe('ledgerState', () => {
   const line = (overrides: Partial<OrderLine>): OrderLine =>

@@ -34,10 +34,16 @@ export function claimedLine(
   return order?.lines.find((candidate) => candidate.lineId === claim.lineId);
 }
 
-/** The ledger state of a claimed sale on its order: see LedgerState. */
-export function ledgerState(order: Order | undefined, lineId: string, ticketSaleId: string): LedgerState {
+/**
+ * The ledger state of a claimed sale (see LedgerState), from its order and the line the claim names, as the caller
+ * has it from `claimedLine`.
+ */
+export function ledgerState(
+  order: Order | undefined,
+  line: OrderLine | undefined,
+  ticketSaleId: string,
+): LedgerState {
   if (!order) return 'unsettled';
-  const line = claimedLine(order, { lineId });
   if (!line?.ticketSaleIds.includes(ticketSaleId)) {
     const orphan = (order.orphanedSales ?? []).find((sale) => sale.ticketSaleId === ticketSaleId);
     if (!orphan) return 'unsettled';

@@ -72,7 +72,7 @@ export function reportSale(
 ): ReportSale | undefined {
   const line = claimedLine(order, claim);
   if (!order || !line || line.organisationId !== organisationId) return undefined;
-  if (ledgerState(order, claim.lineId, claim.ticketSaleId) !== 'standing') return undefined;
+  if (ledgerState(order, line, claim.ticketSaleId) !== 'standing') return undefined;
   const paid = registeredPriceOfLine(line);
   const regularCents = cents(line.regularPrice);
   const paidCents = paid === null ? null : cents(paid);

@@ -130,7 +130,7 @@ function entryOf(claim: Pick<LedgerClaim, 'ticketSaleId' | 'orderId' | 'lineId'>
     ticketSaleId: claim.ticketSaleId,
     orderId: publicOrderId(claim.orderId),
     lineId: claim.lineId,
-    state: ledgerState(order, claim.lineId, claim.ticketSaleId),
+    state: ledgerState(order, line, claim.ticketSaleId),
     tariffId: line?.tariffId ?? '',
     registeredPrice: paid ?? null,
   } satisfies LedgerEntry;
