@@ -120,7 +120,7 @@ export function createSsmReader(options: SsmReaderOptions): ReadParameter {
       message?: string;
       Message?: string;
     };
-    if (response.status >= 200 && response.status < 300) return answer.Parameter?.Value;
+    if (response.ok) return answer.Parameter?.Value;
     // `__type` may carry a namespace: `com.amazonaws.ssm#ParameterNotFound`.
     const code = (answer.__type ?? `Http${response.status}`).split('#').pop() ?? 'Unknown';
     throw new SsmError(

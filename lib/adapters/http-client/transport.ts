@@ -30,6 +30,8 @@ export interface HttpExchange {
 /** An answer whose status and headers have arrived; `text()` reads the body (decoded) within the same signal. */
 export interface HttpAnswer {
   status: number;
+  /** A 2xx. */
+  ok: boolean;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
 }
@@ -149,8 +151,10 @@ function answerOf(
   signal: AbortSignal,
   settle: () => void,
 ): HttpAnswer {
+  const status = incoming.statusCode ?? 0;
   return {
-    status: incoming.statusCode ?? 0,
+    status,
+    ok: status >= 200 && status < 300,
     headers: {
       get(name) {
         const value = incoming.headers[name.toLowerCase()];
@@ -184,11 +188,12 @@ function decoders(incoming: IncomingMessage, method: string) {
           flush: constants.BROTLI_OPERATION_FLUSH,
           finishFlush: constants.BROTLI_OPERATION_FLUSH,
         });
-      throw Object.assign(new Error(`an answer in an encoding we did not ask for: ${coding}`), {
-        code: 'ERR_ENCODING',
-      });
+      throw failed(`an answer in an encoding we did not ask for: ${coding}`, 'ERR_ENCODING');
     });
 }
+
+/** An error with a `code`, as node's own socket errors carry one (upstream.ts classifies by it). */
+const failed = (message: string, code: string) => Object.assign(new Error(message), { code });
 
 async function readText(incoming: IncomingMessage, method: string, signal: AbortSignal): Promise<string> {
   if (signal.aborted) {
@@ -196,10 +201,7 @@ async function readText(incoming: IncomingMessage, method: string, signal: Abort
     throw signal.reason;
   }
   if (incoming.destroyed || incoming.errored)
-    throw (
-      incoming.errored ??
-      Object.assign(new Error('the answer was closed before it was read'), { code: 'ECONNRESET' })
-    );
+    throw incoming.errored ?? failed('the answer was closed before it was read', 'ECONNRESET');
   let steps: ReturnType<typeof decoders>;
   try {
     steps = decoders(incoming, method);
@@ -220,7 +222,6 @@ async function readText(incoming: IncomingMessage, method: string, signal: Abort
   }
   if (signal.aborted) throw signal.reason;
   // A response cut short ends without an error event on some paths: IncomingMessage says so with `complete`.
-  if (!incoming.complete)
-    throw Object.assign(new Error('the answer ended before its body did'), { code: 'ECONNRESET' });
+  if (!incoming.complete) throw failed('the answer ended before its body did', 'ECONNRESET');
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -404,7 +404,7 @@ function requestContent(
 function answered(request: UpstreamRequest, response: HttpAnswer, text: string): Attempt {
   const { status } = response;
   const parsed = parseJson(text);
-  if (status >= 200 && status < 300 && parsed === INVALID_JSON) {
+  if (response.ok && parsed === INVALID_JSON) {
     return failure({
       reason: 'invalid-response',
       applied: request.method !== 'GET',
