@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { declaredRoutes, openApiDocument } from './document.js';
+import { declaredRoutes, openApiDocument, stackProblems } from './document.js';
+import { OPERATIONS } from './operations.js';
 import { PROBLEMS, problemTypeUri } from './problems.js';
 
 const document = openApiDocument({ version: 'test' });
@@ -91,6 +92,19 @@ describe('the OpenAPI document', () => {
       ).toEqual([]);
       expect(types, key).toContain('about:blank');
     }
+  });
+
+  it('has each route declared by one function, and no operation listing a problem the HTTP stack answers', () => {
+    const served = Object.values(declaredRoutes()).flatMap((routes) => Object.entries(routes));
+    const keys = served.map(([key]) => key);
+    expect(keys.filter((key, index) => keys.indexOf(key) !== index)).toEqual([]);
+    const restated = served.flatMap(([key, route]) => {
+      const stack = new Set(stackProblems(route));
+      return (OPERATIONS[key]?.problems ?? [])
+        .filter((slug) => stack.has(slug))
+        .map((slug) => `${key} ${slug}`);
+    });
+    expect(restated).toEqual([]);
   });
 
   it('states what a refinement checks: the pattern of a ticketing id, the bounds of a price', () => {
