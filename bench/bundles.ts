@@ -47,25 +47,25 @@ export function esbuildOptions(): BuildOptions {
   const text = readFileSync(join(root, 'serverless.yml'), 'utf8');
   const block = /^ {2}esbuild:\n((?: {4}.*\n| *#.*\n)+)/m.exec(text)?.[1];
   if (!block) throw new Error('no custom.esbuild block in serverless.yml');
-  const options = yaml.load(block.replace(/^ {4}/gm, '')) as BuildOptions & { plugins?: string };
-  const { bundle, mainFields, minify, keepNames, sourcemap, sourcesContent, target, platform, format } =
-    options;
+  const options = yaml.load(block.replace(/^ {4}/gm, '')) as Record<string, unknown> & { plugins?: string };
   const plugins = options.plugins
     ? (createRequire(import.meta.url)(join(root, options.plugins)) as Plugin[])
     : [];
-  return {
-    bundle,
-    mainFields,
-    minify,
-    keepNames,
-    sourcemap,
-    sourcesContent,
-    target,
-    platform,
-    format,
-    plugins,
-  };
+  return { ...Object.fromEntries(ESBUILD_KEYS.map((key) => [key, options[key]])), plugins };
 }
+
+/** The options of serverless.yml's block that are esbuild's own (the rest are serverless-esbuild's). */
+const ESBUILD_KEYS = [
+  'bundle',
+  'mainFields',
+  'minify',
+  'keepNames',
+  'sourcemap',
+  'sourcesContent',
+  'target',
+  'platform',
+  'format',
+] as const;
 
 async function buildFloor(dir: string): Promise<Bundle> {
   const out = join(dir, 'floor', 'handler.cjs');

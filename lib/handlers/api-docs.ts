@@ -7,7 +7,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import * as z from 'zod';
-import { type HttpOptions, type HttpResult, httpRouter, okText, route } from '../adapters/http/handler.js';
+import { type HttpOptions, httpRouter, okText, route } from '../adapters/http/handler.js';
 import { AppError } from '../domain/errors.js';
 
 export interface DocsAsset {
@@ -99,13 +99,10 @@ export function createHandler(content: DocsContent, options?: HttpOptions) {
   const assets: Record<string, DocsAsset> = { ...content.assets, 'init.js': INIT_ASSET };
   // Swagger UI's script is 1.7 MB of text and 0.46 MB gzipped, and API Gateway compresses nothing: each file is
   // gzipped on its first ask and kept for the container's life (tens of milliseconds, once).
-  const gzipped = new Map<string, string>();
-  const gzippedBody = (name: string, asset: DocsAsset): string => {
-    let body = gzipped.get(name);
-    if (body === undefined) {
-      body = gzipSync(asset.body).toString('base64');
-      gzipped.set(name, body);
-    }
+  const gzipped = new Map<DocsAsset, string>();
+  const gzippedBody = (asset: DocsAsset): string => {
+    const body = gzipped.get(asset) ?? gzipSync(asset.body).toString('base64');
+    gzipped.set(asset, body);
     return body;
   };
   // Some 300 KB of JSON: serialised once per container, not on every request.
@@ -132,14 +129,13 @@ export function createHandler(content: DocsContent, options?: HttpOptions) {
         const headers = { 'Cache-Control': LONG_CACHE, Vary: 'Accept-Encoding' };
         if (!acceptsGzip(event.headers?.['accept-encoding']))
           return okText(asset.contentType, asset.body, headers);
-        const result: HttpResult = {
+        return {
           status: 200,
           contentType: asset.contentType,
-          body: gzippedBody(path.asset, asset),
+          body: gzippedBody(asset),
           base64: true,
           headers: { ...headers, 'Content-Encoding': 'gzip' },
         };
-        return result;
       }),
     },
     options,

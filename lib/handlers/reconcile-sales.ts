@@ -32,6 +32,8 @@ const SCHEDULE_MARGIN_MS = 30_000;
 
 const day = (description: string) => z.iso.date().meta({ description });
 
+const runWindow = dayWindowRule(MAX_RUN_DAYS);
+
 /** The input of the daily schedule (serverless.yml), the only non-HTTP event this function runs. */
 const scheduleInput = z.object({ reconcile: z.literal('all') });
 
@@ -43,7 +45,7 @@ export const runBodySchema = z
     to: day('The last day (UTC), `YYYY-MM-DD`, inclusive; default: today.').optional(),
   })
   .superRefine((body, context) => {
-    dayWindowRule(MAX_RUN_DAYS)(body, context);
+    runWindow(body, context);
     if ((body.from === undefined) !== (body.to === undefined))
       context.addIssue({ code: 'custom', path: ['to'], message: 'give from and to together, or neither' });
   });
