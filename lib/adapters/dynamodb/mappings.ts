@@ -10,6 +10,7 @@
  * | organisation | `ORG#<orgId>`     | `ORG`      | `ORGS`                         | `<orgId>`                               |
  * | promotor     | `PROMOTOR#<id>`   | `PROMOTOR` | `ORG#<orgId>#PROMOTORS`        | `<promotorId>`                          |
  * | claim        | `UITDBEVENT#<id>` | `CLAIM`    |                                |                                         |
+ * | sync memory  | `SYNCRETIRED#<id>`| `SYNC`     | `ORG#<orgId>#SYNCRETIRED`      | `<eventId>`                             |
  *
  * - An event is read with one GetItem (the basket's hot path).
  * - Only events labelled `UiTPAS` or `uitDB` carry gsi1 keys: the external-mapping list is a Query per organisation,
@@ -18,6 +19,10 @@
  * - `ORGS` lists every organisation, for keys that may act for all of them (`*`). Organisations are few.
  * - A claim says which organisation (and which of its events) maps an UiTdatabank event by hand (id in lower case):
  *   one organisation per UiTdatabank event. It has no version: it is taken over only from the holder it names.
+ * - The sync's memory of a deleted event: deleting an event the sync created in UiTdatabank first stores the
+ *   UiTdatabank id and what the sync last pushed to it (`syncPushed`), under the event's organisation. When the
+ *   ticketing event is saved again, the sync maps it back to that UiTdatabank event instead of creating a second one,
+ *   reading all of an organisation's with one Query per run (`RETIRED_SYNC`), and only in a run that creates.
  *
  * Writes are UpdateItem calls that set or remove only the attributes this repository owns, so other features may keep
  * their own attributes on the same item without an admin save wiping them: `readiness` and `organizerVerdict`
@@ -36,7 +41,7 @@
  * lib/use-cases/readiness/ports.ts), plus the basket's read.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { SYNC_ACTOR } from '../../domain/audit.js';
 import {
@@ -72,6 +77,9 @@ const PROMOTOR = (promotorId: string) => ({ pk: `PROMOTOR#${promotorId}`, sk: 'P
 /** The gsi1 partition of an organisation's events labelled UiTPAS or uitDB; the sync reads it too. */
 export const EXTMAP = (organisationId: string) => `ORG#${organisationId}#EXTMAP`;
 const PROMOTORS = (organisationId: string) => `ORG#${organisationId}#PROMOTORS`;
+/** The gsi1 partition of what the sync remembers of an organisation's deleted events; the sync reads it. */
+export const RETIRED_SYNC = (organisationId: string) => `ORG#${organisationId}#SYNCRETIRED`;
+const RETIRED_SYNC_KEY = (eventId: string) => ({ pk: `SYNCRETIRED#${eventId}`, sk: 'SYNC' });
 const ALL_ORGANISATIONS = 'ORGS';
 const MAPPED_PREFIX = 'MAPPED#';
 const UNMAPPED_PREFIX = 'UNMAPPED#';
@@ -617,7 +625,32 @@ function eventMethods(table: Table) {
       );
     },
 
-    deleteEvent(eventId: string, version: number): Promise<void> {
+    /**
+     * Deletes the version read. An event whose UiTdatabank event the sync created leaves the sync's memory of it
+     * behind (see the header), written before the delete so that no crash between the two forgets it; a delete that
+     * then loses its version race leaves a memory of a live event, which the sync only reads for events without id.
+     */
+    async deleteEvent(eventId: string, version: number): Promise<void> {
+      const { Item } = await table.doc.send(
+        new GetCommand({ TableName: table.name, Key: EVENT_KEY(eventId), ConsistentRead: true }),
+      );
+      const pushed = Item?.syncPushed as { uitdatabankId?: unknown } | undefined;
+      if (Item?.version === version && typeof pushed?.uitdatabankId === 'string') {
+        await table.doc.send(
+          new PutCommand({
+            TableName: table.name,
+            Item: {
+              ...RETIRED_SYNC_KEY(eventId),
+              gsi1pk: RETIRED_SYNC(String(Item.organisationId)),
+              gsi1sk: eventId,
+              kind: 'sync-retired',
+              eventId,
+              pushed,
+              retiredAt: new Date().toISOString(),
+            },
+          }),
+        );
+      }
       return removeItem(table, eventTarget(eventId), version);
     },
 

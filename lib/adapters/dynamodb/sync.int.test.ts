@@ -414,3 +414,23 @@ describe('the sweep state', () => {
     expect(await store.getSweep()).toEqual({ cycleStartedAt: now.toISOString() });
   });
 });
+
+describe('what deleted events had pushed', () => {
+  it('is kept per organisation when an event the sync created is deleted, and only then', async () => {
+    const now = new Date('2026-09-01T10:00:01.000Z');
+    const pushed = { fingerprint: { name: 'x' }, uitdatabankId: UDB, at: now.toISOString() };
+    const synced = event('retired-synced', { organisationId: 'org-retired' });
+    const never = event('retired-never', { organisationId: 'org-retired' });
+    await mappings.putEvent(synced, undefined);
+    await mappings.putEvent(never, undefined);
+    await store.storeSyncedId({ current: synced, uitdatabankId: UDB, now, pushed, issues: undefined });
+    // A delete that loses its version race deletes nothing; the memory it left is of a live event.
+    await expect(mappings.deleteEvent('retired-synced', 1)).rejects.toMatchObject({ status: 409 });
+    await mappings.deleteEvent('retired-synced', 2);
+    await mappings.deleteEvent('retired-never', 1);
+
+    expect(await store.listRetiredPushes('org-retired')).toEqual(new Map([['retired-synced', pushed]]));
+    expect(await store.listRetiredPushes('org-s')).toEqual(new Map());
+    expect(await rawItem('retired-synced')).toBeUndefined();
+  });
+});

@@ -50,7 +50,7 @@ import type {
   SyncEventItem,
   SyncStore,
 } from '../../use-cases/sync/ports.js';
-import { EVENT_FIELDS, EVENT_KEY, EXTMAP, syncedIdUpdate, syncRefusal } from './mappings.js';
+import { EVENT_FIELDS, EVENT_KEY, EXTMAP, RETIRED_SYNC, syncedIdUpdate, syncRefusal } from './mappings.js';
 import { READINESS_ATTRIBUTE, snapshotUpdate } from './readiness.js';
 import { queryPartition, type Table } from './table.js';
 
@@ -117,7 +117,9 @@ export function createSyncStore(table: Table): SyncStore {
 }
 
 /** Our event items with the sync's state, through the mapping index or by key. */
-function eventReads(table: Table): Pick<SyncStore, 'listOrganisationEvents' | 'getEventItem'> {
+function eventReads(
+  table: Table,
+): Pick<SyncStore, 'listOrganisationEvents' | 'getEventItem' | 'listRetiredPushes'> {
   const { doc, name: TableName } = table;
   return {
     /**
@@ -126,6 +128,12 @@ function eventReads(table: Table): Pick<SyncStore, 'listOrganisationEvents' | 'g
      */
     async listOrganisationEvents(organisationId: string): Promise<SyncEventItem[]> {
       return (await queryPartition(table, EXTMAP(organisationId))).map(toSyncEventItem);
+    },
+
+    /** What the organisation's deleted events had pushed, by event id: the memory deleteEvent leaves (mappings.ts). */
+    async listRetiredPushes(organisationId: string): Promise<Map<string, PushedState>> {
+      const retired = await queryPartition(table, RETIRED_SYNC(organisationId));
+      return new Map(retired.map((item) => [String(item.eventId), item.pushed as PushedState]));
     },
 
     /** One consistent read of an event with the sync's state, after a conditional write lost. */

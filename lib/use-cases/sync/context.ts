@@ -6,7 +6,7 @@
 import type { Organisation, Promotor } from '../../domain/mappings.js';
 import { logger } from '../../logger.js';
 import type { ResolvedOptions, SyncDeps } from './deps.js';
-import type { SyncEventItem } from './ports.js';
+import type { PushedState, SyncEventItem } from './ports.js';
 import type { StopReason, SyncReport } from './report.js';
 
 export interface RunContext {
@@ -21,6 +21,8 @@ export interface RunContext {
   stopReason(): StopReason | undefined;
   organisations: Map<string, Organisation>;
   promotor(promotorId: string): Promise<Promotor | undefined>;
+  /** What the organisation's deleted events had pushed (`listRetiredPushes`), read once per run when first asked. */
+  retiredPushes(organisationId: string): Promise<Map<string, PushedState>>;
   /** Every event labelled UiTPAS or uitDB, updated in place when the run stores something on it. */
   items: SyncEventItem[];
   /** Lower-case UiTdatabank ids mapped to any of our events (never adopt one of these as an orphan). */
@@ -35,6 +37,7 @@ export function createRunContext(input: {
 }): RunContext {
   const { deps, options, now, report } = input;
   const promotors = new Map<string, Promise<Promotor | undefined>>();
+  const retired = new Map<string, Promise<Map<string, PushedState>>>();
   let stop: StopReason | undefined;
   let lastRenewal = now().getTime();
   let renewing: Promise<void> | undefined;
@@ -79,19 +82,27 @@ export function createRunContext(input: {
     },
     stopReason: () => stop,
     organisations: new Map(),
-    promotor(promotorId) {
-      let found = promotors.get(promotorId);
-      if (!found) {
-        found = deps.mappings.getPromotor(promotorId);
-        promotors.set(promotorId, found);
-        // A failed read is not cached: the next event asks again.
-        found.catch(() => promotors.delete(promotorId));
-      }
-      return found;
-    },
+    promotor: (promotorId) => onceEach(promotors, promotorId, (id) => deps.mappings.getPromotor(id)),
+    retiredPushes: (organisationId) =>
+      onceEach(retired, organisationId, (id) => deps.store.listRetiredPushes(id)),
     items: [],
     knownUitdatabankIds: new Set(),
   };
+}
+
+/** One read per key for the whole run, shared by concurrent callers; a failed read is not kept: the next asks again. */
+function onceEach<T>(
+  cache: Map<string, Promise<T>>,
+  key: string,
+  read: (key: string) => Promise<T>,
+): Promise<T> {
+  let found = cache.get(key);
+  if (!found) {
+    found = read(key);
+    cache.set(key, found);
+    found.catch(() => cache.delete(key));
+  }
+  return found;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { PermittedOrganizer } from '../../domain/readiness.js';
 import type { ReadinessSnapshot } from '../../domain/readiness-snapshot.js';
 import type { PushCalendar, PushFingerprint, SyncIssues } from '../../domain/sync.js';
 import type { OrganizerPermissionSnapshot } from '../../domain/tariffs.js';
-import type { lastSyncedUitdatabankId, recordSyncedUitdatabankId } from '../mapping-admin/events.js';
+import type { recordSyncedUitdatabankId } from '../mapping-admin/events.js';
 import type { SyncedIdResult } from '../mapping-admin/ports.js';
 import type {
   ReadinessMappings,
@@ -100,6 +100,11 @@ export type LeaseResult = { acquired: true } | { acquired: false; holder: string
 export interface SyncStore {
   /** Every event of the organisation labelled `UiTPAS` or `uitDB`, with the sync's state and readiness snapshot. */
   listOrganisationEvents(organisationId: string): Promise<SyncEventItem[]>;
+  /**
+   * What the organisation's deleted events had pushed, by event id: the UiTdatabank event the sync created for an
+   * event before an admin deleted it, so the same event saved again is mapped back to it, not created twice.
+   */
+  listRetiredPushes(organisationId: string): Promise<Map<string, PushedState>>;
   /** One consistent read of an event with the sync's state, after a conditional write lost. */
   getEventItem(eventId: string): Promise<SyncEventItem | undefined>;
   /**
@@ -262,9 +267,8 @@ export interface SyncPermissions extends UitpasPermissions {
   refresh(): Promise<{ organizers: readonly PermittedOrganizer[] }>;
 }
 
-/** What the mapping admin's `recordSyncedUitdatabankId` and `lastSyncedUitdatabankId` need, as they declare it. */
+/** What the mapping admin's `recordSyncedUitdatabankId` needs, as it declares it. */
 type SyncedIdDeps = Parameters<typeof recordSyncedUitdatabankId>[1];
-type SyncedIdTrail = Parameters<typeof lastSyncedUitdatabankId>[1];
 
 /**
  * The mapping repository: organisations once per run and promotors on demand for the sync itself, plus what the
@@ -276,5 +280,5 @@ export type SyncMappings = {
 } & ReadinessMappings &
   SyncedIdDeps['mappings'];
 
-/** The audit trail: written by `recordSyncedUitdatabankId`, read by `lastSyncedUitdatabankId`. */
-export type SyncAudit = SyncedIdDeps['audit'] & SyncedIdTrail['audit'];
+/** The audit trail, written by `recordSyncedUitdatabankId`. */
+export type SyncAudit = SyncedIdDeps['audit'];

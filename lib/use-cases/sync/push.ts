@@ -11,15 +11,15 @@
  * after the claim) and stores it instead of creating another.
  *
  * Nor is an event created again after its id went away: when an admin cleared a manual id that had replaced the
- * synced one, or deleted the ticketing event and saved it again (the sync's state goes with the item, the audit trail
- * does not), the sync takes back the UiTdatabank event it created before, unless that one was deleted in UiTdatabank.
+ * synced one, or deleted the ticketing event and saved it again (the delete keeps the sync's push state apart, under
+ * the organisation), the sync takes back the UiTdatabank event it created before, unless that one was deleted in
+ * UiTdatabank.
  *
- * What a create costs in DynamoDB: the audit-trail Query of `earlierCreate` (the take-back above), the claim, one
- * write after the POST that stores the id, the push state and the end of the claim together, conditional on the event
- * as this run read it (`storeSyncedId`), and the audit entry: 4 calls, 3 of them writes. Fewer would give something
- * up: the claim must be written before the POST and the id after it, the audit entry is another item, and nothing else
- * the run reads tells that the sync created an event for this id before the item was deleted. (Its first readiness
- * assessment, for an event labelled UiTPAS, is the refresh's: one more write.)
+ * What a create costs in DynamoDB: the claim, one write after the POST that stores the id, the push state and the end
+ * of the claim together, conditional on the event as this run read it (`storeSyncedId`), and the audit entry: 3 calls,
+ * all writes (plus one Query per organisation and run for the take-back above). Fewer would give something up: the
+ * claim must be written before the POST and the id after it, and the audit entry is another item. (Its first
+ * readiness assessment, for an event labelled UiTPAS, is the refresh's: one more write.)
  */
 
 import { UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
@@ -39,7 +39,7 @@ import {
 } from '../../domain/sync.js';
 import { idFromUri } from '../../domain/uitdatabank-ids.js';
 import { logger } from '../../logger.js';
-import { lastSyncedUitdatabankId, recordSyncedUitdatabankId } from '../mapping-admin/events.js';
+import { recordSyncedUitdatabankId } from '../mapping-admin/events.js';
 import { forEachLimited, type RunContext } from './context.js';
 import type { PriceEntry, PushClaim, SyncEventItem, UitdatabankEventRead } from './ports.js';
 
@@ -324,22 +324,22 @@ async function storeId(
 /** An UiTdatabank event this sync created for the event before, and what it last sent to it. */
 interface EarlierCreate {
   uitdatabankId: string;
-  /** Empty when only the audit trail remembers the create: every field is then sent once. */
   fingerprint: PushFingerprint;
 }
 
 /**
  * The UiTdatabank event the sync created for this event before its id went away: from the push state on the item
- * (a manual id that replaced ours, then was cleared), else from the audit trail, which outlives a DELETE of the event
- * (the item, and its push state, do not). One DynamoDB Query per create, no upstream call; exact, where a search by
- * name and start would miss an event whose name or start was changed in the new PUT. (Audit entries are written
- * after the id, best-effort: a lost one is logged as an ERROR with the entry.)
+ * (a manual id that replaced ours, then was cleared), else from what the organisation's deleted events had pushed
+ * (`retiredPushes`: deleting an event keeps its push state apart, lib/adapters/dynamodb/mappings.ts). No call of its
+ * own: the latter is one Query per organisation and run, made only by a run that creates. An event saved again under
+ * another organisation is not taken back: that organisation's key never maps another's UiTdatabank event.
  */
 async function earlierCreate(item: SyncEventItem, ctx: RunContext): Promise<EarlierCreate | undefined> {
-  const { pushed } = item.sync;
-  if (pushed?.uitdatabankId) return { uitdatabankId: pushed.uitdatabankId, fingerprint: pushed.fingerprint };
-  const stored = await lastSyncedUitdatabankId(item.event.eventId, { audit: ctx.deps.audit });
-  return stored === undefined ? undefined : { uitdatabankId: stored, fingerprint: {} };
+  const { event, sync } = item;
+  const pushed = sync.pushed ?? (await ctx.retiredPushes(event.organisationId)).get(event.eventId);
+  return pushed?.uitdatabankId
+    ? { uitdatabankId: pushed.uitdatabankId, fingerprint: pushed.fingerprint }
+    : undefined;
 }
 
 /**

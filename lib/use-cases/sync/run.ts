@@ -13,9 +13,9 @@
  *   POST/PUTs for our changes, a UiTPAS card-systems call per assessed event. Plus the daily sweep of our mapped ids
  *   (one Search request per 100 ids, at most 5 per run, until the cycle is done). A run without changes makes one
  *   Search request and one `GET /permissions`.
- * - A create also reads the event's audit trail first (one Query): an event the sync created before is taken back,
- *   never created twice. So a created event is 4 DynamoDB calls (5 with its first assessment); `npm run bench --
- *   sync` prints them per event.
+ * - A run that creates also reads, once per organisation, what its deleted events had pushed (one Query): an event
+ *   the sync created before is taken back, never created twice. So a created event is 3 DynamoDB calls (4 with its
+ *   first assessment); `npm run bench -- sync` prints them per event.
  *
  * An error outside one event (a DynamoDB error on the lease, the load, the feed state) stops the run from starting
  * more work; it still releases its lease and returns (and logs) its summary, with the error in `failed`.
