@@ -92,8 +92,6 @@ function policies({ service, stage }) {
     // the permissions cache and the audit of the ids it stores.
     syncUitdatabank: [
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
-      // Before creating an event, its audit trail says whether the sync created it once already.
-      tableItems(['dynamodb:Query'], ['AUDIT#event#*']),
       tableItems(['dynamodb:GetItem'], [...mappings, 'SYNC#*']),
       tableItems(['dynamodb:UpdateItem'], ['EVENT#*', 'CACHE#*']),
       tableItems(['dynamodb:PutItem'], ['SYNC#*', 'AUDIT#*']),
@@ -135,6 +133,8 @@ function policies({ service, stage }) {
       tableItems(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], mappings),
       tableItems(['dynamodb:PutItem', 'dynamodb:Query'], ['AUDIT#*']),
       tableItems(['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['UITDBEVENT#*']),
+      // Deleting an event the sync created keeps what the sync pushed to it, for the sync to take it back.
+      tableItems(['dynamodb:PutItem'], ['SYNCRETIRED#*']),
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: index('gsi1') },
       clientSecret,
     ],

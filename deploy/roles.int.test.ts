@@ -452,6 +452,10 @@ const BEYOND_THE_SCENARIO: Record<string, Record<string, string>> = {
     'dynamodb:GetItem on table TICKETSALE#*':
       'the claim of a UiTPAS sale in the window that the window’s ledger does not hold (lib/use-cases/reconciliation/run.ts)',
   },
+  manageMappings: {
+    'dynamodb:PutItem on table SYNCRETIRED#*':
+      'deleting an event the sync created keeps what the sync pushed to it (lib/adapters/dynamodb/mappings.ts deleteEvent)',
+  },
   syncUitdatabank: {
     'dynamodb:GetItem on table ORG#*':
       'an event of an organisation the run did not list (lib/use-cases/sync/refresh.ts)',
