@@ -4,7 +4,7 @@
  * credentials, and a missing or malformed variable fails the cold start (the import) with an error that names the key
  * and what is expected, instead of turning every request into a 500.
  */
-import * as z from 'zod';
+import * as z from './zod.js';
 
 export type PubliqEnv = 'sandbox' | 'test' | 'production';
 
@@ -31,58 +31,62 @@ function publiqHosts(env: PubliqEnv, sandboxUrl: string) {
 }
 
 /** An unset or empty variable counts as absent (serverless.yml passes `${env:X, ''}`). */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+const optional = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.transform((value) => (value === '' ? undefined : value)),
+    z.optional(schema),
+  );
 /** Like `optional`, with a value for absent: serverless.yml's `${env:X, ''}` must mean "the default", not "0". */
-const defaulted = <T extends z.ZodType>(schema: T, value: z.input<T>) =>
-  z.preprocess((raw) => (raw === '' ? undefined : raw), schema.default(value as never));
-const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
-const positiveInt = z.coerce.number().int().positive();
+const defaulted = <T extends z.ZodMiniType>(schema: T, value: z.input<T>) =>
+  z.pipe(
+    z.transform((raw) => (raw === '' ? undefined : raw)),
+    z._default(schema, value as never),
+  );
+const url = z.pipe(
+  z.url({ protocol: /^https?$/ }),
+  z.transform((value) => value.replace(/\/+$/, '')),
+);
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
 
 const publiqSchema = z.object({
-  PUBLIQ_ENV: z.enum(['sandbox', 'test', 'production']).default('sandbox'),
+  PUBLIQ_ENV: z._default(z.enum(['sandbox', 'test', 'production']), 'sandbox'),
   SANDBOX_URL: optional(url),
   UITPAS_API_URL: optional(url),
   UITDATABANK_ENTRY_URL: optional(url),
   UITDATABANK_SEARCH_URL: optional(url),
   UITID_TOKEN_URL: optional(url),
-  UITPAS_CLIENT_ID: optional(z.string().min(1)),
-  UITPAS_CLIENT_SECRET: optional(z.string().min(1)),
+  UITPAS_CLIENT_ID: optional(z.string().check(z.minLength(1))),
+  UITPAS_CLIENT_SECRET: optional(z.string().check(z.minLength(1))),
   /** In AWS: the name of the SSM SecureString (or `/aws/reference/secretsmanager/...`) that holds the secret. */
-  UITPAS_CLIENT_SECRET_PARAMETER: optional(z.string().min(1)),
-  UPSTREAM_TIMEOUT_MS: positiveInt.default(4000),
-  UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  UITPAS_CLIENT_SECRET_PARAMETER: optional(z.string().check(z.minLength(1))),
+  UPSTREAM_TIMEOUT_MS: z._default(positiveInt, 4000),
+  UPSTREAM_RETRIES: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(5)), 2),
   /** Where the client secret's SSM parameter lives (set by Lambda). */
-  AWS_REGION: z.string().min(1).default('eu-west-1'),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-1'),
 });
 
 const tableSchema = z.object({
-  TABLE_NAME: z.string().min(1),
+  TABLE_NAME: z.string().check(z.minLength(1)),
   DYNAMODB_ENDPOINT: optional(url),
-  AWS_REGION: z.string().min(1).default('eu-west-1'),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-1'),
 });
 
 const ticketingSchema = z.object({
-  UITPAS_TICKET_TYPE_ID: z.string().min(1),
+  UITPAS_TICKET_TYPE_ID: z.string().check(z.minLength(1)),
 });
 
 const ticketSalesSchema = z.object({
-  PUBLIQ_ENV: z.enum(['sandbox', 'test', 'production']).default('sandbox'),
+  PUBLIQ_ENV: z._default(z.enum(['sandbox', 'test', 'production']), 'sandbox'),
   /** The key of the pass pseudonyms itself: local use only (deployed stages read it from SSM). */
-  PASS_HASH_KEY: optional(z.string().min(16)),
+  PASS_HASH_KEY: optional(z.string().check(z.minLength(16))),
   /** In AWS: the name of the SSM SecureString that holds the key. */
-  PASS_HASH_KEY_PARAMETER: optional(z.string().min(1)),
+  PASS_HASH_KEY_PARAMETER: optional(z.string().check(z.minLength(1))),
   /** How long a registered order waits for its confirmation before the sweep cancels it. */
-  HELD_TIMEOUT_MINUTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60)
-    .default(30),
+  HELD_TIMEOUT_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(24 * 60)), 30),
   /** The SQS queue for cancellations UiTPAS could not take; empty locally (the sweep retries them there). */
   CANCELLATION_QUEUE_URL: optional(url),
   /** The queue's redrive maxReceiveCount: on that receive a failing message raises the dead-letter alarm. */
-  MAX_RECEIVES: z.coerce.number().int().min(1).max(1000).default(8),
+  MAX_RECEIVES: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 8),
   /**
    * What a registration does when UiTPAS registers a line at another price than the till's `chargedPrice`: `refuse`
    * (422 `price-drift`, every sale of the order cancelled) or `flag` (registered, the drift shown on the line,
@@ -90,7 +94,7 @@ const ticketSalesSchema = z.object({
    * finds the sales of a registration whose answer was lost.
    */
   PRICE_DRIFT: defaulted(z.enum(['refuse', 'flag']), 'refuse'),
-  AWS_REGION: z.string().min(1).default('eu-west-1'),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-1'),
 });
 
 export interface PubliqConfig {
@@ -131,7 +135,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+function parse<T extends z.ZodMiniType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -240,9 +244,9 @@ const httpSchema = z.object({
 
 const appSchema = z.object({
   /** The build's version, shown by the health route. */
-  APP_VERSION: defaulted(z.string().min(1), 'dev'),
+  APP_VERSION: defaulted(z.string().check(z.minLength(1)), 'dev'),
   /** Powertools reads it for the logs; the EMF metrics take their namespace from it too. */
-  POWERTOOLS_SERVICE_NAME: defaulted(z.string().min(1), 'uitpas-ticketing'),
+  POWERTOOLS_SERVICE_NAME: defaulted(z.string().check(z.minLength(1)), 'uitpas-ticketing'),
 });
 
 export interface SyncConfig {

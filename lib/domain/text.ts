@@ -5,7 +5,7 @@
  * they make a label read differently from what it holds. A lone surrogate is not text at all (DynamoDB and JSON
  * consumers may refuse or mangle it), and a text of nothing but invisible format characters is as empty as "".
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /** Unicode's control characters (C0, DEL, C1: line feed among them) and the bidi embeddings, overrides, isolates. */
 const CONTROL_CHARACTER = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
@@ -17,16 +17,16 @@ export function hasControlCharacter(value: string, options: { lines?: boolean } 
 
 /** A trimmed, non-empty text of at most `max` characters without control characters; `lines` allows line feeds. */
 export function freeText(max: number, options: { lines?: boolean } = {}) {
-  return z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max)
-    .refine((value) => !hasControlCharacter(value, options), {
+  return z.string().check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(max),
+    z.refine((value) => !hasControlCharacter(value, options), {
       message: options.lines ? CONTROL_RULE : `${CONTROL_RULE.replace(/\)$/, '')}, line breaks)`,
-    })
-    .refine((value) => !LONE_SURROGATE.test(value), 'must be well-formed Unicode (no lone surrogate)')
-    .refine((value) => VISIBLE.test(value), 'must contain a visible character');
+    }),
+    z.refine((value) => !LONE_SURROGATE.test(value), 'must be well-formed Unicode (no lone surrogate)'),
+    z.refine((value) => VISIBLE.test(value), 'must contain a visible character'),
+  );
 }
 
 /** With the `u` flag a surrogate pair is one code point, so only a lone surrogate matches. */

@@ -6,9 +6,9 @@
  * script or style. The files are answered gzipped to a browser that takes it (every browser does).
  */
 import { gzipSync } from 'node:zlib';
-import * as z from 'zod';
 import { type HttpOptions, httpRouter, okText, route } from '../adapters/http/handler.js';
 import { AppError } from '../domain/errors.js';
+import * as z from '../zod.js';
 
 export interface DocsAsset {
   contentType: string;
@@ -89,10 +89,12 @@ export function acceptsGzip(acceptEncoding: string | undefined): boolean {
 }
 
 const assetPath = z.object({
-  asset: z.string().meta({
-    description: 'The file: `swagger-ui-bundle.js`, `swagger-ui.css` or `init.js`.',
-    examples: ['swagger-ui.css'],
-  }),
+  asset: z.string().check(
+    z.meta({
+      description: 'The file: `swagger-ui-bundle.js`, `swagger-ui.css` or `init.js`.',
+      examples: ['swagger-ui.css'],
+    }),
+  ),
 });
 
 export function createHandler(content: DocsContent, options?: HttpOptions) {

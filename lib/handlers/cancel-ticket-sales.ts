@@ -9,16 +9,17 @@
  * Side effects: `DELETE /ticket-sales/{id}` per sale at UiTPAS; conditional writes of the order (CANCELLING before
  * UiTPAS is called, then CANCELLED or CANCEL_PENDING); a message on the cancellation queue when pending.
  */
-import * as z from 'zod';
+
 import { accepted, type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { count } from '../metrics.js';
 import { cancelTicketSales } from '../use-cases/ticket-sales/cancel.js';
 import type { TicketSalesDeps } from '../use-cases/ticket-sales/deps.js';
+import * as z from '../zod.js';
 import { ticketingId } from './fields.js';
 
 const path = z.object({ orderId: ticketingId });
 /** Strict: a misspelt `lineId` must not read as "no line", which cancels the whole order. */
-const query = z.strictObject({ lineId: ticketingId.optional() });
+const query = z.strictObject({ lineId: z.optional(ticketingId) });
 
 export function createHandler(deps: () => TicketSalesDeps, options?: HttpOptions) {
   return httpRouter(

@@ -9,11 +9,12 @@
  * stores a small readiness snapshot on each checked event, which the basket reads to refuse a non-permitted organizer
  * (or one whose permission covers none of the event's card systems).
  */
-import * as z from 'zod';
+
 import { type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { eventPathSchema, ticketingId } from '../use-cases/mapping-admin/ids.js';
 import type { ReadinessDeps } from '../use-cases/readiness/assess.js';
 import { checkEventReadiness, checkOrganisationReadiness } from '../use-cases/readiness/check.js';
+import * as z from '../zod.js';
 
 const admin = { roles: ['admin'] } as const;
 const organisationQuerySchema = z.object({ organisationId: ticketingId });

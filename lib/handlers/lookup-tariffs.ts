@@ -9,17 +9,18 @@
  *   time; UiTPAS's answer is kept a few minutes per event and mapping version (see lib/use-cases/basket/uitpas-prices.ts).
  * Side effects: none.
  */
-import * as z from 'zod';
+
 import { type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { count } from '../metrics.js';
 import { type LookupTariffsDeps, lookupTariffs } from '../use-cases/basket/lookup-tariffs.js';
 import { getUitpasPrices, type UitpasPricesDeps } from '../use-cases/basket/uitpas-prices.js';
+import * as z from '../zod.js';
 import { price, ticketingId } from './fields.js';
 
 export const lookupTariffsBody = z.strictObject({
   eventId: ticketingId,
-  uitpasNumber: z.string().min(1).max(32),
-  regularPrice: price.optional(),
+  uitpasNumber: z.string().check(z.minLength(1), z.maxLength(32)),
+  regularPrice: z.optional(price),
 });
 
 const eventPath = z.object({ eventId: ticketingId });

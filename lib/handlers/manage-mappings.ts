@@ -9,7 +9,6 @@
  * that id from the UiTdatabank Entry API.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod';
 import {
   type HttpOptions,
   type HttpResult,
@@ -52,6 +51,7 @@ import {
   promotorListQuerySchema,
   promotorPathSchema,
 } from '../use-cases/mapping-admin/schemas.js';
+import type * as z from '../zod.js';
 
 const admin = { roles: ['admin'] } as const;
 
@@ -86,10 +86,10 @@ interface Entity<Param extends string, Body extends { version?: number | undefin
   /** `/v1/<collection>` and `/v1/<collection>/{<param>}`. */
   collection: string;
   param: Param;
-  path: z.ZodType<Record<Param, string>>;
-  body: z.ZodType<Body>;
+  path: z.ZodMiniType<Record<Param, string>>;
+  body: z.ZodMiniType<Body>;
   /** Absent: the list takes no query. */
-  listQuery?: z.ZodType<Query>;
+  listQuery?: z.ZodMiniType<Query>;
   save(
     input: Record<Param, string> & { body: Body; expectedVersion: number | undefined; principal: Principal },
     deps: MappingDeps,

@@ -10,7 +10,6 @@
  * cancelled that UiTPAS still has, and nothing else; counts `ReconciliationDiscrepancies`.
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import * as z from 'zod';
 import { type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { ticketingId } from '../use-cases/mapping-admin/ids.js';
 import {
@@ -19,6 +18,7 @@ import {
   runReconciliation,
   storedResults,
 } from '../use-cases/reconciliation/run.js';
+import * as z from '../zod.js';
 import { dayWindowRule } from './fields.js';
 import { lambdaHandler } from './lambda.js';
 
@@ -30,7 +30,7 @@ const EVENT_MARGIN_MS = 5000;
 /** The scheduled run starts no event this close to the Lambda timeout (at most a fifth of the time given). */
 const SCHEDULE_MARGIN_MS = 30_000;
 
-const day = (description: string) => z.iso.date().meta({ description });
+const day = (description: string) => z.iso.date().check(z.meta({ description }));
 
 const runWindow = dayWindowRule(MAX_RUN_DAYS);
 
@@ -40,23 +40,27 @@ const scheduleInput = z.object({ reconcile: z.literal('all') });
 export const runBodySchema = z
   .strictObject({
     organisationId: ticketingId,
-    eventId: ticketingId.optional().meta({ description: 'Only this event (even without sales of ours).' }),
-    from: day('The first day (UTC), `YYYY-MM-DD`, inclusive; default: 6 days before `to`.').optional(),
-    to: day('The last day (UTC), `YYYY-MM-DD`, inclusive; default: today.').optional(),
+    eventId: z
+      .optional(ticketingId)
+      .check(z.meta({ description: 'Only this event (even without sales of ours).' })),
+    from: z.optional(day('The first day (UTC), `YYYY-MM-DD`, inclusive; default: 6 days before `to`.')),
+    to: z.optional(day('The last day (UTC), `YYYY-MM-DD`, inclusive; default: today.')),
   })
-  .superRefine((body, context) => {
-    runWindow(body, context);
-    if ((body.from === undefined) !== (body.to === undefined))
-      context.addIssue({ code: 'custom', path: ['to'], message: 'give from and to together, or neither' });
-  });
+  .check(
+    z.superRefine((body, context) => {
+      runWindow(body, context);
+      if ((body.from === undefined) !== (body.to === undefined))
+        context.addIssue({ code: 'custom', path: ['to'], message: 'give from and to together, or neither' });
+    }),
+  );
 
 export const resultsQuerySchema = z
   .object({
     organisationId: ticketingId,
-    from: day('Results checked on or after this day (UTC), `YYYY-MM-DD`.').optional(),
-    to: day('Results checked on or before this day (UTC), `YYYY-MM-DD`.').optional(),
+    from: z.optional(day('Results checked on or after this day (UTC), `YYYY-MM-DD`.')),
+    to: z.optional(day('Results checked on or before this day (UTC), `YYYY-MM-DD`.')),
   })
-  .superRefine(dayWindowRule(Number.POSITIVE_INFINITY));
+  .check(z.superRefine(dayWindowRule(Number.POSITIVE_INFINITY)));
 
 const isHttp = (event: unknown): event is APIGatewayProxyEventV2 =>
   typeof event === 'object' && event !== null && 'requestContext' in event && 'routeKey' in event;

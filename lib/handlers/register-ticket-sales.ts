@@ -18,13 +18,14 @@
  * `DELETE /ticket-sales/{id}` for sales registered after a cancellation was asked (or orphaned by a late answer, or
  * refused for a price drift).
  */
-import * as z from 'zod';
+
 import { created, type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { freeText, hasControlCharacter } from '../domain/text.js';
 import { count } from '../metrics.js';
 import { confirmTicketSales, getTicketSales } from '../use-cases/ticket-sales/confirm.js';
 import type { TicketSalesDeps } from '../use-cases/ticket-sales/deps.js';
 import { registerTicketSales } from '../use-cases/ticket-sales/register.js';
+import * as z from '../zod.js';
 import { price, ticketingId } from './fields.js';
 
 const basket = { roles: ['basket'] } as const;
@@ -35,31 +36,32 @@ export const MAX_QUANTITY = 50;
 const lineSchema = z.strictObject({
   lineId: ticketingId,
   eventId: ticketingId,
-  uitpasNumber: z.string().min(1).max(32),
-  tariffId: z
-    .string()
-    .min(1)
-    .max(100)
-    .refine((id) => !hasControlCharacter(id), 'must not contain control characters'),
+  uitpasNumber: z.string().check(z.minLength(1), z.maxLength(32)),
+  tariffId: z.string().check(
+    z.minLength(1),
+    z.maxLength(100),
+    z.refine((id) => !hasControlCharacter(id), 'must not contain control characters'),
+  ),
   regularPrice: price,
-  regularPriceLabel: freeText(100).optional(),
-  quantity: z.number().int().min(1).max(MAX_QUANTITY).default(1),
+  regularPriceLabel: z.optional(freeText(100)),
+  quantity: z._default(z.number().check(z.int(), z.gte(1), z.lte(MAX_QUANTITY)), 1),
   /** What the till charged per ticket: UiTPAS registering another price is a price drift (PRICE_DRIFT). */
-  chargedPrice: price
-    .meta({
-      description:
-        'What the till charged the buyer per ticket, EUR, with at most 2 decimals. When UiTPAS registers the sale at another price, the registration is refused (422 `price-drift`) and its sales cancelled, or, as the operator configured, registered with `priceDrift` on the line. Without it the price is not checked.',
-    })
-    .optional(),
+  chargedPrice: z.optional(
+    price.check(
+      z.meta({
+        description:
+          'What the till charged the buyer per ticket, EUR, with at most 2 decimals. When UiTPAS registers the sale at another price, the registration is refused (422 `price-drift`) and its sales cancelled, or, as the operator configured, registered with `priceDrift` on the line. Without it the price is not checked.',
+      }),
+    ),
+  ),
 });
 
 export const registerBody = z.strictObject({
   orderId: ticketingId,
-  lines: z
-    .array(lineSchema)
-    .min(1)
-    .max(MAX_LINES)
-    .superRefine((lines, issues) => {
+  lines: z.array(lineSchema).check(
+    z.minLength(1),
+    z.maxLength(MAX_LINES),
+    z.superRefine((lines, issues) => {
       const seen = new Set<string>();
       lines.forEach((line, i) => {
         if (seen.has(line.lineId)) {
@@ -72,6 +74,7 @@ export const registerBody = z.strictObject({
         seen.add(line.lineId);
       });
     }),
+  ),
 });
 
 export const orderPath = z.object({ orderId: ticketingId });

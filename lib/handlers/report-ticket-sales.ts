@@ -11,12 +11,12 @@
  * Side effects: none (reads the ledger, the orders, and the events, organisations and promotors of the sales).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
 import { type HttpOptions, httpRouter, ok, okText, route } from '../adapters/http/handler.js';
 import { reportCsv, reportView } from '../domain/ticket-sales/index.js';
 import { ticketingId } from '../use-cases/mapping-admin/ids.js';
 import type { ReportMappings, SalesLedger } from '../use-cases/reports/ports.js';
 import { reportForCsv, reportPage } from '../use-cases/reports/ticket-sales.js';
+import * as z from '../zod.js';
 import { dayWindowRule } from './fields.js';
 
 const admin = { roles: ['admin'] } as const;
@@ -33,16 +33,20 @@ const CSV_TIME_MARGIN_MS = 3000;
 export const reportQuerySchema = z
   .object({
     organisationId: ticketingId,
-    from: z.iso.date().meta({ description: 'The first day (UTC), `YYYY-MM-DD`, inclusive.' }),
-    to: z.iso.date().meta({
-      description: `The last day (UTC), \`YYYY-MM-DD\`, inclusive; at most ${MAX_WINDOW_DAYS} days after \`from\`.`,
-    }),
-    cursor: z.string().min(1).max(2000).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100).meta({
-      description: 'Sale claims per JSON page (cancelled ones count, so a page may hold fewer sales).',
-    }),
+    from: z.iso.date().check(z.meta({ description: 'The first day (UTC), `YYYY-MM-DD`, inclusive.' })),
+    to: z.iso.date().check(
+      z.meta({
+        description: `The last day (UTC), \`YYYY-MM-DD\`, inclusive; at most ${MAX_WINDOW_DAYS} days after \`from\`.`,
+      }),
+    ),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2000))),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 100).check(
+      z.meta({
+        description: 'Sale claims per JSON page (cancelled ones count, so a page may hold fewer sales).',
+      }),
+    ),
   })
-  .superRefine(dayWindowRule(MAX_WINDOW_DAYS, 'ask for a year in one go, or in parts'));
+  .check(z.superRefine(dayWindowRule(MAX_WINDOW_DAYS, 'ask for a year in one go, or in parts')));
 
 /** CSV when the caller asks for it (`Accept: text/csv`), JSON otherwise. */
 function wantsCsv(event: APIGatewayProxyEventV2): boolean {

@@ -10,12 +10,12 @@
  * high-water mark and the run lease to the table. Details and costs: lib/use-cases/sync/run.ts.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import * as z from 'zod';
 import { logger } from '../logger.js';
 import { count } from '../metrics.js';
 import type { SyncDeps } from '../use-cases/sync/deps.js';
 import type { SyncResult } from '../use-cases/sync/report.js';
 import { runSync } from '../use-cases/sync/run.js';
+import * as z from '../zod.js';
 import { lambdaHandler } from './lambda.js';
 
 /**
@@ -26,8 +26,8 @@ const TIMEOUT_MARGIN_MS = 30_000;
 
 /** EventBridge's scheduled event; an empty object (a manual invoke) is fine too. */
 const scheduledEventSchema = z.looseObject({
-  'detail-type': z.string().optional(),
-  time: z.string().optional(),
+  'detail-type': z.optional(z.string()),
+  time: z.optional(z.string()),
 });
 
 export function createHandler(deps: () => SyncDeps) {

@@ -5,11 +5,14 @@
  * card system, social tariff status as UiTPAS gives it, points, UiTPAS's messages, which kind of identifier was given), or a problem for a pass that
  * cannot be used. Side effects: none; one call to UiTPAS `GET /passes`.
  */
-import * as z from 'zod';
+
 import { type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { type ValidatePassDeps, validatePass } from '../use-cases/basket/validate-pass.js';
+import * as z from '../zod.js';
 
-export const validatePassBody = z.strictObject({ identifier: z.string().min(1).max(64) });
+export const validatePassBody = z.strictObject({
+  identifier: z.string().check(z.minLength(1), z.maxLength(64)),
+});
 
 export function createHandler(deps: () => ValidatePassDeps, options?: HttpOptions) {
   return httpRouter(

@@ -11,11 +11,11 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { AuditEntry } from '../../domain/audit.js';
 import type { EntityKind } from '../../domain/mappings.js';
 import { cursorJson, encodeCursor, invalidCursor, type Page } from '../../domain/page.js';
 import type { AuditListQuery } from '../../use-cases/mapping-admin/ports.js';
+import * as z from '../../zod.js';
 import type { Table } from './table.js';
 
 export type { AuditAction, AuditActor, AuditEntry } from '../../domain/audit.js';
@@ -25,7 +25,7 @@ const partition = (entity: EntityKind, entityId: string) => `AUDIT#${entity}#${e
 const sortKey = (entry: Pick<AuditEntry, 'at' | 'version' | 'action'>) =>
   `${entry.at}#${String(entry.version).padStart(10, '0')}#${entry.action}`;
 
-const cursorSchema = z.strictObject({ s: z.string().min(1).max(100) });
+const cursorSchema = z.strictObject({ s: z.string().check(z.minLength(1), z.maxLength(100)) });
 
 function decodeCursor(raw: string): string {
   const parsed = cursorSchema.safeParse(cursorJson(raw));

@@ -42,7 +42,6 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { SYNC_ACTOR } from '../../domain/audit.js';
 import {
   type EntityKind,
@@ -64,6 +63,7 @@ import type {
   SyncedIdResult,
   UitdatabankClaim,
 } from '../../use-cases/mapping-admin/ports.js';
+import * as z from '../../zod.js';
 import { GSI1, queryPartition, type Table } from './table.js';
 
 /** Who the sync writes as, in `updatedBy`. */
@@ -162,12 +162,12 @@ function eventAttributes(event: TicketingEvent): Record<string, unknown> {
 
 const cursorSchema = z.strictObject({
   /** The filter the cursor was made for: a cursor is only valid for the same question. */
-  f: z.string().max(40),
+  f: z.string().check(z.maxLength(40)),
   /** The organisation to go on with. */
-  o: z.string().max(100),
+  o: z.string().check(z.maxLength(100)),
   /** The position inside it (exclusive), absent to start at its beginning. */
-  s: z.string().max(300).optional(),
-  e: z.string().max(100).optional(),
+  s: z.optional(z.string().check(z.maxLength(300))),
+  e: z.optional(z.string().check(z.maxLength(100))),
 });
 type Cursor = z.infer<typeof cursorSchema>;
 

@@ -3,7 +3,7 @@
  * fields pass through (loose objects) and enums stay open, because publiq adds values over time and a new value in
  * a field we do not branch on must not take the integration down.
  */
-import * as z from 'zod';
+import * as z from '../../zod.js';
 
 /**
  * A string enum that also accepts values added upstream later. The type keeps the known values for completion and
@@ -21,7 +21,7 @@ export function openEnum<const T extends readonly string[]>(_known: T) {
  */
 export const endUserMessageSchema = z.object({
   nl: z.string(),
-  fr: z.string().optional(),
-  de: z.string().optional(),
-  en: z.string().optional(),
+  fr: z.optional(z.string()),
+  de: z.optional(z.string()),
+  en: z.optional(z.string()),
 });

@@ -24,7 +24,7 @@
  * the application (it may be a proxy answering after the backend started work). A wrong "not applied" means a
  * ticket sale registered twice or a single-use coupon spent; a wrong "may have applied" costs one reconciliation.
  */
-import type * as z from 'zod';
+
 import {
   type EndUserMessage,
   type SchemaError,
@@ -34,6 +34,7 @@ import {
   UpstreamUnavailable,
 } from '../../domain/errors.js';
 import { logger } from '../../logger.js';
+import type * as z from '../../zod.js';
 import { exchange, type HttpAnswer, neverSent } from './transport.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -115,7 +116,11 @@ export interface Upstream {
   readonly service: UpstreamService;
   send(request: UpstreamRequest): Promise<UpstreamResponse>;
   /** Validate a success body; a mismatch is `UpstreamUnavailable('invalid-response')` naming the path, never the data. */
-  parse<S extends z.ZodType>(schema: S, response: UpstreamResponse, request: UpstreamRequest): z.output<S>;
+  parse<S extends z.ZodMiniType>(
+    schema: S,
+    response: UpstreamResponse,
+    request: UpstreamRequest,
+  ): z.output<S>;
 }
 
 const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 200, maxMs: 2000, maxRetryAfterMs: 5000 };
@@ -420,7 +425,7 @@ function answered(request: UpstreamRequest, response: HttpAnswer, text: string):
   };
 }
 
-function parseBody<S extends z.ZodType>(
+function parseBody<S extends z.ZodMiniType>(
   service: UpstreamService,
   schema: S,
   response: UpstreamResponse,

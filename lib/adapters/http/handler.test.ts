@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import { ADMIN, apiEvent, BASKET, lambdaContext } from '../../../test-support/api-event.js';
 import { AppError, UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
+import * as z from '../../zod.js';
 import { httpHandler, httpRouter, noContent, ok, okText, route } from './handler.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 
 const echo = httpHandler(
   {
     auth: { roles: ['basket'] },
-    body: z.object({ eventId: z.string().min(1), regularPrice: z.number().positive() }),
-    query: z.object({ label: z.array(z.string()).or(z.string()).optional() }),
-    path: z.object({ id: z.string().regex(/^[a-z]+$/) }),
+    body: z.object({
+      eventId: z.string().check(z.minLength(1)),
+      regularPrice: z.number().check(z.positive()),
+    }),
+    query: z.object({ label: z.optional(z.union([z.array(z.string()), z.string()])) }),
+    path: z.object({ id: z.string().check(z.regex(/^[a-z]+$/)) }),
     maxBodyBytes: 200,
   },
   async ({ body, query, path, principal }) => ok({ body, query, path, client: principal.clientName }),

@@ -15,11 +15,11 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler, { type Method } from '@middy/http-router';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
 import type { Principal, Role } from '../../domain/access.js';
 import { AppError } from '../../domain/errors.js';
 import { logger } from '../../logger.js';
 import { count, countRefusal, flushMetrics } from '../../metrics.js';
+import type * as z from '../../zod.js';
 import { principalFromEvent } from './principal.js';
 import { problemResponse, toAppError } from './problem.js';
 import { validationError } from './validation.js';
@@ -78,7 +78,7 @@ export const okText = (contentType: string, body: string, headers?: Record<strin
   headers,
 });
 
-type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Infer<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 
 /** Repeated query keys (`?label=a&label=b`) become arrays; API Gateway would otherwise join them with commas. */
 export function parseQuery(event: APIGatewayProxyEventV2): Record<string, string | string[]> {
@@ -129,7 +129,7 @@ function readBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
   }
 }
 
-function parseWith<T extends z.ZodType | undefined>(
+function parseWith<T extends z.ZodMiniType | undefined>(
   schema: T,
   value: unknown,
   where: 'body' | 'query' | 'path',
@@ -196,9 +196,9 @@ type Core = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGate
 /** What a route declares, as the API's description (lib/api/document.ts) reads it. */
 export type DeclaredRoute = RouteSpec<
   AuthRule,
-  z.ZodType | undefined,
-  z.ZodType | undefined,
-  z.ZodType | undefined
+  z.ZodMiniType | undefined,
+  z.ZodMiniType | undefined,
+  z.ZodMiniType | undefined
 >;
 
 /**
@@ -212,9 +212,9 @@ type WithCorrelationId = APIGatewayProxyEventV2 & { correlationId?: string; answ
 
 export function route<
   A extends AuthRule,
-  B extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
+  B extends z.ZodMiniType | undefined = undefined,
+  Q extends z.ZodMiniType | undefined = undefined,
+  P extends z.ZodMiniType | undefined = undefined,
 >(
   spec: RouteSpec<A, B, Q, P>,
   run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<HttpResult>,
@@ -285,9 +285,9 @@ export function httpRouter(routes: Record<string, Route>, options: HttpOptions =
  */
 export function httpHandler<
   A extends AuthRule,
-  B extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
+  B extends z.ZodMiniType | undefined = undefined,
+  Q extends z.ZodMiniType | undefined = undefined,
+  P extends z.ZodMiniType | undefined = undefined,
 >(
   spec: RouteSpec<A, B, Q, P>,
   run: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>, A>) => Promise<HttpResult>,

@@ -1,5 +1,5 @@
-import type * as z from 'zod';
 import { AppError } from '../../domain/errors.js';
+import type * as z from '../../zod.js';
 
 export interface InvalidParam {
   /** JSON pointer into the body, or `query.name` / `path.name`. */
@@ -8,7 +8,7 @@ export interface InvalidParam {
 }
 
 /** A zod failure as a 400 problem that lists every field to fix, in the caller's terms. */
-export function validationError(error: z.ZodError, where: 'body' | 'query' | 'path'): AppError {
+export function validationError(error: z.core.$ZodError, where: 'body' | 'query' | 'path'): AppError {
   const invalidParams: InvalidParam[] = error.issues.map((issue) => ({
     pointer:
       where === 'body'

@@ -4,10 +4,11 @@
  * or `UpstreamProblem` / `UpstreamUnavailable` (policy table in lib/adapters/http-client/upstream.ts). Creating an event is
  * never retried; the PUT updates are idempotent and retried like DELETE.
  */
-import * as z from 'zod';
+
 import type { PubliqConfig } from '../../config.js';
 import { UpstreamProblem } from '../../domain/errors.js';
 import { SEARCH_LIMIT_MAX, SEARCH_START_MAX } from '../../domain/uitdatabank-search.js';
+import * as z from '../../zod.js';
 import {
   type AccessTokens,
   type BackoffOptions,
@@ -154,7 +155,7 @@ export function createEntryClient(options: EntryClientOptions): EntryClient {
   const eventPath = (id: string, suffix = '') =>
     `/events/${encodeURIComponent(checkedId('event id', id))}${suffix}`;
 
-  async function getOrNull<S extends z.ZodType>(
+  async function getOrNull<S extends z.ZodMiniType>(
     schema: S,
     request: UpstreamRequest,
   ): Promise<z.output<S> | null> {
@@ -327,7 +328,7 @@ export function searchClientFromConfig(config: PubliqConfig): SearchClient {
 }
 
 /** What can be read of a member that does not match the schema: its id and `modified` (or `created`), if strings. */
-function invalidMember(raw: unknown, index: number, error: z.ZodError): InvalidMember {
+function invalidMember(raw: unknown, index: number, error: z.core.$ZodError): InvalidMember {
   const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   const id = text(record['@id']);

@@ -3,7 +3,7 @@
  * else the API sends is kept. Enums are open (see lib/adapters/http-client/schema-helpers.ts). Requests are typed in
  * client.ts.
  */
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { openEnum } from '../http-client/schema-helpers.js';
 
 export const LANGUAGES = ['nl', 'fr', 'de', 'en'] as const;
@@ -21,10 +21,10 @@ export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
 export const CALENDAR_TYPES = ['single', 'multiple', 'periodic', 'permanent'] as const;
 
 export const localizedTextSchema = z.looseObject({
-  nl: z.string().optional(),
-  fr: z.string().optional(),
-  de: z.string().optional(),
-  en: z.string().optional(),
+  nl: z.optional(z.string()),
+  fr: z.optional(z.string()),
+  de: z.optional(z.string()),
+  en: z.optional(z.string()),
 });
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 
@@ -35,9 +35,9 @@ export const priceInfoSchema = z.looseObject({
   /** `base`: the standard price; `tariff`: extra categories; `uitpas`: read-only, only with embedUitpasPrices. */
   category: openEnum(['base', 'tariff', 'uitpas'] as const),
   price: z.number(),
-  priceCurrency: z.string().optional(),
-  name: localizedTextSchema.optional(),
-  groupPrice: z.boolean().optional(),
+  priceCurrency: z.optional(z.string()),
+  name: z.optional(localizedTextSchema),
+  groupPrice: z.optional(z.boolean()),
 });
 export type PriceInfo = z.infer<typeof priceInfoSchema>;
 
@@ -45,10 +45,10 @@ const labelsSchema = z.array(z.string());
 
 /** The organizer as embedded in an event. Dummy (legacy) organizers have no `@id`: no organizer link. */
 export const embeddedOrganizerSchema = z.looseObject({
-  '@id': z.string().optional(),
-  name: nameSchema.optional(),
-  labels: labelsSchema.optional(),
-  hiddenLabels: labelsSchema.optional(),
+  '@id': z.optional(z.string()),
+  name: z.optional(nameSchema),
+  labels: z.optional(labelsSchema),
+  hiddenLabels: z.optional(labelsSchema),
 });
 
 export const eventSchema = z.looseObject({
@@ -57,28 +57,28 @@ export const eventSchema = z.looseObject({
   /** A localized object; legacy events (and some imports) carry a plain string. */
   name: nameSchema,
   calendarType: openEnum(CALENDAR_TYPES),
-  startDate: z.string().optional(),
-  endDate: z.string().optional(),
-  availableFrom: z.string().optional(),
+  startDate: z.optional(z.string()),
+  endDate: z.optional(z.string()),
+  availableFrom: z.optional(z.string()),
   /** Missing means 2100-01-01T00:00:00+00:00. */
-  availableTo: z.string().optional(),
-  workflowStatus: openEnum(WORKFLOW_STATUSES).optional(),
-  status: z
-    .looseObject({
+  availableTo: z.optional(z.string()),
+  workflowStatus: z.optional(openEnum(WORKFLOW_STATUSES)),
+  status: z.optional(
+    z.looseObject({
       type: openEnum(['Available', 'TemporarilyUnavailable', 'Unavailable'] as const),
-      reason: localizedTextSchema.optional(),
-    })
-    .optional(),
-  priceInfo: z.array(priceInfoSchema).optional(),
-  organizer: embeddedOrganizerSchema.optional(),
-  location: z.looseObject({ '@id': z.string().optional(), name: nameSchema.optional() }).optional(),
-  terms: z
-    .array(z.looseObject({ id: z.string(), label: z.string().optional(), domain: z.string().optional() }))
-    .optional(),
-  labels: labelsSchema.optional(),
-  hiddenLabels: labelsSchema.optional(),
-  created: z.string().optional(),
-  modified: z.string().optional(),
+      reason: z.optional(localizedTextSchema),
+    }),
+  ),
+  priceInfo: z.optional(z.array(priceInfoSchema)),
+  organizer: z.optional(embeddedOrganizerSchema),
+  location: z.optional(z.looseObject({ '@id': z.optional(z.string()), name: z.optional(nameSchema) })),
+  terms: z.optional(
+    z.array(z.looseObject({ id: z.string(), label: z.optional(z.string()), domain: z.optional(z.string()) })),
+  ),
+  labels: z.optional(labelsSchema),
+  hiddenLabels: z.optional(labelsSchema),
+  created: z.optional(z.string()),
+  modified: z.optional(z.string()),
 });
 export type UitdatabankEvent = z.infer<typeof eventSchema>;
 
@@ -87,32 +87,32 @@ export type UitdatabankEvent = z.infer<typeof eventSchema>;
  * body without it still names what it is; the client fills it in. A Search member keeps `@id` required: without it
  * the member names nothing, and becomes an invalid member of its page.
  */
-export const entryEventSchema = eventSchema.extend({ '@id': z.string().optional() });
+export const entryEventSchema = z.extend(eventSchema, { '@id': z.optional(z.string()) });
 
 export const organizerSchema = z.looseObject({
   '@id': z.string(),
   name: nameSchema,
-  mainLanguage: openEnum(LANGUAGES).optional(),
-  url: z.string().optional(),
-  labels: labelsSchema.optional(),
-  hiddenLabels: labelsSchema.optional(),
-  workflowStatus: openEnum(['ACTIVE', 'DELETED'] as const).optional(),
-  created: z.string().optional(),
-  modified: z.string().optional(),
+  mainLanguage: z.optional(openEnum(LANGUAGES)),
+  url: z.optional(z.string()),
+  labels: z.optional(labelsSchema),
+  hiddenLabels: z.optional(labelsSchema),
+  workflowStatus: z.optional(openEnum(['ACTIVE', 'DELETED'] as const)),
+  created: z.optional(z.string()),
+  modified: z.optional(z.string()),
 });
 export type UitdatabankOrganizer = z.infer<typeof organizerSchema>;
-export const entryOrganizerSchema = organizerSchema.extend({ '@id': z.string().optional() });
+export const entryOrganizerSchema = z.extend(organizerSchema, { '@id': z.optional(z.string()) });
 
 /** Search without `embed=true` returns only references. */
-export const eventReferenceSchema = z.looseObject({ '@id': z.string(), '@type': z.string().optional() });
+export const eventReferenceSchema = z.looseObject({ '@id': z.string(), '@type': z.optional(z.string()) });
 export type EventReference = z.infer<typeof eventReferenceSchema>;
 
-export function pagedCollectionSchema<T extends z.ZodType>(member: T) {
+export function pagedCollectionSchema<T extends z.ZodMiniType>(member: T) {
   return z.looseObject({
-    '@context': z.unknown().optional(),
-    '@type': z.string().optional(),
-    itemsPerPage: z.number().int(),
-    totalItems: z.number().int(),
+    '@context': z.optional(z.unknown()),
+    '@type': z.optional(z.string()),
+    itemsPerPage: z.number().check(z.int()),
+    totalItems: z.number().check(z.int()),
     member: z.array(member),
   });
 }
@@ -145,5 +145,5 @@ export interface EventPage extends PagedCollection<UitdatabankEvent> {
 /** `POST /events` answers 201 with the new id. */
 export const createdEventSchema = z.looseObject({
   id: z.string(),
-  url: z.string().optional(),
+  url: z.optional(z.string()),
 });

@@ -3,10 +3,11 @@
  * `UpstreamProblem` (publiq answered a problem: branch on its `type`) or `UpstreamUnavailable` (no usable answer;
  * see lib/adapters/http-client/upstream.ts for the retry and `mayHaveApplied` policy).
  */
-import type * as z from 'zod';
+
 import type { PubliqConfig } from '../../config.js';
 import { UpstreamProblem } from '../../domain/errors.js';
 import { logger } from '../../logger.js';
+import type * as z from '../../zod.js';
 import {
   type AccessTokens,
   type BackoffOptions,
@@ -118,7 +119,10 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
     deadline: call.deadline,
   });
 
-  async function fetchParsed<S extends z.ZodType>(schema: S, request: UpstreamRequest): Promise<z.output<S>> {
+  async function fetchParsed<S extends z.ZodMiniType>(
+    schema: S,
+    request: UpstreamRequest,
+  ): Promise<z.output<S>> {
     const response = await upstream.send(request);
     return upstream.parse(schema, response, request);
   }

@@ -2,7 +2,7 @@
  * Response schemas of the UiTPAS API 4.0 endpoints the integration uses, after the published OpenAPI. Required
  * fields are the OpenAPI's; unknown fields are kept; enums are open (see lib/adapters/http-client/schema-helpers.ts).
  */
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { endUserMessageSchema, openEnum } from '../http-client/schema-helpers.js';
 
 export const PERMISSIONS = [
@@ -36,21 +36,21 @@ export type TariffType = (typeof TARIFF_TYPES)[number];
 export const citySchema = z.looseObject({ postalCode: z.string(), name: z.string() });
 
 export const cardSystemSchema = z.looseObject({
-  id: z.number().int(),
-  name: z.string().optional(),
-  branding: z
-    .looseObject({
-      logo: z.string().optional(),
-      primaryColor: z.string().optional(),
-      secondaryColor: z.string().optional(),
-    })
-    .optional(),
-  links: z.looseObject({ website: z.string().optional() }).optional(),
-  cities: z.array(citySchema).optional(),
-  permanent: z.boolean().optional(),
-  allowsCardlessRegistration: z.boolean().optional(),
-  cardlessRegistrationType: openEnum(['ALL', 'REGULAR', 'SOCIALTARIFF', 'NONE'] as const).optional(),
-  socialTariffInfo: z.string().optional(),
+  id: z.number().check(z.int()),
+  name: z.optional(z.string()),
+  branding: z.optional(
+    z.looseObject({
+      logo: z.optional(z.string()),
+      primaryColor: z.optional(z.string()),
+      secondaryColor: z.optional(z.string()),
+    }),
+  ),
+  links: z.optional(z.looseObject({ website: z.optional(z.string()) })),
+  cities: z.optional(z.array(citySchema)),
+  permanent: z.optional(z.boolean()),
+  allowsCardlessRegistration: z.optional(z.boolean()),
+  cardlessRegistrationType: z.optional(openEnum(['ALL', 'REGULAR', 'SOCIALTARIFF', 'NONE'] as const)),
+  socialTariffInfo: z.optional(z.string()),
 });
 export type CardSystem = z.infer<typeof cardSystemSchema>;
 
@@ -59,37 +59,37 @@ export const passSchema = z.looseObject({
   passType: openEnum(['INDIVIDUAL', 'GROUP'] as const),
   uitpasNumber: z.string(),
   firstName: z.string(),
-  points: z.number().int(),
+  points: z.number().check(z.int()),
   postalCode: z.string(),
   cardSystem: cardSystemSchema,
   socialTariff: z.looseObject({
     /** Only `ACTIVE` entitles the holder; never derive it from `endDate` (grace periods). */
     status: openEnum(['ACTIVE', 'EXPIRED', 'NONE'] as const),
-    endDate: z.string().optional(),
+    endDate: z.optional(z.string()),
   }),
   /** Must be shown to the user when present; passed on to the till as `{ level, text }`, nothing else. */
-  messages: z
-    .array(z.object({ level: openEnum(['INFO', 'WARN', 'ERROR'] as const), text: z.string() }))
-    .optional(),
+  messages: z.optional(
+    z.array(z.object({ level: openEnum(['INFO', 'WARN', 'ERROR'] as const), text: z.string() })),
+  ),
 });
 export type Pass = z.infer<typeof passSchema>;
 
 export const tariffSchema = z.looseObject({
   id: z.string(),
-  name: z.string().optional(),
-  price: z.number().optional(),
-  type: openEnum(TARIFF_TYPES).optional(),
+  name: z.optional(z.string()),
+  price: z.optional(z.number()),
+  type: z.optional(openEnum(TARIFF_TYPES)),
 });
 export type Tariff = z.infer<typeof tariffSchema>;
 
 /** `TariffAvailibility` in the OpenAPI. */
-export const tariffAvailabilitySchema = tariffSchema.extend({ remaining: z.number().int() });
+export const tariffAvailabilitySchema = z.extend(tariffSchema, { remaining: z.number().check(z.int()) });
 export type TariffAvailability = z.infer<typeof tariffAvailabilitySchema>;
 
 export const tariffsResponseSchema = z.looseObject({
-  available: z.array(tariffAvailabilitySchema).default([]),
+  available: z._default(z.array(tariffAvailabilitySchema), []),
   /** Why an expected tariff is missing; can come with an empty or a non-empty `available`. */
-  endUserMessage: endUserMessageSchema.optional(),
+  endUserMessage: z.optional(endUserMessageSchema),
 });
 export type TariffsResponse = z.infer<typeof tariffsResponseSchema>;
 
@@ -100,8 +100,11 @@ export type TariffsResponse = z.infer<typeof tariffsResponseSchema>;
  * The ids are not those of a passholder's `GET /tariffs` (the OpenAPI's example says `SOCIALTARIFF-1`): never
  * register a sale with one.
  */
-export const staticTariffsResponseSchema = tariffsResponseSchema.extend({
-  available: z.array(tariffSchema.extend({ remaining: z.number().int().optional() })).default([]),
+export const staticTariffsResponseSchema = z.extend(tariffsResponseSchema, {
+  available: z._default(
+    z.array(z.extend(tariffSchema, { remaining: z.optional(z.number().check(z.int())) })),
+    [],
+  ),
 });
 export type StaticTariffsResponse = z.infer<typeof staticTariffsResponseSchema>;
 
@@ -112,16 +115,16 @@ export const ticketSaleSchema = z.looseObject({
    * unknown-outcome path and finds its sales by search, ids included; nothing is registered twice or left behind.
    */
   id: z.string(),
-  creationDate: z.string().optional(),
+  creationDate: z.optional(z.string()),
   regularPrice: z.number(),
-  regularPriceLabel: z.string().optional(),
-  tariffId: z.string().optional(),
+  regularPriceLabel: z.optional(z.string()),
+  tariffId: z.optional(z.string()),
   tariff: tariffSchema,
   eventId: z.string(),
-  eventTitle: z.string().optional(),
+  eventTitle: z.optional(z.string()),
   uitpasNumber: z.string(),
   /** Only with PASSHOLDERS_SEARCH; may be empty for group passes. */
-  passholder: z.looseObject({}).optional(),
+  passholder: z.optional(z.looseObject({})),
 });
 export type TicketSale = z.infer<typeof ticketSaleSchema>;
 export const ticketSalesSchema = z.array(ticketSaleSchema);
@@ -141,8 +144,8 @@ export interface TicketSaleRequest {
  * leaves it out (and logs it) rather than failing the page, which would block every order waiting on this search.
  */
 export const ticketSalePageSchema = z.looseObject({
-  totalItems: z.number().int().optional(),
-  member: z.array(ticketSaleSchema.extend({ id: z.string().optional() })).default([]),
+  totalItems: z.optional(z.number().check(z.int())),
+  member: z._default(z.array(z.extend(ticketSaleSchema, { id: z.optional(z.string()) })), []),
 });
 export interface TicketSalePage {
   totalItems: number | undefined;
@@ -152,48 +155,50 @@ export interface TicketSalePage {
 export const uitpasOrganizerSchema = z.looseObject({
   /** The UiTdatabank organizer id. */
   id: z.string(),
-  name: z.string().optional(),
-  cardSystems: z.array(cardSystemSchema).optional(),
+  name: z.optional(z.string()),
+  cardSystems: z.optional(z.array(cardSystemSchema)),
   /** A UiTdatabank place id. */
-  linkedLocationId: z.string().optional(),
-  address: z
-    .looseObject({ street: z.string().optional(), postalCode: z.string().optional(), city: z.string() })
-    .optional(),
+  linkedLocationId: z.optional(z.string()),
+  address: z.optional(
+    z.looseObject({ street: z.optional(z.string()), postalCode: z.optional(z.string()), city: z.string() }),
+  ),
 });
 export type UitpasOrganizer = z.infer<typeof uitpasOrganizerSchema>;
 
 export const permissionDetailSchema = z.looseObject({
   id: openEnum(PERMISSIONS),
-  label: z.looseObject({ nl: z.string(), en: z.string().optional() }).optional(),
+  label: z.optional(z.looseObject({ nl: z.string(), en: z.optional(z.string()) })),
   /** When present, the permission holds only for these card systems. */
-  cardSystemIds: z.array(z.number().int()).optional(),
+  cardSystemIds: z.optional(z.array(z.number().check(z.int()))),
 });
 export type PermissionDetail = z.infer<typeof permissionDetailSchema>;
 
 export const organizerPermissionsSchema = z.looseObject({
   organizer: uitpasOrganizerSchema,
   /** @deprecated upstream: use `permissionDetails`. */
-  permissions: z.array(openEnum(PERMISSIONS)).optional(),
-  permissionDetails: z.array(permissionDetailSchema).optional(),
-  linkedOrganizers: z
-    .array(
+  permissions: z.optional(z.array(openEnum(PERMISSIONS))),
+  permissionDetails: z.optional(z.array(permissionDetailSchema)),
+  linkedOrganizers: z.optional(
+    z.array(
       z.looseObject({
         organizer: uitpasOrganizerSchema,
-        permissionDetails: z.array(permissionDetailSchema).optional(),
+        permissionDetails: z.optional(z.array(permissionDetailSchema)),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 export type OrganizerPermissions = z.infer<typeof organizerPermissionsSchema>;
 export const permissionsResponseSchema = z.array(organizerPermissionsSchema);
 
 export const eventCardSystemSchema = z.looseObject({
-  id: z.number().int(),
-  name: z.string().optional(),
+  id: z.number().check(z.int()),
+  name: z.optional(z.string()),
   enabled: z.boolean(),
-  manualDistributionKeys: z
-    .array(z.looseObject({ id: z.number().int(), name: z.string().optional(), enabled: z.boolean() }))
-    .optional(),
+  manualDistributionKeys: z.optional(
+    z.array(
+      z.looseObject({ id: z.number().check(z.int()), name: z.optional(z.string()), enabled: z.boolean() }),
+    ),
+  ),
 });
 export type EventCardSystem = z.infer<typeof eventCardSystemSchema>;
 export const eventCardSystemsSchema = z.array(eventCardSystemSchema);

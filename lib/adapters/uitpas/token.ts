@@ -4,10 +4,11 @@
  * before it expires, concurrent callers share one request, and a 401 from an API invalidates it.
  * Tokens and secrets are never logged nor put in error messages.
  */
-import * as z from 'zod';
+
 import type { PubliqConfig } from '../../config.js';
 import { UpstreamUnavailable } from '../../domain/errors.js';
 import { logger } from '../../logger.js';
+import * as z from '../../zod.js';
 import {
   type AccessTokens,
   type BackoffOptions,
@@ -43,12 +44,12 @@ export interface TokenProviderOptions {
 }
 
 const tokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  expires_in: z.coerce.number().positive(),
-  token_type: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.coerce.number().check(z.positive()),
+  token_type: z.optional(z.string()),
 });
 
-const oauthErrorSchema = z.looseObject({ error: z.string(), error_description: z.string().optional() });
+const oauthErrorSchema = z.looseObject({ error: z.string(), error_description: z.optional(z.string()) });
 
 interface CachedToken {
   token: string;

@@ -3,9 +3,10 @@
  * Bodies are strict, so a misspelt field (`uitdatabankID`) is an error and not silently dropped; the read-only
  * fields of a stored item are accepted and ignored, so a client can GET an item, edit it and PUT it back.
  */
-import * as z from 'zod';
+
 import { isValidPrice, MAPPING_LABELS, MAX_PRICE } from '../../domain/mappings.js';
 import { freeText as text } from '../../domain/text.js';
+import * as z from '../../zod.js';
 import { ticketingId, uitdatabankId } from './ids.js';
 
 export {
@@ -18,39 +19,43 @@ export {
 
 const dateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset' });
 /** `version` in a body: the version the client read (same as `If-Match`). */
-const version = z.number().int().positive().optional();
+const version = z.optional(z.number().check(z.int(), z.positive()));
 /** Written by the service; accepted in a body so GET-edit-PUT works, never stored from it. */
-const readOnly = z.unknown().optional();
+const readOnly = z.optional(z.unknown());
 
 /** UiTdatabank term ids look like `0.50.4.0.0`; some are other short strings. */
-const termId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be an UiTdatabank term id, e.g. 0.50.4.0.0');
+const termId = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be an UiTdatabank term id, e.g. 0.50.4.0.0'));
 
 const ticketType = z.strictObject({
   id: ticketingId,
   name: text(200),
   price: z
     .number()
-    .min(0, 'must be 0 or more')
-    .max(MAX_PRICE)
-    .refine(isValidPrice, 'must be in EUR with at most 2 decimals'),
+    .check(
+      z.gte(0, 'must be 0 or more'),
+      z.lte(MAX_PRICE),
+      z.refine(isValidPrice, 'must be in EUR with at most 2 decimals'),
+    ),
   standard: z.boolean(),
 });
 
 export const eventBodySchema = z
   .strictObject({
-    eventId: ticketingId.optional(),
+    eventId: z.optional(ticketingId),
     name: text(300),
     startDate: dateTime,
-    endDate: dateTime.optional(),
+    endDate: z.optional(dateTime),
     organisationId: ticketingId,
-    promotorId: ticketingId.nullish(),
-    labels: z.array(text(100)).max(50),
-    placeId: uitdatabankId.nullish(),
-    eventTypeId: termId.nullish(),
-    ticketTypes: z.array(ticketType).max(100),
-    hint: text(1000, { lines: true }).nullish(),
+    promotorId: z.nullish(ticketingId),
+    labels: z.array(text(100)).check(z.maxLength(50)),
+    placeId: z.nullish(uitdatabankId),
+    eventTypeId: z.nullish(termId),
+    ticketTypes: z.array(ticketType).check(z.maxLength(100)),
+    hint: z.nullish(text(1000, { lines: true })),
     /** Absent: keep what is stored (a sync-set id stays). A string: a manual mapping. Null: remove it. */
-    uitdatabankId: uitdatabankId.nullable().optional(),
+    uitdatabankId: z.optional(z.nullable(uitdatabankId)),
     version,
     uitdatabankIdSource: readOnly,
     organizerCheck: readOnly,
@@ -58,23 +63,25 @@ export const eventBodySchema = z
     updatedAt: readOnly,
     updatedBy: readOnly,
   })
-  .superRefine((body, ctx) => {
-    if (body.endDate && Date.parse(body.endDate) < Date.parse(body.startDate))
-      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must not be before startDate' });
-    const seen = new Set<string>();
-    body.ticketTypes.forEach((type, index) => {
-      if (seen.has(type.id))
-        ctx.addIssue({ code: 'custom', path: ['ticketTypes', index, 'id'], message: 'must be unique' });
-      seen.add(type.id);
-    });
-  });
+  .check(
+    z.superRefine((body, ctx) => {
+      if (body.endDate && Date.parse(body.endDate) < Date.parse(body.startDate))
+        ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must not be before startDate' });
+      const seen = new Set<string>();
+      body.ticketTypes.forEach((type, index) => {
+        if (seen.has(type.id))
+          ctx.addIssue({ code: 'custom', path: ['ticketTypes', index, 'id'], message: 'must be unique' });
+        seen.add(type.id);
+      });
+    }),
+  );
 export type EventBody = z.output<typeof eventBodySchema>;
 
 export const organisationBodySchema = z.strictObject({
-  organisationId: ticketingId.optional(),
+  organisationId: z.optional(ticketingId),
   name: text(300),
-  uitdatabankOrganizerId: uitdatabankId.nullish(),
-  defaultPlaceId: uitdatabankId.nullish(),
+  uitdatabankOrganizerId: z.nullish(uitdatabankId),
+  defaultPlaceId: z.nullish(uitdatabankId),
   version,
   createdAt: readOnly,
   updatedAt: readOnly,
@@ -83,10 +90,10 @@ export const organisationBodySchema = z.strictObject({
 export type OrganisationBody = z.output<typeof organisationBodySchema>;
 
 export const promotorBodySchema = z.strictObject({
-  promotorId: ticketingId.optional(),
+  promotorId: z.optional(ticketingId),
   name: text(300),
   organisationId: ticketingId,
-  uitdatabankOrganizerId: uitdatabankId.nullish(),
+  uitdatabankOrganizerId: z.nullish(uitdatabankId),
   version,
   createdAt: readOnly,
   updatedAt: readOnly,
@@ -94,25 +101,30 @@ export const promotorBodySchema = z.strictObject({
 });
 export type PromotorBody = z.output<typeof promotorBodySchema>;
 
-const oneOrMany = <T extends z.ZodType>(schema: T) =>
-  z.union([schema, z.array(schema)]).transform((value) => (Array.isArray(value) ? value : [value]));
-const limit = z.coerce.number().int().min(1).max(100).default(50);
-const cursor = z.string().min(1).max(2000).optional();
+const oneOrMany = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.union([schema, z.array(schema)]),
+    z.transform((value) => (Array.isArray(value) ? value : [value])),
+  );
+const limit = z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50);
+const cursor = z.optional(z.string().check(z.minLength(1), z.maxLength(2000)));
 
 export const eventListQuerySchema = z.object({
   /** Repeated: `label=UiTPAS&label=uitDB` means either. Only these two: the list shows nothing else. */
-  label: oneOrMany(z.enum(MAPPING_LABELS)).optional(),
-  mapped: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional(),
-  organisationId: ticketingId.optional(),
+  label: z.optional(oneOrMany(z.enum(MAPPING_LABELS))),
+  mapped: z.optional(
+    z.pipe(
+      z.enum(['true', 'false']),
+      z.transform((value) => value === 'true'),
+    ),
+  ),
+  organisationId: z.optional(ticketingId),
   cursor,
   limit,
 });
 export type EventListQueryInput = z.output<typeof eventListQuerySchema>;
 
-export const promotorListQuerySchema = z.object({ organisationId: ticketingId.optional() });
+export const promotorListQuerySchema = z.object({ organisationId: z.optional(ticketingId) });
 
 export const auditQuerySchema = z.object({
   entity: z.enum(['event', 'organisation', 'promotor']),

@@ -4,10 +4,11 @@
  * (exponential backoff through ChangeMessageVisibility). On its last receive it raises the alarm before SQS moves it
  * to the dead-letter queue; the order stays CANCEL_PENDING, and the sweep keeps retrying it.
  */
-import * as z from 'zod';
+
 import { hasPendingCancellation } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
 import { count, needsAPerson } from '../../metrics.js';
+import * as z from '../../zod.js';
 import { runCancellations } from './cancel.js';
 import { context, type TicketSalesDeps } from './deps.js';
 import type { CancellationRedelivery } from './ports.js';
@@ -37,8 +38,8 @@ export interface DeadLetterAlarm {
 
 const messageSchema = z.object({
   /** The order's key: `<client>/<orderId>` (see order-key.ts), or a plain id for an order from before namespacing. */
-  orderId: z.string().min(1).max(500),
-  lineId: z.string().min(1).max(100).optional(),
+  orderId: z.string().check(z.minLength(1), z.maxLength(500)),
+  lineId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
 });
 
 /** 30 s, 1, 2, 4, 8 min, then 15 min: with 8 receives, about 45 minutes of retries before the dead-letter queue. */
