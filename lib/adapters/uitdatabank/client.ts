@@ -9,6 +9,7 @@ import type { PubliqConfig } from '../../config.js';
 import { UpstreamProblem } from '../../domain/errors.js';
 import { SEARCH_LIMIT_MAX, SEARCH_START_MAX } from '../../domain/uitdatabank-search.js';
 import * as z from '../../zod.js';
+import { lazily } from '../http-client/schema-helpers.js';
 import {
   type AccessTokens,
   type BackoffOptions,
@@ -182,7 +183,7 @@ export function createEntryClient(options: EntryClientOptions): EntryClient {
       const query = getOptions.embedUitpasPrices
         ? new URLSearchParams({ embedUitpasPrices: 'true' })
         : undefined;
-      const event = await getOrNull(entryEventSchema, {
+      const event = await getOrNull(entryEventSchema(), {
         method: 'GET',
         url: url(eventPath(id), query),
         retry: 'safe',
@@ -192,7 +193,7 @@ export function createEntryClient(options: EntryClientOptions): EntryClient {
 
     async getOrganizer(id) {
       const path = `/organizers/${encodeURIComponent(checkedId('organizer id', id))}`;
-      const organizer = await getOrNull(entryOrganizerSchema, {
+      const organizer = await getOrNull(entryOrganizerSchema(), {
         method: 'GET',
         url: url(path),
         retry: 'safe',
@@ -221,7 +222,7 @@ export function createEntryClient(options: EntryClientOptions): EntryClient {
         ...(input.workflowStatus ? { workflowStatus: input.workflowStatus } : {}),
       };
       const request: UpstreamRequest = { method: 'POST', url: url('/events'), retry: 'never', json: body };
-      const created = upstream.parse(createdEventSchema, await upstream.send(request), request);
+      const created = upstream.parse(createdEventSchema(), await upstream.send(request), request);
       return idFromUri(created.id, 'event') ?? created.id;
     },
 
@@ -252,8 +253,8 @@ export function createSearchClient(options: SearchClientOptions): SearchClient {
     ...transport(options),
   });
   // Embedded members are checked one by one (`eventsPage`): a single malformed event must not make a page unreadable.
-  const eventsPage = pagedCollectionSchema(z.unknown());
-  const referencesPage = pagedCollectionSchema(eventReferenceSchema);
+  const eventsPage = lazily(() => pagedCollectionSchema(z.unknown()));
+  const referencesPage = lazily(() => pagedCollectionSchema(eventReferenceSchema()));
 
   function searchEvents(params: SearchEventsParams & { embed: true }): Promise<EventPage>;
   function searchEvents(
@@ -270,12 +271,12 @@ export function createSearchClient(options: SearchClientOptions): SearchClient {
       retry: 'safe',
     };
     const response = await upstream.send(request);
-    if (!params.embed) return upstream.parse(referencesPage, response, request);
-    const { member, ...page } = upstream.parse(eventsPage, response, request);
+    if (!params.embed) return upstream.parse(referencesPage(), response, request);
+    const { member, ...page } = upstream.parse(eventsPage(), response, request);
     const valid: UitdatabankEvent[] = [];
     const invalid: InvalidMember[] = [];
     member.forEach((raw, index) => {
-      const parsed = eventSchema.safeParse(raw);
+      const parsed = eventSchema().safeParse(raw);
       if (parsed.success) valid.push(parsed.data);
       else invalid.push(invalidMember(raw, index, parsed.error));
     });

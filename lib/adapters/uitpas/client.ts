@@ -134,7 +134,7 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
 
     async getPass(identifier, call) {
       requireText('identifier', identifier);
-      return fetchParsed(passSchema, get('/passes', new URLSearchParams({ identifier }), call));
+      return fetchParsed(passSchema(), get('/passes', new URLSearchParams({ identifier }), call));
     },
 
     async getTariffs(query, call) {
@@ -146,13 +146,13 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
         uitpasNumber: query.uitpasNumber,
       });
       if (query.type) params.set('type', query.type);
-      return fetchParsed(tariffsResponseSchema, get('/tariffs', params, call));
+      return fetchParsed(tariffsResponseSchema(), get('/tariffs', params, call));
     },
 
     async getStaticTariffs(query, call) {
       requireText('eventId', query.eventId);
       const params = new URLSearchParams({ regularPrice: price(query.regularPrice), eventId: query.eventId });
-      return fetchParsed(staticTariffsResponseSchema, get('/tariffs/static', params, call));
+      return fetchParsed(staticTariffsResponseSchema(), get('/tariffs/static', params, call));
     },
 
     async registerTicketSales(sales, call = {}) {
@@ -165,7 +165,7 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
         eventId: sale.eventId,
         uitpasNumber: sale.uitpasNumber,
       }));
-      return fetchParsed(ticketSalesSchema, {
+      return fetchParsed(ticketSalesSchema(), {
         method: 'POST',
         url: url('/ticket-sales'),
         retry: 'never',
@@ -189,7 +189,7 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
       if (query.start !== undefined) params.set('start', String(boundedInt('start', query.start, 0)));
       if (query.limit !== undefined)
         params.set('limit', String(boundedInt('limit', query.limit, 0, UITPAS_LIMIT_MAX)));
-      const page = await fetchParsed(ticketSalePageSchema, get('/ticket-sales', params, call));
+      const page = await fetchParsed(ticketSalePageSchema(), get('/ticket-sales', params, call));
       const member = page.member.filter((sale): sale is TicketSale => sale.id !== undefined);
       if (member.length < page.member.length) {
         logger.warn('UiTPAS listed ticket sales without an id; they are left out', {
@@ -211,13 +211,13 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
     },
 
     async getPermissions() {
-      return fetchParsed(permissionsResponseSchema, get('/permissions'));
+      return fetchParsed(permissionsResponseSchema(), get('/permissions'));
     },
 
     async getOrganizer(id) {
       requireText('id', id);
       try {
-        return await fetchParsed(uitpasOrganizerSchema, get(`/organizers/${encodeURIComponent(id)}`));
+        return await fetchParsed(uitpasOrganizerSchema(), get(`/organizers/${encodeURIComponent(id)}`));
       } catch (error) {
         // The OpenAPI gives this 404 no type, so any 404 means "not a UiTPAS organizer (for us)".
         if (error instanceof UpstreamProblem && error.status === 404) return null;
@@ -229,7 +229,7 @@ export function createUitpasClient(options: UitpasClientOptions): UitpasClient {
       requireText('eventId', eventId);
       try {
         return await fetchParsed(
-          eventCardSystemsSchema,
+          eventCardSystemsSchema(),
           get(`/events/${encodeURIComponent(eventId)}/card-systems`),
         );
       } catch (error) {
