@@ -9,7 +9,6 @@
  * Side effects: `DELETE /ticket-sales/{id}` per sale at UiTPAS; conditional writes of the order (CANCELLING before
  * UiTPAS is called, then CANCELLED or CANCEL_PENDING); a message on the cancellation queue when pending.
  */
-
 import { accepted, type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { count } from '../metrics.js';
 import { cancelTicketSales } from '../use-cases/ticket-sales/cancel.js';

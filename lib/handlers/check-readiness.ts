@@ -9,7 +9,6 @@
  * stores a small readiness snapshot on each checked event, which the basket reads to refuse a non-permitted organizer
  * (or one whose permission covers none of the event's card systems).
  */
-
 import { type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { eventPathSchema, ticketingId } from '../use-cases/mapping-admin/ids.js';
 import type { ReadinessDeps } from '../use-cases/readiness/assess.js';

@@ -3,7 +3,6 @@
  * whose bounds JSON Schema shows (only "at most 2 decimals" is a refinement the document states in words), and the
  * rule of a window of days.
  */
-
 import { daysFrom } from '../domain/days.js';
 import { isValidPrice, MAX_PRICE, TICKETING_ID_RULE } from '../domain/mappings.js';
 import { ticketingId as mappingId } from '../use-cases/mapping-admin/ids.js';

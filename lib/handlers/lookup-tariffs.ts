@@ -9,7 +9,6 @@
  *   time; UiTPAS's answer is kept a few minutes per event and mapping version (see lib/use-cases/basket/uitpas-prices.ts).
  * Side effects: none.
  */
-
 import { type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { count } from '../metrics.js';
 import { type LookupTariffsDeps, lookupTariffs } from '../use-cases/basket/lookup-tariffs.js';

@@ -18,7 +18,6 @@
  * `DELETE /ticket-sales/{id}` for sales registered after a cancellation was asked (or orphaned by a late answer, or
  * refused for a price drift).
  */
-
 import { created, type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { freeText, hasControlCharacter } from '../domain/text.js';
 import { count } from '../metrics.js';

@@ -5,7 +5,6 @@
  * card system, social tariff status as UiTPAS gives it, points, UiTPAS's messages, which kind of identifier was given), or a problem for a pass that
  * cannot be used. Side effects: none; one call to UiTPAS `GET /passes`.
  */
-
 import { type HttpOptions, httpRouter, ok, route } from '../adapters/http/handler.js';
 import { type ValidatePassDeps, validatePass } from '../use-cases/basket/validate-pass.js';
 import * as z from '../zod.js';

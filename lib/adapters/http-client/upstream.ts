@@ -24,7 +24,6 @@
  * the application (it may be a proxy answering after the backend started work). A wrong "not applied" means a
  * ticket sale registered twice or a single-use coupon spent; a wrong "may have applied" costs one reconciliation.
  */
-
 import {
   type EndUserMessage,
   type SchemaError,

@@ -4,7 +4,6 @@
  * or `UpstreamProblem` / `UpstreamUnavailable` (policy table in lib/adapters/http-client/upstream.ts). Creating an event is
  * never retried; the PUT updates are idempotent and retried like DELETE.
  */
-
 import type { PubliqConfig } from '../../config.js';
 import { UpstreamProblem } from '../../domain/errors.js';
 import { SEARCH_LIMIT_MAX, SEARCH_START_MAX } from '../../domain/uitdatabank-search.js';

@@ -3,7 +3,6 @@
  * `UpstreamProblem` (publiq answered a problem: branch on its `type`) or `UpstreamUnavailable` (no usable answer;
  * see lib/adapters/http-client/upstream.ts for the retry and `mayHaveApplied` policy).
  */
-
 import type { PubliqConfig } from '../../config.js';
 import { UpstreamProblem } from '../../domain/errors.js';
 import { logger } from '../../logger.js';

@@ -4,7 +4,6 @@
  * before it expires, concurrent callers share one request, and a 401 from an API invalidates it.
  * Tokens and secrets are never logged nor put in error messages.
  */
-
 import type { PubliqConfig } from '../../config.js';
 import { UpstreamUnavailable } from '../../domain/errors.js';
 import { logger } from '../../logger.js';

@@ -4,7 +4,6 @@
  * schema of a module they import is built at their cold start (schemas.ts took lookupTariffs' import 2% more
  * instructions, counted with callgrind).
  */
-
 import {
   TICKETING_ID_PATTERN,
   TICKETING_ID_RULE,

@@ -3,7 +3,6 @@
  * Bodies are strict, so a misspelt field (`uitdatabankID`) is an error and not silently dropped; the read-only
  * fields of a stored item are accepted and ignored, so a client can GET an item, edit it and PUT it back.
  */
-
 import { isValidPrice, MAPPING_LABELS, MAX_PRICE } from '../../domain/mappings.js';
 import { freeText as text } from '../../domain/text.js';
 import * as z from '../../zod.js';

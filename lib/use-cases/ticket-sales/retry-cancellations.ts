@@ -4,7 +4,6 @@
  * (exponential backoff through ChangeMessageVisibility). On its last receive it raises the alarm before SQS moves it
  * to the dead-letter queue; the order stays CANCEL_PENDING, and the sweep keeps retrying it.
  */
-
 import { hasPendingCancellation } from '../../domain/ticket-sales/index.js';
 import { logger } from '../../logger.js';
 import { count, needsAPerson } from '../../metrics.js';
