@@ -30,6 +30,7 @@ import { uitdatabankExistence } from '../lib/adapters/uitdatabank/existence.js';
 import { createUitpasClient, type UitpasClient } from '../lib/adapters/uitpas/client.js';
 import { createTokenProvider } from '../lib/adapters/uitpas/token.js';
 import type { Principal } from '../lib/domain/access.js';
+import { UpstreamUnavailable } from '../lib/domain/errors.js';
 import type { Organisation, Promotor, TicketingEvent } from '../lib/domain/mappings.js';
 import { EVENT_HAS_UITPAS_TICKET_SALES } from '../lib/domain/sync.js';
 import { planTariffRequest } from '../lib/domain/tariffs.js';
@@ -248,7 +249,7 @@ describe('push', () => {
     expect(await readinessOf(stack.table, 'ev-a')).toMatchObject({ ready: true, eventVersion: 2 });
   });
 
-  it('creates an event with 3 DynamoDB writes, and assesses it with one more', async () => {
+  it('creates an event with 3 DynamoDB writes, its first assessment included', async () => {
     const stack = await freshStack();
     await putEvents(
       stack.mappings,
@@ -257,8 +258,14 @@ describe('push', () => {
     );
     const dynamo = recordDynamoCalls(stack.table);
 
-    expect(await stack.sync()).toMatchObject({ pushed: 2, refreshed: 1, failed: [] });
+    const summary = await stack.sync();
+    expect(summary).toMatchObject({ pushed: 2, refreshed: 1, failed: [] });
     const calls = dynamo.take();
+    // Its assessment asked UiTPAS once and read nothing of UiTdatabank: the POST said what the event is.
+    expect(summary.upstreamCalls).toMatchObject({
+      'uitpas.getEventCardSystems': 1,
+    });
+    expect(summary.upstreamCalls['entry.getEvent']).toBeUndefined();
 
     // The claim, the id with the push state, the audit entry: a call added to the create makes this fail.
     const create = (eventId: string) => [
@@ -267,10 +274,11 @@ describe('push', () => {
       `PutItem AUDIT#event#${eventId}`,
     ];
     expect(callsOn(calls, 'ev-udb')).toEqual(create('ev-udb'));
-    // Labelled UiTPAS: its readiness is assessed in the same run, the snapshot and the sync's record in one write.
-    expect(callsOn(calls, 'ev-both')).toEqual([...create('ev-both'), 'UpdateItem EVENT#ev-both']);
+    // Labelled UiTPAS: assessed before its id is stored, the snapshot and the sync's record in that same write; the
+    // change feed of the same run shows the event as created, which that assessment saw.
+    expect(callsOn(calls, 'ev-both')).toEqual(create('ev-both'));
     // No other call names an event: the rest is the run's own (lease, listing, permissions, feed mark, sweep).
-    expect(calls.filter((call) => / (EVENT#|AUDIT#event#)/.test(call))).toHaveLength(7);
+    expect(calls.filter((call) => / (EVENT#|AUDIT#event#)/.test(call))).toHaveLength(6);
     // The take-back look-up: one Query for the organisation, whatever the number of events it creates.
     expect(calls.filter((call) => call.includes('SYNCRETIRED'))).toEqual([
       expect.stringMatching(/^Query gsi1 ORG#.+#SYNCRETIRED$/),
@@ -1148,27 +1156,59 @@ describe('an event UiTPAS has not registered yet', () => {
   it('is checked again on the next run when it was created minutes ago', async () => {
     const stack = await freshStack();
     await putEvents(stack.mappings, ticketingEvent('ev-new'));
-    const asked = new Set<string>();
+    let registered = false;
     const deps: SyncDeps = {
       ...stack.deps,
-      // UiTPAS registers a new event a little after UiTdatabank published it.
+      // UiTPAS registers a new event a little after UiTdatabank published it: here, after the first run.
       uitpas: {
-        getEventCardSystems: async (id: string) => {
-          if (!asked.has(id)) {
-            asked.add(id);
-            return null;
-          }
-          return clients.uitpas.getEventCardSystems(id);
-        },
+        getEventCardSystems: async (id: string) =>
+          registered ? clients.uitpas.getEventCardSystems(id) : null,
       },
     };
 
     await run(deps, {});
     expect(await readinessOf(stack.table, 'ev-new')).toMatchObject({ ready: false });
+    registered = true;
     const second = await run(deps, {});
 
     expect(second).toMatchObject({ refreshed: 1 });
     expect(await readinessOf(stack.table, 'ev-new')).toMatchObject({ ready: true });
+  });
+});
+
+describe('the first assessment of a created event', () => {
+  it('is left to the refresh of the same run when UiTPAS cannot be reached just after the POST', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-first'));
+    let calls = 0;
+    const deps: SyncDeps = {
+      ...stack.deps,
+      uitpas: {
+        getEventCardSystems: async (id: string) => {
+          calls += 1;
+          if (calls === 1) throw new UpstreamUnavailable('uitpas', 'timeout', false);
+          return clients.uitpas.getEventCardSystems(id);
+        },
+      },
+    };
+    const dynamo = recordDynamoCalls(stack.table);
+
+    const summary = await run(deps, {});
+
+    // Counted once, by the assessment that could be made; the first one is not a failure of the run.
+    expect(summary).toMatchObject({ pushed: 1, refreshed: 1, failed: [] });
+    expect(calls).toBe(2);
+    // The create's three calls, and the refresh's assessment in a write of its own.
+    expect(callsOn(dynamo.take(), 'ev-first')).toEqual([
+      'UpdateItem EVENT#ev-first',
+      'UpdateItem EVENT#ev-first',
+      'PutItem AUDIT#event#ev-first',
+      'UpdateItem EVENT#ev-first',
+    ]);
+    expect(await readinessOf(stack.table, 'ev-first')).toMatchObject({ ready: true, eventVersion: 2 });
+    const item = await stack.deps.store.getEventItem('ev-first');
+    expect(item?.sync.refreshed).toMatchObject({ version: 2 });
+    expect(item?.sync.refreshed?.pending).toBeUndefined();
   });
 });
 

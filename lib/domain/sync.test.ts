@@ -12,6 +12,8 @@ import {
   nextFeedMark,
   nextFeedStep,
   planPush,
+  SEEN_GONE,
+  seenCovers,
 } from './sync.js';
 
 const ORG_ORGANIZER = '0ce87cbc-9299-4528-8d35-92225dc9489f';
@@ -269,5 +271,40 @@ describe('what an assessment from the feed saw', () => {
     expect(feedSeenKey('2026-01-01T00:00:02Z', facts)).not.toBe(key);
     expect(feedSeenKey('2026-01-01T00:00:01Z', { ...facts, workflowStatus: 'DELETED' })).not.toBe(key);
     expect(feedSeenKey('2026-01-01T00:00:01Z', 'invalid')).not.toBe(key);
+  });
+});
+
+describe('whether what was seen covers what the feed shows', () => {
+  const facts = { workflowStatus: 'READY_FOR_VALIDATION', basePrice: 12.5, organizerId: 'AB-12' };
+  const seen = feedSeenKey('2026-01-01T00:00:05Z', facts);
+
+  it('covers the same key, and the same facts at an earlier or equal instant', () => {
+    expect(seenCovers(seen, seen)).toBe(true);
+    expect(seenCovers(seen, feedSeenKey('2026-01-01T00:00:04.999Z', facts))).toBe(true);
+    expect(seenCovers(seen, feedSeenKey('2026-01-01T01:00:05+01:00', facts))).toBe(true);
+  });
+
+  it('does not cover a later instant, other facts, a malformed event or nothing seen', () => {
+    expect(seenCovers(seen, feedSeenKey('2026-01-01T00:00:05.001Z', facts))).toBe(false);
+    expect(seenCovers(seen, feedSeenKey('2026-01-01T00:00:01Z', { ...facts, basePrice: 12 }))).toBe(false);
+    expect(seenCovers(seen, feedSeenKey('2026-01-01T00:00:01Z', { ...facts, organizerId: null }))).toBe(
+      false,
+    );
+    expect(seenCovers(seen, feedSeenKey('2026-01-01T00:00:01Z', 'invalid'))).toBe(false);
+    expect(
+      seenCovers(
+        feedSeenKey('2026-01-01T00:00:05Z', 'invalid'),
+        feedSeenKey('2026-01-01T00:00:01Z', 'invalid'),
+      ),
+    ).toBe(false);
+    expect(seenCovers(undefined, seen)).toBe(false);
+    expect(seenCovers(SEEN_GONE, feedSeenKey('2026-01-01T00:00:01Z', facts))).toBe(false);
+  });
+
+  it('compares instants only when both could be read as one', () => {
+    const unreadable = feedSeenKey('not a date', facts);
+    expect(seenCovers(unreadable, feedSeenKey('2026-01-01T00:00:01Z', facts))).toBe(false);
+    expect(seenCovers(seen, unreadable)).toBe(false);
+    expect(seenCovers(unreadable, unreadable)).toBe(true);
   });
 });

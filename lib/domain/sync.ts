@@ -316,6 +316,26 @@ export function feedSeenKey(modified: string, facts: FeedFacts | 'invalid'): str
   ].join('|');
 }
 
+/**
+ * Whether what an assessment saw (`seen`, a `feedSeenKey`) covers what the feed or the sweep shows now (`key`): the
+ * same, or the same facts at an instant no later than the one seen. The latter is how a Search row that lags behind
+ * a fresh Entry read is recognised, and how the assessment the push makes of an event it just created (keyed by our
+ * clock when the POST returned, with the facts it sent: lib/use-cases/sync/push.ts) covers the feed showing that
+ * event as created. A later `modified` is never covered, nor a malformed event (`invalid`), nor `SEEN_GONE`.
+ */
+export function seenCovers(seen: string | undefined, key: string): boolean {
+  if (seen === undefined) return false;
+  if (seen === key) return true;
+  const [seenAt, ...seenFacts] = seen.split('|');
+  const [keyAt, ...keyFacts] = key.split('|');
+  if (seenFacts.length !== 3 || seenFacts.join('|') !== keyFacts.join('|')) return false;
+  const seenMs = Number(seenAt);
+  const keyMs = Number(keyAt);
+  return (
+    seenAt !== '' && keyAt !== '' && Number.isFinite(seenMs) && Number.isFinite(keyMs) && keyMs <= seenMs
+  );
+}
+
 /** Recorded when Entry answered 404 for an event that Search does not show either: nothing to assess until it returns. */
 export const SEEN_GONE = 'gone';
 

@@ -39,25 +39,40 @@ export function snapshotUpdate(snapshot: ReadinessSnapshot): {
   names: Record<string, string>;
   values: Record<string, unknown>;
 } {
-  const { organizer, ...stored } = snapshot;
+  const written = snapshotSet(snapshot);
   return {
-    set: ['#readiness = :snapshot', ...(organizer ? ['#verdict = :verdict'] : [])],
+    set: written.set,
     condition:
       'attribute_exists(pk) AND #version = :version AND (attribute_not_exists(#readiness.#checkedAt)' +
       ' OR #readiness.#eventVersion <> :version OR #readiness.#checkedAt <= :checkedAt)',
     names: {
-      '#readiness': READINESS_ATTRIBUTE,
+      ...written.names,
       '#version': 'version',
       '#checkedAt': 'checkedAt',
       '#eventVersion': 'eventVersion',
+    },
+    values: { ...written.values, ':version': snapshot.eventVersion, ':checkedAt': snapshot.checkedAt },
+  };
+}
+
+/**
+ * What `snapshotUpdate` sets, without its condition: for a write that makes the snapshot's version itself (the sync's
+ * store of the id it created, lib/adapters/dynamodb/sync.ts `storeSyncedId`), where no other check of that version
+ * can exist yet and the write's own condition pins the version it replaces.
+ */
+export function snapshotSet(snapshot: ReadinessSnapshot): {
+  set: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const { organizer, ...stored } = snapshot;
+  return {
+    set: ['#readiness = :snapshot', ...(organizer ? ['#verdict = :verdict'] : [])],
+    names: {
+      '#readiness': READINESS_ATTRIBUTE,
       ...(organizer ? { '#verdict': ORGANIZER_VERDICT_ATTRIBUTE } : {}),
     },
-    values: {
-      ':snapshot': stored,
-      ':version': snapshot.eventVersion,
-      ':checkedAt': snapshot.checkedAt,
-      ...(organizer ? { ':verdict': organizer } : {}),
-    },
+    values: { ':snapshot': stored, ...(organizer ? { ':verdict': organizer } : {}) },
   };
 }
 

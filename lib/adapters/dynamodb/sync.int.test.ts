@@ -371,6 +371,55 @@ describe('an assessment, stored with its readiness snapshot', () => {
     });
   });
 
+  it("goes into the write that stores a created event's id, when it is of the version that write makes", async () => {
+    const now = new Date('2026-09-01T10:00:01.000Z');
+    const pushed: PushedState = { fingerprint: { name: 'x' }, uitdatabankId: UDB, at: now.toISOString() };
+    const read = event('assess-created', { labels: ['uitDB', 'UiTPAS'] });
+    await mappings.putEvent(read, undefined);
+    await mappings.putEvent(event('assess-created-twin'), undefined);
+    const assessment = { refreshed: refreshed(2), snapshot: snapshot('2026-09-01T10:00:00.000Z', 2) };
+
+    const result = await store.storeSyncedId({
+      current: read,
+      uitdatabankId: UDB,
+      now,
+      pushed,
+      issues: undefined,
+      assessment,
+    });
+
+    expect(result).toMatchObject({ outcome: 'stored', event: { version: 2 } });
+    await createReadinessRepository(table).storeSnapshot(
+      'assess-created-twin',
+      snapshot('2026-09-01T10:00:00.000Z'),
+    );
+    const created = await rawItem('assess-created');
+    const twin = await rawItem('assess-created-twin');
+    expect(created).toMatchObject({ version: 2, syncPushed: pushed, syncRefreshed: refreshed(2) });
+    expect(created?.readiness).toEqual({ ...twin?.readiness, eventVersion: 2 });
+    expect(created?.organizerVerdict).toEqual(twin?.organizerVerdict);
+    expect((await mappings.getEventForBasket('assess-created'))?.organizerPermission).toMatchObject({
+      permitted: true,
+    });
+
+    // Of another version than the write makes: the id is stored, the assessment left to the refresh.
+    const other = event('assess-created-stale', { labels: ['uitDB', 'UiTPAS'] });
+    await mappings.putEvent(other, undefined);
+    const stale = await store.storeSyncedId({
+      current: other,
+      uitdatabankId: UDB,
+      now,
+      pushed,
+      issues: undefined,
+      assessment: { refreshed: refreshed(1), snapshot: snapshot('2026-09-01T10:00:00.000Z', 1) },
+    });
+    expect(stale).toMatchObject({ outcome: 'stored', event: { version: 2 } });
+    const item = await rawItem('assess-created-stale');
+    expect(item).toMatchObject({ version: 2, uitdatabankId: UDB });
+    expect(item).not.toHaveProperty('readiness');
+    expect(item).not.toHaveProperty('syncRefreshed');
+  });
+
   it('writes nothing for another version, over a later check of this version, or for a deleted event', async () => {
     await mappings.putEvent(event('assess-stale', { version: 2 }), undefined);
     expect(

@@ -5,8 +5,9 @@
  * save never wipes the sync's state and the sync never touches the event's fields). Two writes carry another
  * owner's attributes along, so that a created event costs one write after its POST and an assessment one write:
  * `storeSyncedId` sets the UiTdatabank id as the mapping repository builds that update (`syncedIdUpdate`, with its
- * conditions and the next `version`) together with the push state, and `saveAssessment` sets the readiness snapshot
- * as the readiness repository writes it (`storeSnapshot`) together with `syncRefreshed`.
+ * conditions and the next `version`) together with the push state (and the first assessment of the event, when the
+ * sync made one before storing the id), and `saveAssessment` sets the readiness snapshot as the readiness repository
+ * writes it (`storeSnapshot`) together with `syncRefreshed`.
  *
  * | item        | pk           | sk     | attributes                                                              |
  * |-------------|--------------|--------|-------------------------------------------------------------------------|
@@ -51,7 +52,7 @@ import type {
   SyncStore,
 } from '../../use-cases/sync/ports.js';
 import { EVENT_FIELDS, EVENT_KEY, EXTMAP, RETIRED_SYNC, syncedIdUpdate, syncRefusal } from './mappings.js';
-import { READINESS_ATTRIBUTE, snapshotUpdate } from './readiness.js';
+import { READINESS_ATTRIBUTE, snapshotSet, snapshotUpdate } from './readiness.js';
 import { queryPartition, type Table } from './table.js';
 
 const LEASE = { pk: 'SYNC#LEASE', sk: 'SYNC' };
@@ -296,31 +297,52 @@ function syncedIds(table: Table): Pick<SyncStore, 'storeSyncedId'> {
   return {
     /**
      * One UpdateItem: the mapping part as the mapping repository builds it (`syncedIdUpdate`: the id, its source,
-     * `updatedAt`/`updatedBy`, the next version, the index key), plus `syncPushed`, the refusals, and REMOVE
-     * `syncClaim`. Conditional on the mapping repository's terms and on `updatedAt` as read, so the event this run
+     * `updatedAt`/`updatedBy`, the next version, the index key), plus `syncPushed`, the refusals, REMOVE
+     * `syncClaim`, and the assessment of the version it makes, if one is given (`syncRefreshed` and the snapshot). Conditional on the mapping repository's terms and on `updatedAt` as read, so the event this run
      * read (from the index, where it may lag) is exactly the one written over: the audit entry's "before" is true.
      * When `current` has the id already (a race with a run that stored the same one), only the sync's state is
      * written. A lost condition costs one consistent read, to say why.
      */
-    async storeSyncedId({ current, uitdatabankId, now, pushed, issues }): Promise<StoreSyncedIdResult> {
+    async storeSyncedId({
+      current,
+      uitdatabankId,
+      now,
+      pushed,
+      issues,
+      assessment,
+    }): Promise<StoreSyncedIdResult> {
       const { eventId } = current;
       const refused = syncRefusal(current, uitdatabankId);
       if (refused) return refused;
       const same = current.uitdatabankId === uitdatabankId;
       const mapping = same ? undefined : syncedIdUpdate(current, uitdatabankId, now);
       const state = pushedState(pushed, issues);
+      // The assessment of the version this write makes: no check of it can be stored yet, and the condition below
+      // pins the version it replaces, so the snapshot needs no condition of its own.
+      const assessed =
+        mapping && assessment && assessment.snapshot.eventVersion === mapping.next.version
+          ? snapshotSet(assessment.snapshot)
+          : undefined;
       const written = await conditional(() =>
         doc.send(
           new UpdateCommand({
             TableName,
             Key: EVENT_KEY(eventId),
-            UpdateExpression: `SET ${[...(mapping?.set ?? []), ...state.set].join(', ')} REMOVE ${state.remove.join(', ')}`,
+            UpdateExpression: `SET ${[
+              ...(mapping?.set ?? []),
+              ...state.set,
+              ...(assessed ? ['syncRefreshed = :refreshed', ...assessed.set] : []),
+            ].join(', ')} REMOVE ${state.remove.join(', ')}`,
             ConditionExpression: `${mapping?.condition ?? '#version = :expected AND uitdatabankId = :id'} AND updatedAt = :readAt`,
-            ExpressionAttributeNames: mapping?.names ?? { '#version': 'version' },
+            ExpressionAttributeNames: {
+              ...(mapping?.names ?? { '#version': 'version' }),
+              ...assessed?.names,
+            },
             ExpressionAttributeValues: {
               ...(mapping?.values ?? { ':expected': current.version, ':id': uitdatabankId }),
               ...state.values,
               ':readAt': current.updatedAt,
+              ...(assessed ? { ...assessed.values, ':refreshed': assessment?.refreshed } : {}),
             },
           }),
         ),

@@ -44,6 +44,8 @@ export interface ReadinessDeps {
 /** What a caller may have read already; `null` means it got a 404. */
 export interface Prefetched {
   uitdatabankEvent?: UitdatabankEventDocument | null;
+  /** What the checklist reads of the UiTdatabank event, when the caller knows it without a document (its own POST). */
+  uitdatabankEventFacts?: UitdatabankEventFacts;
   cardSystems?: readonly CardSystemFacts[] | null;
 }
 
@@ -116,6 +118,7 @@ async function uitdatabankFacts(
   prefetched: Prefetched,
 ): Promise<UitdatabankEventFacts | null | Unavailable> {
   if (uitdatabankId === undefined) return null;
+  if (prefetched.uitdatabankEventFacts) return prefetched.uitdatabankEventFacts;
   const found =
     prefetched.uitdatabankEvent !== undefined
       ? prefetched.uitdatabankEvent

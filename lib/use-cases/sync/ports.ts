@@ -63,6 +63,12 @@ export interface RefreshedState {
   seen?: string;
 }
 
+/** What one readiness assessment found: the snapshot the basket reads, and the sync's record of it. */
+export interface Assessment {
+  refreshed: RefreshedState;
+  snapshot: ReadinessSnapshot;
+}
+
 export interface EventSyncState {
   pushed?: PushedState;
   claim?: PushClaim;
@@ -126,6 +132,10 @@ export interface SyncStore {
    * another id). When the condition fails, one consistent read says why; a `version-conflict` then carries the event
    * as it is now, to try again on. What it answers is what `setSyncedUitdatabankId` answers, so the mapping admin's
    * `recordSyncedUitdatabankId` records the audit entry for it.
+   *
+   * `assessment`, the readiness assessment of the event as this write makes it (an event the run just created), goes
+   * into the same write: the snapshot and the sync's record of it. Only when the write stores the id (`stored`) at
+   * the version the assessment is of (`current.version + 1`); otherwise it is left out, and the refresh assesses.
    */
   storeSyncedId(input: {
     current: TicketingEvent;
@@ -133,6 +143,7 @@ export interface SyncStore {
     now: Date;
     pushed: PushedState;
     issues: SyncIssues | undefined;
+    assessment?: Assessment | undefined;
   }): Promise<StoreSyncedIdResult>;
   /** What was pushed (and what was refused); drops the push claim. False when the event is gone. */
   savePushed(eventId: string, pushed: PushedState, issues: SyncIssues | undefined): Promise<boolean>;

@@ -18,8 +18,10 @@
  * What a create costs in DynamoDB: the claim, one write after the POST that stores the id, the push state and the end
  * of the claim together, conditional on the event as this run read it (`storeSyncedId`), and the audit entry: 3 calls,
  * all writes (plus one Query per organisation and run for the take-back above). Fewer would give something up: the
- * claim must be written before the POST and the id after it, and the audit entry is another item. (Its first
- * readiness assessment, for an event labelled UiTPAS, is the refresh's: one more write.)
+ * claim must be written before the POST and the id after it, and the audit entry is another item. An event labelled
+ * UiTPAS is assessed between the POST and that write, from what the POST sent and UiTPAS's card systems
+ * (`assessCreated`), and the verdict goes into the same write: still 3. That holds the id back for one UiTPAS call;
+ * if the process dies meanwhile, the claim is there, and the orphan search stores the id as after any lost create.
  */
 
 import { UpstreamProblem, UpstreamUnavailable } from '../../domain/errors.js';
@@ -41,8 +43,11 @@ import { idFromUri } from '../../domain/uitdatabank-ids.js';
 import { logger } from '../../logger.js';
 import { recordSyncedUitdatabankId } from '../mapping-admin/events.js';
 import { forEachLimited, type RunContext } from './context.js';
-import type { PriceEntry, PushClaim, SyncEventItem, UitdatabankEventRead } from './ports.js';
+import type { Assessment, PriceEntry, PushClaim, SyncEventItem, UitdatabankEventRead } from './ports.js';
+import { type Assessor, assessCreated, assessedOnCreate } from './refresh.js';
 
+/** What a create asks for: published at once (see `create`). */
+const CREATED_STATUS = 'READY_FOR_VALIDATION';
 const BASE_PRICE_NAME = { nl: 'Basistarief', fr: 'Tarif de base', en: 'Base tariff', de: 'Basisrate' };
 /** Our clock and UiTdatabank's may differ: look this much before the claim for an orphan's `created`. */
 const ORPHAN_CLOCK_SKEW_MS = 5 * 60_000;
@@ -58,7 +63,7 @@ export function pushCandidates(items: readonly SyncEventItem[]): SyncEventItem[]
   );
 }
 
-export async function pushPhase(ctx: RunContext): Promise<void> {
+export async function pushPhase(ctx: RunContext, assessor: Assessor): Promise<void> {
   const candidates = pushCandidates(ctx.items);
   let done = 0;
   ctx.options.onProgress({
@@ -72,7 +77,7 @@ export async function pushPhase(ctx: RunContext): Promise<void> {
     ctx.options.concurrency,
     ctx.proceed,
     async (item) => {
-      await pushEvent(item, ctx, 0);
+      await pushEvent(item, ctx, assessor, 0);
       done += 1;
       ctx.options.onProgress({ phase: 'push', message: 'pushing', done, total: candidates.length });
     },
@@ -83,7 +88,12 @@ export async function pushPhase(ctx: RunContext): Promise<void> {
   );
 }
 
-async function pushEvent(item: SyncEventItem, ctx: RunContext, attempt: number): Promise<void> {
+async function pushEvent(
+  item: SyncEventItem,
+  ctx: RunContext,
+  assessor: Assessor,
+  attempt: number,
+): Promise<void> {
   const { event } = item;
   // Re-checked here: a fresh read after a lost claim may show a manual mapping.
   if (event.uitdatabankId !== undefined && event.uitdatabankIdSource !== 'sync') return;
@@ -94,13 +104,19 @@ async function pushEvent(item: SyncEventItem, ctx: RunContext, attempt: number):
     ctx.report.skip(event.eventId, planned.skip.code, planned.skip.reason);
     return;
   }
-  if (event.uitdatabankId === undefined) await create(item, planned.plan, ctx, attempt);
+  if (event.uitdatabankId === undefined) await create(item, planned.plan, ctx, assessor, attempt);
   else await update(item, event.uitdatabankId, planned.plan, ctx);
 }
 
 // --- Create ------------------------------------------------------------------------------------------------------
 
-async function create(item: SyncEventItem, plan: PushPlan, ctx: RunContext, attempt: number): Promise<void> {
+async function create(
+  item: SyncEventItem,
+  plan: PushPlan,
+  ctx: RunContext,
+  assessor: Assessor,
+  attempt: number,
+): Promise<void> {
   const { event, sync } = item;
   const { report, deps, options } = ctx;
   const now = ctx.now();
@@ -168,7 +184,7 @@ async function create(item: SyncEventItem, plan: PushPlan, ctx: RunContext, atte
     const fresh = await deps.store.getEventItem(event.eventId);
     if (!fresh) return;
     Object.assign(item, fresh);
-    if (attempt === 0) return pushEvent(item, ctx, 1);
+    if (attempt === 0) return pushEvent(item, ctx, assessor, 1);
     report.skip(
       event.eventId,
       'changed-during-run',
@@ -179,6 +195,7 @@ async function create(item: SyncEventItem, plan: PushPlan, ctx: RunContext, atte
   item.sync.claim = claim;
 
   let uitdatabankId: string;
+  let sentAt: Date;
   try {
     uitdatabankId = await deps.entry.createEvent({
       mainLanguage: 'nl',
@@ -189,14 +206,28 @@ async function create(item: SyncEventItem, plan: PushPlan, ctx: RunContext, atte
       organizerId: plan.organizerId,
       priceInfo: [basePrice(plan.basePriceCents)],
       // Published at once: UiTPAS only registers published events, and readiness needs UiTPAS to know it.
-      workflowStatus: 'READY_FOR_VALIDATION',
+      workflowStatus: CREATED_STATUS,
     });
+    sentAt = ctx.now();
   } catch (error) {
     await createFailed(item, claim, wanted, error, ctx);
     return;
   }
   ctx.knownUitdatabankIds.add(uitdatabankId.toLowerCase());
-  await storeId(item, uitdatabankId, claim.fingerprint, 'pushed', ctx);
+  // Labelled UiTPAS: its first assessment goes into the write that stores the id (UiTPAS is asked before it).
+  const created = await assessCreated(
+    assessor,
+    item,
+    { ...event, uitdatabankId, uitdatabankIdSource: 'sync', version: event.version + 1 },
+    {
+      id: uitdatabankId,
+      workflowStatus: CREATED_STATUS,
+      basePrice: plan.basePriceCents / 100,
+      organizerId: plan.organizerId,
+    },
+    sentAt,
+  );
+  await storeId(item, uitdatabankId, claim.fingerprint, 'pushed', ctx, created);
 }
 
 async function createFailed(
@@ -247,6 +278,7 @@ async function storeId(
   fingerprint: PushFingerprint,
   how: 'pushed' | 'adopted',
   ctx: RunContext,
+  created?: Assessment,
 ): Promise<boolean> {
   const { eventId } = item.event;
   const { deps, report } = ctx;
@@ -270,6 +302,8 @@ async function storeId(
               now: now ?? ctx.now(),
               pushed,
               issues,
+              // Made of the event as first read: not for a version another save made since.
+              assessment: tries === 0 ? created : undefined,
             });
             if (stored.outcome === 'version-conflict') latest = stored.current;
             return stored;
@@ -285,6 +319,13 @@ async function storeId(
         item.event = result.event;
         item.sync = { ...item.sync, pushed, issues };
         delete item.sync.claim;
+        if (
+          created &&
+          result.outcome === 'stored' &&
+          result.event.version === created.snapshot.eventVersion &&
+          tries === 0
+        )
+          assessedOnCreate(ctx, item, created);
         if (how === 'pushed') report.pushed += 1;
         else report.adopted += 1;
         return true;

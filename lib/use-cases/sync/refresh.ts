@@ -23,7 +23,7 @@
  */
 
 import { UpstreamUnavailable } from '../../domain/errors.js';
-import { UITPAS_LABEL } from '../../domain/mappings.js';
+import { type TicketingEvent, UITPAS_LABEL } from '../../domain/mappings.js';
 import { resolveOrganizer } from '../../domain/organizer.js';
 import {
   missingPermissions,
@@ -31,6 +31,7 @@ import {
   permissionsFor,
   REQUIRED_PERMISSIONS,
   type ReadinessReport,
+  type UitdatabankEventFacts,
 } from '../../domain/readiness.js';
 import type { ReadinessSnapshot } from '../../domain/readiness-snapshot.js';
 import {
@@ -42,13 +43,20 @@ import {
   nextFeedMark,
   nextFeedStep,
   SEEN_GONE,
+  seenCovers,
 } from '../../domain/sync.js';
 import { idFromUri, isUitdatabankId } from '../../domain/uitdatabank-ids.js';
 import { logger } from '../../logger.js';
-import { assessEvent, type ReadinessDeps, toUitdatabankEventFacts } from '../readiness/assess.js';
+import {
+  assessEvent,
+  type Prefetched,
+  type ReadinessDeps,
+  toUitdatabankEventFacts,
+} from '../readiness/assess.js';
 import type { ReadinessSnapshots } from '../readiness/ports.js';
 import { forEachLimited, type RunContext } from './context.js';
 import type {
+  Assessment,
   EventPage,
   InvalidMember,
   RefreshedState,
@@ -72,8 +80,8 @@ export class InvalidUitdatabankEvent extends Error {
   override readonly name = 'InvalidUitdatabankEvent';
 }
 
-export async function refreshPhase(ctx: RunContext, input: RefreshInput): Promise<void> {
-  const refresh = createRefresh(ctx, input);
+export async function refreshPhase(assessor: Assessor): Promise<void> {
+  const refresh = createRefresh(assessor);
   await readFeed(refresh);
   await sweep(refresh);
   await assessChangedOnOurSide(refresh);
@@ -111,10 +119,10 @@ function seenKeyOf(entry: Entry, modified: string): string {
   return feedSeenKey(modified, 'event' in entry ? toUitdatabankEventFacts(entry.event) : 'invalid');
 }
 
-/** True when this event's last assessment saw exactly this (and needs no retry). */
+/** True when this event's last assessment saw this, or the same facts later (and needs no retry). */
 function alreadySeen(item: SyncEventItem, key: string): boolean {
   const last = item.sync.refreshed;
-  return last !== undefined && !last.pending && last.seen === key;
+  return last !== undefined && !last.pending && seenCovers(last.seen, key);
 }
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
@@ -123,8 +131,11 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
   return result;
 }
 
-/** What the steps of one refresh share: the run, and what this refresh learned so far. */
-interface Refresh {
+/**
+ * The readiness check as this run makes it, in the push (an event it just created) and in the refresh: the run, the
+ * permissions read at its start, and what its assessments learned so far.
+ */
+export interface Assessor {
   ctx: RunContext;
   /** The permissions read at the start of the run; undefined when they could not be read. */
   permissions: readonly PermittedOrganizer[] | undefined;
@@ -140,13 +151,17 @@ interface Refresh {
   unknownToUitpas: Set<string>;
   /** Per lower-case organizer id, the required permissions it holds (see `permissionKey`). */
   permissionKeys: Map<string, string>;
+}
+
+/** What the steps of one refresh share: the assessor, and our events by UiTdatabank id as the push left them. */
+interface Refresh extends Assessor {
   /** UiTPAS events by lower-case UiTdatabank id (several of ours may map to one). */
   byUitdatabankId: Map<string, SyncEventItem[]>;
   /** Events an assessment was started for in this run: the later steps leave them alone. */
   attempted: Set<string>;
 }
 
-function createRefresh(ctx: RunContext, input: RefreshInput): Refresh {
+export function createAssessor(ctx: RunContext, input: RefreshInput): Assessor {
   const fetched = new Map<string, UitdatabankEvent | null>();
   const unknownToUitpas = new Set<string>();
   return {
@@ -157,7 +172,13 @@ function createRefresh(ctx: RunContext, input: RefreshInput): Refresh {
     fetched,
     unknownToUitpas,
     permissionKeys: permissionKeysOf(input.permissions),
-    byUitdatabankId: uitpasEventsByUitdatabankId(ctx.items),
+  };
+}
+
+function createRefresh(assessor: Assessor): Refresh {
+  return {
+    ...assessor,
+    byUitdatabankId: uitpasEventsByUitdatabankId(assessor.ctx.items),
     attempted: new Set(),
   };
 }
@@ -226,7 +247,7 @@ function permissionKeysOf(permissions: readonly PermittedOrganizer[] | undefined
 }
 
 /** The required permissions the organizer holds, as an assessment records them; undefined without fresh ones. */
-function permissionKey(refresh: Refresh, organizerId: string): string | undefined {
+function permissionKey(refresh: Assessor, organizerId: string): string | undefined {
   return refresh.permissions === undefined ? undefined : (refresh.permissionKeys.get(organizerId) ?? '');
 }
 
@@ -293,7 +314,7 @@ function justCreated(ctx: RunContext, item: SyncEventItem, uitdatabankId: string
 
 /** What an assessment records: the event as it was assessed, and whether to assess it again next run. */
 function refreshedState(
-  refresh: Refresh,
+  refresh: Assessor,
   assessed: { uitdatabankId: string; version: number; organizerId: string },
   pending: boolean,
   seen: string | undefined,
@@ -308,6 +329,44 @@ function refreshedState(
     ...(pending ? { pending: true } : {}),
     ...(seen === undefined ? {} : { seen }),
   };
+}
+
+/** A verdict, and the snapshot the check made of it (kept, not written). */
+interface Judged {
+  verdict: ReadinessReport;
+  snapshot: ReadinessSnapshot | undefined;
+}
+
+/** Runs the readiness check on `event` without storing its verdict: the caller writes it with its own record. */
+async function judge(assessor: Assessor, event: TicketingEvent, prefetched: Prefetched): Promise<Judged> {
+  let snapshot: ReadinessSnapshot | undefined;
+  const snapshots: ReadinessSnapshots = {
+    async storeSnapshot(_eventId, made) {
+      snapshot = made;
+      return { stored: true };
+    },
+  };
+  const verdict = await assessor.assess(event, { ...assessor.readinessDeps, snapshots }, prefetched);
+  return { verdict, snapshot };
+}
+
+/** Some item of the checklist could not be read (UiTdatabank or UiTPAS gave no usable answer). */
+const unreachableIn = (verdict: ReadinessReport) => verdict.items.some((entry) => entry.unavailable === true);
+
+/** UiTPAS only registers published events: waiting for it makes sense only for one that is. */
+const publishedIn = (verdict: ReadinessReport) =>
+  verdict.items.some((entry) => entry.id === 'uitdatabank-event' && entry.ok);
+
+/** Counts a recorded assessment in the report: refreshed, or a transient failure to assess again next run. */
+function reportAssessed(ctx: RunContext, eventId: string, unreachable: boolean): void {
+  if (unreachable)
+    ctx.report.failed.push({
+      eventId,
+      phase: 'assess',
+      error: 'UiTdatabank or UiTPAS could not be reached for part of the checklist; assessed again next run',
+      transient: true,
+    });
+  else ctx.report.refreshed += 1;
 }
 
 /**
@@ -326,22 +385,14 @@ async function assessOne(
   if (uitdatabankId === undefined) return true;
   refresh.attempted.add(event.eventId);
   let organizerId = '';
-  let verdict: ReadinessReport;
   const state = (pending: boolean, seen: string | undefined) =>
     refreshedState(refresh, { uitdatabankId, version: event.version, organizerId }, pending, seen);
-  // The check's verdict is kept, not written: `record` writes it with the sync's record of this assessment.
-  let snapshot: ReadinessSnapshot | undefined;
-  const snapshots: ReadinessSnapshots = {
-    async storeSnapshot(_eventId, made) {
-      snapshot = made;
-      return { stored: true };
-    },
-  };
+  let judged: Judged;
   try {
     organizerId = await organizerOf(ctx, item);
-    verdict = await refresh.assess(
+    judged = await judge(
+      refresh,
       event,
-      { ...refresh.readinessDeps, snapshots },
       seenInSearch === undefined ? {} : { uitdatabankEvent: seenInSearch.event },
     );
   } catch (error) {
@@ -349,26 +400,74 @@ async function assessOne(
     const failure = ctx.report.fail(event.eventId, 'assess', error);
     // An invalid event waits for its next change (the feed brings it); anything else is tried again next run.
     failure.transient = !invalid;
-    return record(ctx, item, state(!invalid, undefined), snapshot);
+    return record(ctx, item, state(!invalid, undefined));
   }
+  const { verdict, snapshot } = judged;
   const seen = seenInSearch?.key ?? seenInEntry(refresh, uitdatabankId);
-  const unreachable = verdict.items.some((entry) => entry.unavailable === true);
-  // UiTPAS only registers published events: waiting for it makes sense only for one that is.
-  const published = verdict.items.some((entry) => entry.id === 'uitdatabank-event' && entry.ok);
+  const unreachable = unreachableIn(verdict);
   const awaitingUitpas =
-    published &&
+    publishedIn(verdict) &&
     refresh.unknownToUitpas.has(uitdatabankId.toLowerCase()) &&
     justCreated(ctx, item, uitdatabankId);
   if (!(await record(ctx, item, state(unreachable || awaitingUitpas, seen), snapshot))) return false;
-  if (unreachable)
-    ctx.report.failed.push({
-      eventId: event.eventId,
-      phase: 'assess',
-      error: 'UiTdatabank or UiTPAS could not be reached for part of the checklist; assessed again next run',
-      transient: true,
-    });
-  else ctx.report.refreshed += 1;
+  reportAssessed(ctx, event.eventId, unreachable);
   return true;
+}
+
+/**
+ * The first assessment of an event the push just created, made before its id is stored so that the one write after
+ * the POST stores the verdict too (`storeSyncedId`). `next` is the event as that write makes it (the id, the next
+ * version); `facts` are what the POST sent and UiTdatabank accepted, so UiTdatabank is not read again, and what it
+ * saw is keyed by `sentAt`, our clock when the POST returned: the feed showing the event as it was created (same
+ * facts, `modified` no later) is then recognised as seen (`seenCovers`). Only UiTPAS is asked (its card systems).
+ * Undefined when the check could not be made: the refresh of this run assesses the event instead. So it does when
+ * this one is to be made again (`pending`: an upstream could not be reached, or UiTPAS does not know the event yet),
+ * which is why such an assessment is not counted: the refresh counts, or reports, the one it makes.
+ */
+export async function assessCreated(
+  assessor: Assessor,
+  item: SyncEventItem,
+  next: TicketingEvent,
+  facts: UitdatabankEventFacts,
+  sentAt: Date,
+): Promise<Assessment | undefined> {
+  const uitdatabankId = next.uitdatabankId;
+  if (uitdatabankId === undefined || !next.labels.includes(UITPAS_LABEL)) return undefined;
+  let judged: Judged;
+  let organizerId: string;
+  try {
+    organizerId = await organizerOf(assessor.ctx, item);
+    judged = await judge(assessor, next, { uitdatabankEventFacts: facts });
+  } catch (error) {
+    logger.warn('First assessment of a created event not made; the refresh makes it', {
+      eventId: next.eventId,
+      error: error as Error,
+    });
+    return undefined;
+  }
+  const { verdict, snapshot } = judged;
+  if (!snapshot) return undefined;
+  const unreachable = unreachableIn(verdict);
+  // Just created: UiTPAS not knowing it yet is no answer (as `justCreated` says in the refresh).
+  const awaitingUitpas = publishedIn(verdict) && assessor.unknownToUitpas.has(uitdatabankId.toLowerCase());
+  const refreshed = refreshedState(
+    assessor,
+    { uitdatabankId, version: next.version, organizerId },
+    unreachable || awaitingUitpas,
+    feedSeenKey(sentAt.toISOString(), facts),
+  );
+  return { refreshed, snapshot };
+}
+
+/** What the push stored of its first assessment: on the item for the refresh, and in the report. */
+export function assessedOnCreate(ctx: RunContext, item: SyncEventItem, assessment: Assessment): void {
+  const { refreshed, snapshot } = assessment;
+  item.sync.refreshed = refreshed;
+  item.readiness = {
+    eventVersion: snapshot.eventVersion,
+    ...(snapshot.organizerPermission ? { organizerPermission: snapshot.organizerPermission } : {}),
+  };
+  if (!refreshed.pending) ctx.report.refreshed += 1;
 }
 
 /** What an assessment with a fresh Entry read saw, if it read one. */

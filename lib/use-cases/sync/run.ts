@@ -6,16 +6,17 @@
  * Cost per run, with E = our events labelled UiTPAS or uitDB and C = what changed:
  * - DynamoDB: one Query on the ORGS partition, one Query per organisation on gsi1 (whole items, 1 MB pages: for
  *   10,000 events of ~1.5 kB about 15 pages, ~1,900 read units), promotor GetItems (once each), and writes only for
- *   what changed: a created event costs the claim, one write of its id with the push state, and its audit entry (and
- *   one write per assessment: the readiness snapshot with the sync's record of it); an updated event its push state.
+ *   what changed: a created event costs the claim, one write of its id with the push state (and, labelled UiTPAS,
+ *   its first assessment), and its audit entry; any later assessment one write (the readiness snapshot with the
+ *   sync's record of it); an updated event its push state.
  * - Upstream: the change feed of our organizers only (one Search request per 500 changes of our organizers since a
  *   few minutes before the last run, per 100 organizers), `GET /permissions` once, and per change only: the Entry
  *   POST/PUTs for our changes, a UiTPAS card-systems call per assessed event. Plus the daily sweep of our mapped ids
  *   (one Search request per 100 ids, at most 5 per run, until the cycle is done). A run without changes makes one
  *   Search request and one `GET /permissions`.
  * - A run that creates also reads, once per organisation, what its deleted events had pushed (one Query): an event
- *   the sync created before is taken back, never created twice. So a created event is 3 DynamoDB calls (4 with its
- *   first assessment); `npm run bench -- sync` prints them per event.
+ *   the sync created before is taken back, never created twice. So a created event is 3 DynamoDB calls, its first
+ *   assessment included; `npm run bench -- sync` prints them per event.
  *
  * An error outside one event (a DynamoDB error on the lease, the load, the feed state) stops the run from starting
  * more work; it still releases its lease and returns (and logs) its summary, with the error in `failed`.
@@ -28,7 +29,7 @@ import { logger } from '../../logger.js';
 import { createRunContext, forEachLimited, type RunContext } from './context.js';
 import { counted, resolveOptions, type SyncDeps, type SyncOptions } from './deps.js';
 import { pushCandidates, pushPhase } from './push.js';
-import { refreshPhase } from './refresh.js';
+import { createAssessor, refreshPhase } from './refresh.js';
 import { forLog, type SyncPhase, SyncReport, type SyncResult, type SyncSummary } from './report.js';
 
 /** Organisations read at once. */
@@ -84,12 +85,14 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     if (permitted) permissions = 'refreshed';
     resolved.onProgress({ phase: 'permissions', message: `UiTPAS permissions ${permissions}` });
 
+    // One readiness check for the run: the push assesses what it creates, the refresh the rest.
+    const assessor = createAssessor(ctx, { permissions: permitted });
     phase = 'load';
     await timed(report, 'load', () => load(ctx));
     phase = 'push';
-    await timed(report, 'push', () => pushPhase(ctx));
+    await timed(report, 'push', () => pushPhase(ctx, assessor));
     phase = 'refresh';
-    await timed(report, 'refresh', () => refreshPhase(ctx, { permissions: permitted }));
+    await timed(report, 'refresh', () => refreshPhase(assessor));
   } catch (error) {
     // An error outside any one event (DynamoDB, a bug): the run stops here, and still ends with its summary.
     // Without all our events, neither the push (which must know every mapped id) nor the feed may go on.
