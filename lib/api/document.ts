@@ -33,7 +33,7 @@ const noDeps = (): never => {
 export function declaredRoutes(): Record<string, Record<string, DeclaredRoute>> {
   return {
     health: health({ version: 'document' }).routes,
-    apiDocs: apiDocs({ document: {}, assets: {} }).routes,
+    apiDocs: apiDocs({ document: () => ({}), assets: {} }).routes,
     validatePass: validatePass(noDeps).routes,
     lookupTariffs: lookupTariffs(noDeps).routes,
     registerTicketSales: registerTicketSales(noDeps).routes,

@@ -6,7 +6,7 @@ import { acceptsGzip, createHandler, DOCS_PAGE_CSP } from './api-docs.js';
 
 const document = { openapi: '3.1.0', info: { title: 'test', version: 't' }, paths: {} };
 const handler = createHandler({
-  document,
+  document: () => document,
   assets: {
     'swagger-ui-bundle.js': {
       contentType: 'text/javascript; charset=utf-8',
@@ -35,6 +35,28 @@ describe('apiDocs', () => {
     expect(response.headers?.['Content-Type']).toBe('application/json');
     expect(response.headers?.['Cache-Control']).toBe('public, max-age=300');
     expect(JSON.parse(response.body ?? '')).toEqual(document);
+  });
+
+  it('builds the document on its first ask, once, and again after a build that failed', async () => {
+    let builds = 0;
+    const lazy = createHandler({
+      document: async () => {
+        builds += 1;
+        if (builds === 1) throw new Error('build failed');
+        return document;
+      },
+      assets: {},
+    });
+    const ask = (route: string) => lazy(apiEvent({ method: 'GET', route }), lambdaContext());
+
+    expect((await ask('/v1/docs')).statusCode).toBe(200);
+    expect(builds).toBe(0);
+    expect((await ask('/v1/openapi.json')).statusCode).toBe(500);
+    const [second, third] = await Promise.all([ask('/v1/openapi.json'), ask('/v1/openapi.json')]);
+    expect(JSON.parse(second.body ?? '')).toEqual(document);
+    expect(third.body).toBe(second.body);
+    expect((await ask('/v1/openapi.json')).body).toBe(second.body);
+    expect(builds).toBe(2);
   });
 
   it('answers the document to a caller with a key too', async () => {

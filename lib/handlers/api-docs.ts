@@ -16,8 +16,11 @@ export interface DocsAsset {
 }
 
 export interface DocsContent {
-  /** The OpenAPI document, answered as JSON. */
-  document: unknown;
+  /**
+   * The OpenAPI document, answered as JSON: built when it is first asked for, not at import, since the page and its
+   * files (what a cold container is woken for when someone opens the docs) do not need it.
+   */
+  document: () => unknown;
   /** The files the page loads besides its own start script (`init.js`), by name: Swagger UI's bundle and CSS. */
   assets: Record<string, DocsAsset>;
 }
@@ -107,12 +110,21 @@ export function createHandler(content: DocsContent, options?: HttpOptions) {
     gzipped.set(asset, body);
     return body;
   };
-  // Some 300 KB of JSON: serialised once per container, not on every request.
-  const documentJson = JSON.stringify(content.document);
+  // Some 300 KB of JSON: built and serialised once per container, not on every request (again after a failure).
+  let documentJson: Promise<string> | undefined;
+  const servedDocument = (): Promise<string> => {
+    documentJson ??= Promise.resolve()
+      .then(content.document)
+      .then((document) => JSON.stringify(document));
+    documentJson.catch(() => {
+      documentJson = undefined;
+    });
+    return documentJson;
+  };
   return httpRouter(
     {
       'GET /v1/openapi.json': route({ auth: 'public' }, async () =>
-        okText('application/json', documentJson, { 'Cache-Control': SHORT_CACHE }),
+        okText('application/json', await servedDocument(), { 'Cache-Control': SHORT_CACHE }),
       ),
       'GET /v1/docs': route({ auth: 'public' }, async () =>
         okText('text/html; charset=utf-8', PAGE, {
