@@ -274,8 +274,7 @@ describe('push', () => {
       `PutItem AUDIT#event#${eventId}`,
     ];
     expect(callsOn(calls, 'ev-udb')).toEqual(create('ev-udb'));
-    // Labelled UiTPAS: assessed before its id is stored, the snapshot and the sync's record in that same write; the
-    // change feed of the same run shows the event as created, which that assessment saw.
+    // Labelled UiTPAS: assessed before its id is stored, the snapshot and the sync's record in that same write.
     expect(callsOn(calls, 'ev-both')).toEqual(create('ev-both'));
     // No other call names an event: the rest is the run's own (lease, listing, permissions, feed mark, sweep).
     expect(calls.filter((call) => / (EVENT#|AUDIT#event#)/.test(call))).toHaveLength(6);
@@ -293,7 +292,8 @@ describe('push', () => {
 
     dynamo.take();
     await stack.sync();
-    // A run without changes: nothing on either event.
+    // A run without changes: nothing on either event. Its feed shows ev-both as created again (the overlap), which
+    // the assessment at its create saw.
     expect(dynamo.take().filter((call) => / (EVENT#|AUDIT#event#)/.test(call))).toEqual([]);
   });
 
@@ -1166,8 +1166,12 @@ describe('an event UiTPAS has not registered yet', () => {
       },
     };
 
-    await run(deps, {});
+    const dynamo = recordDynamoCalls(stack.table);
+    const first = await run(deps, {});
+    expect(callsOn(dynamo.take(), 'ev-new')).toHaveLength(3);
     expect(await readinessOf(stack.table, 'ev-new')).toMatchObject({ ready: false });
+    // Asked once, when it was created; not again in the same run (the next run does).
+    expect(first.outcome !== 'lease-held' && first.upstreamCalls['uitpas.getEventCardSystems']).toBe(1);
     registered = true;
     const second = await run(deps, {});
 
@@ -1177,7 +1181,7 @@ describe('an event UiTPAS has not registered yet', () => {
 });
 
 describe('the first assessment of a created event', () => {
-  it('is left to the refresh of the same run when UiTPAS cannot be reached just after the POST', async () => {
+  it('is made again by the next run when UiTPAS cannot be reached just after the POST', async () => {
     const stack = await freshStack();
     await putEvents(stack.mappings, ticketingEvent('ev-first'));
     let calls = 0;
@@ -1193,22 +1197,71 @@ describe('the first assessment of a created event', () => {
     };
     const dynamo = recordDynamoCalls(stack.table);
 
-    const summary = await run(deps, {});
+    const first = await run(deps, {});
 
-    // Counted once, by the assessment that could be made; the first one is not a failure of the run.
-    expect(summary).toMatchObject({ pushed: 1, refreshed: 1, failed: [] });
-    expect(calls).toBe(2);
-    // The create's three calls, and the refresh's assessment in a write of its own.
+    // Reported once, as the refresh reports an assessment it could not complete; not made twice in one run.
+    expect(first).toMatchObject({ pushed: 1, refreshed: 0 });
+    expect(first.outcome !== 'lease-held' && first.failed).toEqual([
+      expect.objectContaining({ eventId: 'ev-first', phase: 'assess', transient: true }),
+    ]);
+    expect(calls).toBe(1);
     expect(callsOn(dynamo.take(), 'ev-first')).toEqual([
       'UpdateItem EVENT#ev-first',
       'UpdateItem EVENT#ev-first',
       'PutItem AUDIT#event#ev-first',
-      'UpdateItem EVENT#ev-first',
     ]);
+    expect((await stack.deps.store.getEventItem('ev-first'))?.sync.refreshed).toMatchObject({
+      version: 2,
+      pending: true,
+    });
+
+    dynamo.take();
+    const second = await run(deps, {});
+
+    expect(callsOn(dynamo.take(), 'ev-first')).toEqual(['UpdateItem EVENT#ev-first']);
+    expect(second).toMatchObject({ pushed: 0, refreshed: 1, failed: [] });
+    expect(calls).toBe(2);
     expect(await readinessOf(stack.table, 'ev-first')).toMatchObject({ ready: true, eventVersion: 2 });
-    const item = await stack.deps.store.getEventItem('ev-first');
-    expect(item?.sync.refreshed).toMatchObject({ version: 2 });
-    expect(item?.sync.refreshed?.pending).toBeUndefined();
+    expect((await stack.deps.store.getEventItem('ev-first'))?.sync.refreshed?.pending).toBeUndefined();
+  });
+
+  it('is left to the refresh when an admin saves the event while it is being created', async () => {
+    const stack = await freshStack();
+    await putEvents(stack.mappings, ticketingEvent('ev-raced'));
+    let saved = false;
+    const deps: SyncDeps = {
+      ...stack.deps,
+      store: {
+        ...stack.deps.store,
+        async storeSyncedId(input) {
+          if (!saved) {
+            saved = true;
+            const current = await stack.mappings.getEvent('ev-raced', { consistent: true });
+            if (current)
+              await stack.mappings.putEvent(
+                {
+                  ...current,
+                  name: 'Renamed',
+                  version: current.version + 1,
+                  updatedAt: new Date().toISOString(),
+                },
+                current.version,
+              );
+          }
+          return stack.deps.store.storeSyncedId(input);
+        },
+      },
+    };
+
+    const summary = await run(deps, {});
+
+    expect(summary).toMatchObject({ pushed: 1, refreshed: 1, failed: [] });
+    const item = await stack.deps.store.getEventItem('ev-raced');
+    // The id went onto the admin's version (2), as version 3; the assessment of version 2 was left out, and the
+    // refresh assessed version 3.
+    expect(item?.event).toMatchObject({ name: 'Renamed', version: 3, uitdatabankIdSource: 'sync' });
+    expect(item?.sync.refreshed).toMatchObject({ version: 3 });
+    expect(await readinessOf(stack.table, 'ev-raced')).toMatchObject({ eventVersion: 3 });
   });
 });
 

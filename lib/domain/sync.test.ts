@@ -306,5 +306,8 @@ describe('whether what was seen covers what the feed shows', () => {
     expect(seenCovers(unreadable, feedSeenKey('2026-01-01T00:00:01Z', facts))).toBe(false);
     expect(seenCovers(seen, unreadable)).toBe(false);
     expect(seenCovers(unreadable, unreadable)).toBe(true);
+    for (const odd of [' ', '0x10', '1e3', '']) {
+      expect(seenCovers(seen, feedSeenKey(odd, facts))).toBe(false);
+    }
   });
 });

@@ -329,12 +329,17 @@ export function seenCovers(seen: string | undefined, key: string): boolean {
   const [seenAt, ...seenFacts] = seen.split('|');
   const [keyAt, ...keyFacts] = key.split('|');
   if (seenFacts.length !== 3 || seenFacts.join('|') !== keyFacts.join('|')) return false;
-  const seenMs = Number(seenAt);
-  const keyMs = Number(keyAt);
   return (
-    seenAt !== '' && keyAt !== '' && Number.isFinite(seenMs) && Number.isFinite(keyMs) && keyMs <= seenMs
+    seenAt !== undefined &&
+    keyAt !== undefined &&
+    isInstant(seenAt) &&
+    isInstant(keyAt) &&
+    Number(keyAt) <= Number(seenAt)
   );
 }
+
+/** An instant as `feedSeenKey` writes one it could read (epoch ms): `Number` alone would take ' ' or '0x10' too. */
+const isInstant = (at: string) => /^-?\d+$/.test(at);
 
 /** Recorded when Entry answered 404 for an event that Search does not show either: nothing to assess until it returns. */
 export const SEEN_GONE = 'gone';

@@ -7,7 +7,9 @@
  * for, and the basket ignores it once the event has another version (an admin changed the event since). It is written
  * by an UpdateItem that sets only `readiness`, conditioned on the event still being at that version, so a check that
  * raced with an admin save is dropped rather than attached to an event it did not look at; and it never replaces a
- * later check of the same version. It never changes `version`: storing a check is not an edit.
+ * later check of the same version. It never changes `version`: storing a check is not an edit. One other write sets
+ * it: the sync's store of the UiTdatabank id it created (lib/adapters/dynamodb/sync.ts `storeSyncedId`), with the
+ * assessment of the version that write makes, which no other check can have reached yet.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';

@@ -298,8 +298,9 @@ function syncedIds(table: Table): Pick<SyncStore, 'storeSyncedId'> {
     /**
      * One UpdateItem: the mapping part as the mapping repository builds it (`syncedIdUpdate`: the id, its source,
      * `updatedAt`/`updatedBy`, the next version, the index key), plus `syncPushed`, the refusals, REMOVE
-     * `syncClaim`, and the assessment of the version it makes, if one is given (`syncRefreshed` and the snapshot). Conditional on the mapping repository's terms and on `updatedAt` as read, so the event this run
-     * read (from the index, where it may lag) is exactly the one written over: the audit entry's "before" is true.
+     * `syncClaim`, and the assessment of the version it makes, if one is given (`syncRefreshed` and the snapshot).
+     * Conditional on the mapping repository's terms and on `updatedAt` as read, so the event this run read (from
+     * the index, where it may lag) is exactly the one written over: the audit entry's "before" is true.
      * When `current` has the id already (a race with a run that stored the same one), only the sync's state is
      * written. A lost condition costs one consistent read, to say why.
      */

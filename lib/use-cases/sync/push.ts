@@ -43,7 +43,7 @@ import { idFromUri } from '../../domain/uitdatabank-ids.js';
 import { logger } from '../../logger.js';
 import { recordSyncedUitdatabankId } from '../mapping-admin/events.js';
 import { forEachLimited, type RunContext } from './context.js';
-import type { Assessment, PriceEntry, PushClaim, SyncEventItem, UitdatabankEventRead } from './ports.js';
+import type { PriceEntry, PushClaim, SyncEventItem, UitdatabankEventRead } from './ports.js';
 import { type Assessor, assessCreated, assessedOnCreate } from './refresh.js';
 
 /** What a create asks for: published at once (see `create`). */
@@ -227,7 +227,14 @@ async function create(
     },
     sentAt,
   );
-  await storeId(item, uitdatabankId, claim.fingerprint, 'pushed', ctx, created);
+  await storeId(
+    item,
+    uitdatabankId,
+    claim.fingerprint,
+    'pushed',
+    ctx,
+    created ? { assessor, assessed: created } : undefined,
+  );
 }
 
 async function createFailed(
@@ -278,7 +285,7 @@ async function storeId(
   fingerprint: PushFingerprint,
   how: 'pushed' | 'adopted',
   ctx: RunContext,
-  created?: Assessment,
+  created?: { assessor: Assessor; assessed: CreatedAssessment },
 ): Promise<boolean> {
   const { eventId } = item.event;
   const { deps, report } = ctx;
@@ -303,7 +310,7 @@ async function storeId(
               pushed,
               issues,
               // Made of the event as first read: not for a version another save made since.
-              assessment: tries === 0 ? created : undefined,
+              assessment: tries === 0 ? created?.assessed.assessment : undefined,
             });
             if (stored.outcome === 'version-conflict') latest = stored.current;
             return stored;
@@ -322,10 +329,10 @@ async function storeId(
         if (
           created &&
           result.outcome === 'stored' &&
-          result.event.version === created.snapshot.eventVersion &&
+          result.event.version === created.assessed.assessment.snapshot.eventVersion &&
           tries === 0
         )
-          assessedOnCreate(ctx, item, created);
+          assessedOnCreate(created.assessor, item, created.assessed);
         if (how === 'pushed') report.pushed += 1;
         else report.adopted += 1;
         return true;
@@ -361,6 +368,9 @@ async function storeId(
   );
   return false;
 }
+
+/** The first assessment of a created event, to store with its id. */
+type CreatedAssessment = NonNullable<Awaited<ReturnType<typeof assessCreated>>>;
 
 /** An UiTdatabank event this sync created for the event before, and what it last sent to it. */
 interface EarlierCreate {

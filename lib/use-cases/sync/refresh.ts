@@ -151,6 +151,12 @@ export interface Assessor {
   unknownToUitpas: Set<string>;
   /** Per lower-case organizer id, the required permissions it holds (see `permissionKey`). */
   permissionKeys: Map<string, string>;
+  /**
+   * Events the push created and assessed in this run: the refresh leaves them alone until the next run, as it does
+   * an event it assessed itself, even when the feed shows them with a `modified` later than that assessment saw
+   * (our clock behind UiTdatabank's, UiTPAS adding its labels) or UiTPAS did not know them yet.
+   */
+  assessedAtCreate: Set<string>;
 }
 
 /** What the steps of one refresh share: the assessor, and our events by UiTdatabank id as the push left them. */
@@ -172,6 +178,7 @@ export function createAssessor(ctx: RunContext, input: RefreshInput): Assessor {
     fetched,
     unknownToUitpas,
     permissionKeys: permissionKeysOf(input.permissions),
+    assessedAtCreate: new Set(),
   };
 }
 
@@ -179,7 +186,7 @@ function createRefresh(assessor: Assessor): Refresh {
   return {
     ...assessor,
     byUitdatabankId: uitpasEventsByUitdatabankId(assessor.ctx.items),
-    attempted: new Set(),
+    attempted: new Set(assessor.assessedAtCreate),
   };
 }
 
@@ -420,9 +427,9 @@ async function assessOne(
  * version); `facts` are what the POST sent and UiTdatabank accepted, so UiTdatabank is not read again, and what it
  * saw is keyed by `sentAt`, our clock when the POST returned: the feed showing the event as it was created (same
  * facts, `modified` no later) is then recognised as seen (`seenCovers`). Only UiTPAS is asked (its card systems).
- * Undefined when the check could not be made: the refresh of this run assesses the event instead. So it does when
- * this one is to be made again (`pending`: an upstream could not be reached, or UiTPAS does not know the event yet),
- * which is why such an assessment is not counted: the refresh counts, or reports, the one it makes.
+ * Undefined when the check could not be made: the refresh of this run assesses the event instead. One that is to be
+ * made again (`pending`: an upstream could not be reached, or UiTPAS does not know the event yet) is made by the next
+ * run, as for any assessment of the refresh.
  */
 export async function assessCreated(
   assessor: Assessor,
@@ -430,7 +437,7 @@ export async function assessCreated(
   next: TicketingEvent,
   facts: UitdatabankEventFacts,
   sentAt: Date,
-): Promise<Assessment | undefined> {
+): Promise<{ assessment: Assessment; unreachable: boolean } | undefined> {
   const uitdatabankId = next.uitdatabankId;
   if (uitdatabankId === undefined || !next.labels.includes(UITPAS_LABEL)) return undefined;
   let judged: Judged;
@@ -456,18 +463,23 @@ export async function assessCreated(
     unreachable || awaitingUitpas,
     feedSeenKey(sentAt.toISOString(), facts),
   );
-  return { refreshed, snapshot };
+  return { assessment: { refreshed, snapshot }, unreachable };
 }
 
 /** What the push stored of its first assessment: on the item for the refresh, and in the report. */
-export function assessedOnCreate(ctx: RunContext, item: SyncEventItem, assessment: Assessment): void {
-  const { refreshed, snapshot } = assessment;
+export function assessedOnCreate(
+  assessor: Assessor,
+  item: SyncEventItem,
+  created: { assessment: Assessment; unreachable: boolean },
+): void {
+  const { refreshed, snapshot } = created.assessment;
+  assessor.assessedAtCreate.add(item.event.eventId);
   item.sync.refreshed = refreshed;
   item.readiness = {
     eventVersion: snapshot.eventVersion,
     ...(snapshot.organizerPermission ? { organizerPermission: snapshot.organizerPermission } : {}),
   };
-  if (!refreshed.pending) ctx.report.refreshed += 1;
+  reportAssessed(assessor.ctx, item.event.eventId, created.unreachable);
 }
 
 /** What an assessment with a fresh Entry read saw, if it read one. */
@@ -697,6 +709,7 @@ function pageWork(
     if (id === undefined) continue;
     const key = seenKeyOf(entry, modified);
     for (const item of refresh.byUitdatabankId.get(id) ?? []) {
+      if (refresh.assessedAtCreate.has(item.event.eventId)) continue;
       if (!alreadySeen(item, key)) work.push({ item, entry, key, index: items.length - 1 });
     }
   }
