@@ -138,6 +138,9 @@ function importMs(path: string): number {
   return Number(out.trim().split('\n').pop());
 }
 
+/** A full package takes about a minute on this machine. */
+const PACKAGE_TIMEOUT_MS = 5 * 60_000;
+
 export async function benchBundles(): Promise<void> {
   console.log('\nBundles: serverless package --stage bench ...');
   const dir = mkdtempSync(join(tmpdir(), 'bundles-'));
@@ -155,10 +158,19 @@ export async function benchBundles(): Promise<void> {
         '--package',
         out,
       ],
-      { cwd: root, encoding: 'utf8', env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' } },
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' },
+        // serverless package can print a build error and never exit: give up after this, with what it printed.
+        timeout: PACKAGE_TIMEOUT_MS,
+        killSignal: 'SIGKILL',
+      },
     );
     if (packaged.status !== 0)
-      throw new Error(`serverless package failed:\n${packaged.stdout}\n${packaged.stderr}`);
+      throw new Error(
+        `serverless package failed${packaged.signal ? ` (stopped after ${PACKAGE_TIMEOUT_MS / 1000} s)` : ''}:\n${packaged.stdout}\n${packaged.stderr}`,
+      );
     const floor = await buildFloor(dir);
     const zips = readdirSync(out).filter((file) => file.endsWith('.zip'));
     const bundles = zips
